@@ -1,0 +1,105 @@
+// Package emulator is an offline stand-in for the parts of Google that the
+// token model touches: the GIS browser library, the consent popup, tokeninfo,
+// revoke, and the Calendar, Docs and Photos Picker APIs. Its paths mirror
+// Google's, so a base URL is the only switch between it and the real thing.
+//
+// It is a plain http.Handler built on the standard library and imports nothing
+// of the site: it can be mounted on its own by any test.
+package emulator
+
+import (
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Client is an OAuth web client registered with the emulator, as a project
+// registers one in the Google Auth Platform.
+type Client struct {
+	ID   string
+	Name string // shown on the consent screen ("… wants access to your Google Account")
+	// Origins are the Authorized JavaScript origins, e.g. "http://localhost:8080".
+	Origins []string
+}
+
+// Options configure a Server. The zero value of every field but Clients is usable.
+type Options struct {
+	Clients []Client
+	// PublicURL is the emulator's own origin as browsers reach it, e.g.
+	// "http://localhost:8081". Empty: derived from each request's Host.
+	PublicURL string
+	// Now is the wall clock the emulator's own clock is offset from (tests may
+	// fix it). Default time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Server is the emulator. Create it with New.
+type Server struct {
+	opts     Options
+	log      *slog.Logger
+	mux      *http.ServeMux
+	accounts []Account
+	seed     *seedData
+
+	mu    sync.Mutex
+	state *state // everything /_emu/reset forgets; guarded by mu
+}
+
+// New builds an emulator with its fake accounts and deterministic seed data.
+func New(opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		opts:     opts,
+		log:      opts.Logger,
+		mux:      http.NewServeMux(),
+		accounts: fakeAccounts(),
+		state:    newState(),
+	}
+	s.seed = buildSeed(s.accounts)
+	s.routes()
+	return s
+}
+
+// ServeHTTP applies any injected fault for the path, then serves the request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.applyFault(w, r) {
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// now is the emulator's clock: the wall clock plus whatever /_emu/clock added.
+func (s *Server) now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.Now().Add(s.state.clockOffset)
+}
+
+// client returns the registered client with that ID.
+func (s *Server) client(id string) (Client, bool) {
+	for _, c := range s.opts.Clients {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Client{}, false
+}
+
+// publicURL is the emulator's origin as the browser sees it.
+func (s *Server) publicURL(r *http.Request) string {
+	if s.opts.PublicURL != "" {
+		return s.opts.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

@@ -1,0 +1,39 @@
+package emulator
+
+// routes is the emulator's whole URL surface. Paths are Google's, so only the
+// base URL differs between the emulator and Google; /_emu/ is ours.
+func (s *Server) routes() {
+	// Browser side: the GIS library and the consent popup (gsi.go, popup.go).
+	s.mux.HandleFunc("GET /gsi/client", s.handleGSIClient)
+	s.mux.HandleFunc("GET /o/oauth2/v2/auth", s.handleAuth)
+	s.mux.HandleFunc("POST /o/oauth2/v2/auth", s.handleAuthPost)
+
+	// Token endpoints a backend uses (tokeninfo.go).
+	s.mux.HandleFunc("GET /tokeninfo", s.handleTokenInfo)
+	s.mux.HandleFunc("POST /tokeninfo", s.handleTokenInfo)
+	s.mux.HandleFunc("POST /revoke", s.handleRevoke)
+	s.mux.HandleFunc("OPTIONS /revoke", s.handleRevoke)
+
+	// Data APIs (calendar.go, docs.go, picker.go).
+	s.mux.HandleFunc("GET /calendar/v3/calendars/{calendarId}/events", s.handleCalendarEvents)
+	s.mux.HandleFunc("GET /v1/documents/{documentId}", s.handleDocumentGet)
+	s.mux.HandleFunc("POST /v1/sessions", s.handlePickerCreate)
+	s.mux.HandleFunc("GET /v1/sessions/{sessionId}", s.handlePickerGet)
+	s.mux.HandleFunc("DELETE /v1/sessions/{sessionId}", s.handlePickerDelete)
+	// One path, two APIs: with sessionId it is the Picker's list, without it
+	// the retired Library API (GOOGLE.md §4).
+	s.mux.HandleFunc("GET /v1/mediaItems", s.handleMediaItems)
+	s.mux.HandleFunc("GET /picker/{sessionId}", s.handlePickerPage)
+	s.mux.HandleFunc("POST /picker/{sessionId}", s.handlePickerDone)
+	s.mux.HandleFunc("GET /picker/{sessionId}/autoclose", s.handlePickerPage)
+	s.mux.HandleFunc("POST /picker/{sessionId}/autoclose", s.handlePickerDone)
+	s.mux.HandleFunc("GET /media/{mediaRef}", s.handleMediaBytes)
+
+	// Test control, outside Google's paths (control.go).
+	s.mux.HandleFunc("GET /_emu/{$}", s.handleControlPage)
+	s.mux.HandleFunc("GET /_emu/state", s.handleState)
+	s.mux.HandleFunc("POST /_emu/reset", s.handleReset)
+	s.mux.HandleFunc("POST /_emu/clock", s.handleClock)
+	s.mux.HandleFunc("POST /_emu/faults", s.handleFaults)
+	s.mux.HandleFunc("POST /_emu/tokens", s.handleMintToken)
+}

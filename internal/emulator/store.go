@@ -1,0 +1,184 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Account is a fake Google account. Sub is stable, like Google's numeric ID.
+type Account struct {
+	Sub     string `json:"sub"`
+	Email   string `json:"email"`
+	Name    string `json:"name"`
+	Picture string `json:"-"`
+	HD      string `json:"hd,omitempty"` // Workspace domain; empty for consumer accounts
+}
+
+func fakeAccounts() []Account {
+	return []Account{
+		{Sub: "104271843210000000001", Email: "alice@example.com", Name: "Alice Example"},
+		{Sub: "104271843210000000002", Email: "bob@example.com", Name: "Bob Example"},
+		{Sub: "104271843210000000003", Email: "carol@scopewise.test", Name: "Carol Workspace", HD: "scopewise.test"},
+	}
+}
+
+// account finds an account by email or by sub (login_hint accepts both).
+func (s *Server) account(emailOrSub string) (Account, bool) {
+	for _, a := range s.accounts {
+		if strings.EqualFold(a.Email, emailOrSub) || a.Sub == emailOrSub {
+			return a, true
+		}
+	}
+	return Account{}, false
+}
+
+// tokenTTL is the lifetime Google gives browser access tokens.
+const tokenTTL = 3599 * time.Second
+
+// token is an issued access token. The value itself is never stored: only
+// its hash, which is also what /_emu/state shows (shortened).
+type token struct {
+	Hash     string
+	ClientID string
+	Account  string // email
+	Scopes   []string
+	Issued   time.Time
+	Expiry   time.Time
+	Revoked  bool
+}
+
+// grantKey identifies one user's grant to one client.
+type grantKey struct{ Account, ClientID string }
+
+// state is everything /_emu/reset forgets. Guarded by Server.mu.
+type state struct {
+	clockOffset time.Duration
+	tokens      map[string]*token         // by hash
+	grants      map[grantKey][]string     // granted scopes, sorted
+	pickers     map[string]*pickerSession // by session id (picker.go)
+	faults      map[string][]*fault       // by path (faults.go)
+}
+
+func newState() *state {
+	return &state{
+		tokens:  map[string]*token{},
+		grants:  map[grantKey][]string{},
+		pickers: map[string]*pickerSession{},
+		faults:  map[string][]*fault{},
+	}
+}
+
+func hashToken(value string) string {
+	sum := sha256.Sum256([]byte(value))
+	return hex.EncodeToString(sum[:])
+}
+
+// newTokenValue makes an opaque token shaped like Google's: "ya29." and about
+// 200 URL-safe characters. Not a JWT.
+func newTokenValue() string {
+	b := make([]byte, 150)
+	rand.Read(b)
+	return "ya29.a0" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// mintToken issues a token for exactly these scopes. Caller decides the
+// scopes (the union with earlier grants, or not).
+func (s *Server) mintToken(clientID, account string, scopes []string, ttl time.Duration) (string, *token) {
+	value := newTokenValue()
+	now := s.now()
+	t := &token{
+		Hash:     hashToken(value),
+		ClientID: clientID,
+		Account:  account,
+		Scopes:   normalizeScopes(scopes),
+		Issued:   now,
+		Expiry:   now.Add(ttl),
+	}
+	s.mu.Lock()
+	s.state.tokens[t.Hash] = t
+	s.mu.Unlock()
+	return value, t
+}
+
+// tokenStatus says why a token is or is not usable.
+type tokenStatus int
+
+const (
+	tokenValid tokenStatus = iota
+	tokenUnknown
+	tokenExpired
+	tokenRevoked
+)
+
+// lookupToken finds a token by value and says whether it is usable now.
+// The returned token is a copy.
+func (s *Server) lookupToken(value string) (token, tokenStatus) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.state.tokens[hashToken(value)]
+	switch {
+	case !ok:
+		return token{}, tokenUnknown
+	case t.Revoked:
+		return *t, tokenRevoked
+	case !now.Before(t.Expiry):
+		return *t, tokenExpired
+	}
+	return *t, tokenValid
+}
+
+// grantedScopes is what the account has granted the client so far.
+func (s *Server) grantedScopes(account, clientID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.state.grants[grantKey{account, clientID}])
+}
+
+// addGrant records newly consented scopes.
+func (s *Server) addGrant(account, clientID string, scopes []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := grantKey{account, clientID}
+	s.state.grants[k] = normalizeScopes(append(s.state.grants[k], scopes...))
+}
+
+// revokeGrant ends the whole grant of that account to that client: every
+// scope, and every token issued under it (GOOGLE.md §1, revoke).
+func (s *Server) revokeGrant(account, clientID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.state.grants, grantKey{account, clientID})
+	for _, t := range s.state.tokens {
+		if t.Account == account && t.ClientID == clientID {
+			t.Revoked = true
+		}
+	}
+}
+
+// normalizeScopes sorts and de-duplicates a scope list.
+func normalizeScopes(scopes []string) []string {
+	out := make([]string, 0, len(scopes))
+	for _, sc := range scopes {
+		if sc = strings.TrimSpace(sc); sc != "" {
+			out = append(out, sc)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// hasScope reports whether any of accepted is among scopes.
+func hasScope(scopes []string, accepted ...string) bool {
+	for _, a := range accepted {
+		if slices.Contains(scopes, a) {
+			return true
+		}
+	}
+	return false
+}
