@@ -1,0 +1,245 @@
+// The page script. Every section marked data-token-client runs its own GIS
+// token client with the one scope in data-scope. The button press is the user
+// gesture that calls requestAccessToken(); the callback checks what was
+// granted, then posts the token to the page's own server route, which answers
+// with HTML fragments that replace elements of the same id.
+//
+// The token lives in this module's memory only: never in storage, the URL,
+// a cookie or the DOM.
+
+const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
+
+/** Waits for the GIS library (loaded async) to define google.accounts.oauth2. */
+function gis() {
+  return new Promise((resolve) => {
+    const check = () => {
+      const oauth2 = window.google?.accounts?.oauth2;
+      if (oauth2) resolve(oauth2);
+      else setTimeout(check, 30);
+    };
+    check();
+  });
+}
+
+/** Replaces each top-level element of html that has an id with the page's element of that id. */
+export function swap(html) {
+  const tpl = document.createElement('template');
+  tpl.innerHTML = html;
+  for (const el of [...tpl.content.children]) {
+    const old = el.id && document.getElementById(el.id);
+    if (old) old.replaceWith(el);
+  }
+}
+
+/** Sends a form-encoded postback that carries no token (ledger events). */
+export async function postForm(url, fields) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+    credentials: 'same-origin',
+  });
+  swap(await res.text());
+  return res;
+}
+
+/**
+ * Posts the token to a page route, with optional form fields; the answer is
+ * HTML fragments, swapped in unless swapIn is false (then the caller reads it).
+ */
+export async function postToken(url, token, fields, swapIn = true) {
+  const init = {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'X-CSRF-Token': csrf, Accept: 'text/html' },
+    credentials: 'same-origin',
+  };
+  if (fields) {
+    init.headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    init.body = new URLSearchParams(fields);
+  }
+  const res = await fetch(url, init);
+  if (swapIn) swap(await res.text());
+  return res;
+}
+
+// What error_callback types and OAuth errors mean for the user.
+const messages = {
+  access_denied: ['Access was not granted', 'You cancelled the consent screen, so the page got no token.'],
+  popup_closed: ['The sign-in window was closed', 'The window was closed before you answered, so nothing was granted.'],
+  popup_failed_to_open: ['The sign-in window was blocked', 'The browser blocked the popup window. Allow popups for this site, then press the button again.'],
+  interaction_required: ['Sign-in needed', 'Google needs you to choose an account first, which a silent request (prompt none) cannot do.'],
+  consent_required: ['Consent needed', 'This permission has not been granted yet, and a silent request (prompt none) cannot ask for it.'],
+};
+
+/** Shows an alert that says what happened and what to do next. */
+export function showAlert(section, title, detail, retry) {
+  const box = section.querySelector('[data-alerts]');
+  const alert = document.createElement('div');
+  alert.className = 'alert';
+  alert.setAttribute('role', 'alert');
+  const t = document.createElement('p');
+  const strong = document.createElement('strong');
+  strong.textContent = title;
+  t.append(strong);
+  const d = document.createElement('p');
+  d.textContent = detail;
+  alert.append(t, d);
+  if (retry) {
+    const r = document.createElement('p');
+    r.textContent = `Press “${retry}” to try again.`;
+    alert.append(r);
+  }
+  box.replaceChildren(alert);
+}
+
+function clearMessages(section) {
+  section.querySelector('[data-alerts]')?.replaceChildren();
+  const status = section.querySelector('[data-status]');
+  if (status) status.textContent = '';
+}
+
+function showStatus(section, text) {
+  const status = section.querySelector('[data-status]');
+  if (status) status.textContent = text;
+}
+
+/** Every token section on the page, by its element; page modules look theirs up here. */
+export const sections = new Map();
+
+/** Resolves with the section object bound to el once GIS has loaded. */
+export function sectionFor(el) {
+  return new Promise((resolve) => {
+    const check = () => (sections.has(el) ? resolve(sections.get(el)) : setTimeout(check, 30));
+    check();
+  });
+}
+
+/**
+ * One page section with its own token client and its one scope.
+ *
+ * Bindings, all inside the section:
+ *   button[data-action=authorize]  request a token, then post to data-postback
+ *   form[data-token-form]          post the form's fields with the token to its action
+ *                                  (requesting a token first when there is none)
+ *   button[data-action=refresh]    post the last postback again with the same token
+ *   button[data-action=revoke]     revoke the whole grant
+ */
+export class TokenSection {
+  constructor(section, oauth2) {
+    this.section = section;
+    this.oauth2 = oauth2;
+    this.scope = section.dataset.scope;
+    this.postback = section.dataset.postback;
+    this.label = section.dataset.label;
+    this.token = null; // in memory only
+    this.last = { url: this.postback, fields: null }; // what Refresh repeats
+    this.pending = this.last; // what to post once a token arrives
+    this.client = oauth2.initTokenClient({
+      client_id: section.dataset.clientId,
+      scope: this.scope,
+      callback: (resp) => this.onResponse(resp),
+      error_callback: (err) => this.onError(err),
+    });
+    section.addEventListener('click', (ev) => this.onClick(ev));
+    section.addEventListener('submit', (ev) => this.onSubmit(ev));
+    sections.set(section, this);
+    for (const b of section.querySelectorAll('[data-action="authorize"], [data-action="revoke"]')) b.disabled = false;
+  }
+
+  onClick(ev) {
+    const button = ev.target.closest('button[data-action]');
+    if (!button) return;
+    switch (button.dataset.action) {
+      case 'authorize':
+        this.authorize({ url: this.postback, fields: null });
+        break;
+      case 'refresh':
+        clearMessages(this.section);
+        if (this.token) this.send(this.last);
+        else showAlert(this.section, 'No token on this page', 'This page holds no token yet (tokens live in memory only, so a reload forgets them).', this.label);
+        break;
+      case 'revoke':
+        this.revoke();
+        break;
+    }
+  }
+
+  /** Asks for a token inside the user gesture (or the browser blocks the popup), then posts next. */
+  authorize(next) {
+    clearMessages(this.section);
+    this.pending = next;
+    this.client.requestAccessToken();
+  }
+
+  onSubmit(ev) {
+    const form = ev.target.closest('form[data-token-form]');
+    if (!form) return;
+    ev.preventDefault();
+    const next = { url: form.getAttribute('action'), fields: Object.fromEntries(new FormData(form)) };
+    if (this.token) {
+      clearMessages(this.section);
+      this.send(next);
+    } else {
+      this.authorize(next);
+    }
+  }
+
+  onResponse(resp) {
+    if (resp.error) {
+      const [title, detail] = messages[resp.error] ?? ['Authorization failed', `Google answered “${resp.error}”.`];
+      showAlert(this.section, title, detail, this.label);
+      if (resp.error === 'access_denied') postForm('/grants/events', { event: 'denied', scope: this.scope });
+      return;
+    }
+    if (!this.oauth2.hasGrantedAllScopes(resp, this.scope)) {
+      showAlert(this.section, 'Permission not granted', `The consent answer did not include ${this.scope}. Press the button again and tick that permission.`, this.label);
+      postForm('/grants/events', { event: 'partial', scope: this.scope });
+      return;
+    }
+    this.token = resp.access_token;
+    this.section.dispatchEvent(new CustomEvent('scopewise:token', { detail: { scope: resp.scope } }));
+    this.send(this.pending);
+  }
+
+  onError(err) {
+    const [title, detail] = messages[err.type] ?? ['Authorization failed', 'The sign-in window failed for an unknown reason.'];
+    showAlert(this.section, title, detail, this.label);
+  }
+
+  /** Posts {url, fields} with the token and swaps the answer in. */
+  async send(next) {
+    this.last = next;
+    showStatus(this.section, 'Loading…');
+    try {
+      const res = await postToken(next.url, this.token, next.fields);
+      showStatus(this.section, '');
+      this.section.dispatchEvent(new CustomEvent('scopewise:answer', { detail: { url: next.url, status: res.status } }));
+    } catch {
+      showStatus(this.section, '');
+      showAlert(this.section, 'Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.', this.label);
+    }
+  }
+
+  revoke() {
+    clearMessages(this.section);
+    if (!this.token) {
+      showAlert(this.section, 'Nothing to revoke yet', 'This page holds no token. Authorize first; the revoke then ends the whole grant, every scope at once.', this.label);
+      return;
+    }
+    this.oauth2.revoke(this.token, async (done) => {
+      if (!done.successful) {
+        showAlert(this.section, 'Revoke failed', `Google answered “${done.error ?? 'unknown'}”: the grant may already be gone.`);
+        return;
+      }
+      await postForm('/grants/events', { event: 'revoked', scope: this.scope });
+      showStatus(this.section, 'Access revoked: every scope this site held is gone, and the old token no longer works.');
+    });
+  }
+}
+
+const sections = document.querySelectorAll('[data-token-client]');
+if (sections.length > 0) {
+  gis().then((oauth2) => {
+    for (const s of sections) new TokenSection(s, oauth2);
+  });
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"scopewise/assets"
+	"scopewise/internal/config"
+	"scopewise/internal/web"
+	"scopewise/pages"
+)
+
+// newRouter is the site's middleware list and its one route table.
+func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.Assets) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// No proxy is trusted: the client IP is the peer's address, whatever
+	// X-Forwarded-For or X-Real-IP say.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = web.ErrorHandler(log, p)
+
+	e.Use(
+		middleware.Recover(),
+		web.RequestLog(log),
+		web.SecureHeaders(cspFor(cfg)),
+		middleware.BodyLimit("64K"),
+		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 20 * time.Second}),
+		web.Sessions(web.NewCookieStore(cfg.SessionKeys, cfg.SecureCookies)),
+		web.SameOriginPostback(),
+	)
+
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET(assets.Prefix+"*", echo.WrapHandler(a))
+
+	e.GET("/", p.Home)
+	e.GET("/calendar", p.Calendar)
+	e.POST("/calendar", p.CalendarPostback)
+	e.POST("/grants/events", p.GrantEvent)
+	return e
+}
+
+// cspFor allows the accounts origin's GIS paths (Google) or the emulator.
+func cspFor(cfg config.Config) web.CSP {
+	csp := web.CSP{AccountsOrigin: cfg.Endpoints.AccountsOrigin, Connect: []string{web.OriginOf(cfg.Endpoints.Revoke)}}
+	if !cfg.EmulatorMode() {
+		csp.GISPath = "/gsi/"
+	}
+	if strings.TrimSpace(csp.Connect[0]) == "" {
+		csp.Connect = nil
+	}
+	return csp
+}

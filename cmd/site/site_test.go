@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"scopewise/internal/config"
+)
+
+const (
+	calendarScope = "https://www.googleapis.com/auth/calendar.readonly"
+	docsScope     = "https://www.googleapis.com/auth/documents.readonly"
+)
+
+// syncBuffer collects what run writes (addresses, then logs).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// app is the whole binary, started through run on free ports.
+type app struct {
+	t        *testing.T
+	site     string
+	emulator string
+	out      *syncBuffer
+	client   *http.Client
+	csrf     string
+	// seen collects every token minted and every body answered, so the leak
+	// check can look for each token in each answer and in the logs.
+	mu     sync.Mutex
+	tokens []string
+	bodies []string
+}
+
+func startApp(t *testing.T, env map[string]string) *app {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	getenv := func(k string) string { return env[k] }
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0"}, getenv, out) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+
+	a := &app{t: t, out: out}
+	deadline := time.Now().Add(5 * time.Second)
+	for a.site == "" || a.emulator == "" {
+		if time.Now().After(deadline) {
+			t.Fatalf("addresses not printed; output:\n%s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+		sc := bufio.NewScanner(strings.NewReader(out.String()))
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "site: "); ok {
+				a.site = v
+			}
+			if v, ok := strings.CutPrefix(sc.Text(), "emulator: "); ok {
+				a.emulator = v
+			}
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	a.client = &http.Client{Jar: jar, Timeout: 15 * time.Second}
+	if res := a.get("/healthz"); res.StatusCode != 200 {
+		t.Fatalf("healthz: %d", res.StatusCode)
+	}
+	t.Cleanup(a.checkNoTokenLeaked)
+	return a
+}
+
+type response struct {
+	StatusCode int
+	Header     http.Header
+	Body       string
+}
+
+func (a *app) do(req *http.Request) response {
+	a.t.Helper()
+	res, err := a.client.Do(req)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	a.mu.Lock()
+	a.bodies = append(a.bodies, req.URL.String(), fmt.Sprint(res.Header), string(b))
+	a.mu.Unlock()
+	return response{res.StatusCode, res.Header, string(b)}
+}
+
+func (a *app) get(path string) response {
+	req, _ := http.NewRequest(http.MethodGet, a.site+path, nil)
+	return a.do(req)
+}
+
+var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
+
+// page loads a page and keeps its CSRF token, as a browser would.
+func (a *app) page(path string) response {
+	a.t.Helper()
+	res := a.get(path)
+	m := csrfMeta.FindStringSubmatch(res.Body)
+	if m == nil {
+		a.t.Fatalf("GET %s: no csrf meta (status %d)", path, res.StatusCode)
+	}
+	a.csrf = m[1]
+	return res
+}
+
+// postback posts like the page script: same origin, CSRF header, and an
+// Authorization header when token is set.
+func (a *app) postback(path, token string, mutate ...func(*http.Request)) response {
+	a.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, a.site+path, nil)
+	req.Header.Set("X-CSRF-Token", a.csrf)
+	req.Header.Set("Origin", a.site)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for _, m := range mutate {
+		m(req)
+	}
+	return a.do(req)
+}
+
+// emu calls the emulator's control API.
+func (a *app) emu(path string, body any, out any) {
+	a.t.Helper()
+	b, _ := json.Marshal(body)
+	res, err := http.Post(a.emulator+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		a.t.Fatalf("emulator %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		msg, _ := io.ReadAll(res.Body)
+		a.t.Fatalf("emulator %s: %d %s", path, res.StatusCode, msg)
+	}
+	if out != nil {
+		json.NewDecoder(res.Body).Decode(out)
+	}
+}
+
+// mint asks the emulator for a token without the popup.
+func (a *app) mint(client string, scopes ...string) string {
+	a.t.Helper()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	a.emu("/_emu/tokens", map[string]any{"client_id": client, "account": "alice@example.com", "scopes": scopes, "ttl": "3600s"}, &tok)
+	if tok.AccessToken == "" {
+		a.t.Fatal("emulator minted no token")
+	}
+	a.mu.Lock()
+	a.tokens = append(a.tokens, tok.AccessToken)
+	a.mu.Unlock()
+	return tok.AccessToken
+}
+
+// checkNoTokenLeaked looks for every minted token in every URL, header and
+// body the site answered, and in everything it logged.
+func (a *app) checkNoTokenLeaked() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	logs := a.out.String()
+	for _, tok := range a.tokens {
+		if strings.Contains(logs, tok) || strings.Contains(logs, tok[:40]) {
+			a.t.Errorf("a token appears in the logs")
+		}
+		for _, b := range a.bodies {
+			if strings.Contains(b, tok) || strings.Contains(b, tok[:40]) {
+				a.t.Errorf("a token appears in a site answer: %.200s", b)
+			}
+		}
+	}
+}
+
+func TestCalendarPostback(t *testing.T) {
+	a := startApp(t, nil)
+	a.page("/calendar")
+	good := a.mint(config.EmulatorClientID, calendarScope)
+	other := a.mint(config.OtherClientID, calendarScope)
+	docsOnly := a.mint(config.EmulatorClientID, docsScope)
+
+	tests := []struct {
+		name      string
+		token     string
+		mutate    func(*http.Request)
+		status    int
+		challenge string // WWW-Authenticate, "" for none
+		body      string // text the fragment shows
+	}{
+		{name: "no token", status: 400, challenge: `Bearer error="invalid_request"`, body: "No usable access token"},
+		{name: "not bearer", mutate: func(r *http.Request) { r.Header.Set("Authorization", "Basic abc") }, status: 400, challenge: `Bearer error="invalid_request"`},
+		{name: "malformed", token: "ya29.bad token!", status: 400, challenge: `Bearer error="invalid_request"`},
+		{name: "too long", token: strings.Repeat("a", 5000), status: 400, challenge: `Bearer error="invalid_request"`},
+		{name: "token in query", mutate: func(r *http.Request) { r.URL.RawQuery = "access_token=" + good }, token: good, status: 400, challenge: `Bearer error="invalid_request"`},
+		{name: "token in form", mutate: func(r *http.Request) {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r.Body = io.NopCloser(strings.NewReader(url.Values{"access_token": {good}}.Encode()))
+		}, status: 400, challenge: `Bearer error="invalid_request"`},
+		{name: "garbage token", token: "ya29.garbage", status: 401, challenge: `Bearer error="invalid_token"`, body: "Access expired"},
+		{name: "other client's token", token: other, status: 401, challenge: `Bearer error="invalid_token"`, body: "another app"},
+		{name: "lacks calendar scope", token: docsOnly, status: 403, challenge: `Bearer error="insufficient_scope", scope="` + calendarScope + `"`, body: "Permission missing"},
+		{name: "cross origin", token: good, mutate: func(r *http.Request) { r.Header.Set("Origin", "http://evil.example"); r.Header.Del("Sec-Fetch-Site") }, status: 403},
+		{name: "cross site fetch", token: good, mutate: func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "cross-site") }, status: 403},
+		{name: "no csrf token", token: good, mutate: func(r *http.Request) { r.Header.Del("X-CSRF-Token") }, status: 403},
+		{name: "wrong csrf token", token: good, mutate: func(r *http.Request) { r.Header.Set("X-CSRF-Token", "x"+a.csrf) }, status: 403},
+		{name: "valid", token: good, status: 200, body: `aria-labelledby="calendar-results-title"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mutate []func(*http.Request)
+			if tt.mutate != nil {
+				mutate = append(mutate, tt.mutate)
+			}
+			res := a.postback("/calendar", tt.token, mutate...)
+			if res.StatusCode != tt.status {
+				t.Fatalf("status = %d, want %d; body:\n%.600s", res.StatusCode, tt.status, res.Body)
+			}
+			if got := res.Header.Get("WWW-Authenticate"); got != tt.challenge {
+				t.Errorf("WWW-Authenticate = %q, want %q", got, tt.challenge)
+			}
+			if tt.body != "" && !strings.Contains(res.Body, tt.body) {
+				t.Errorf("body lacks %q:\n%.800s", tt.body, res.Body)
+			}
+			if tt.status != 200 && tt.status != 403 || tt.challenge != "" {
+				if !strings.Contains(res.Body, `role="alert"`) {
+					t.Errorf("no alert in the fragment:\n%.500s", res.Body)
+				}
+			}
+		})
+	}
+}

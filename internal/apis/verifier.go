@@ -1,0 +1,182 @@
+package apis
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// TokenInfo is what tokeninfo says of a token, parsed (GOOGLE.md §3).
+type TokenInfo struct {
+	Audience        string
+	AuthorizedParty string
+	Scopes          []string
+	Expiry          time.Time // on our clock: now + expires_in at verification
+	Email           string    // only with the email scope
+}
+
+// HasScope reports whether scope is one of the token's scopes, as a whole word.
+func (t TokenInfo) HasScope(scope string) bool { return slices.Contains(t.Scopes, scope) }
+
+// Verifier checks access tokens with tokeninfo, following Google's guidance:
+// the audience must be exactly our client ID, the token must not be expired,
+// and it must carry the scope the page needs. Answers are cached by a hash of
+// the token (never the token) until the token expires.
+type Verifier struct {
+	endpoint string
+	clientID string
+	hc       *http.Client
+	now      func() time.Time
+
+	mu    sync.Mutex
+	cache map[[sha256.Size]byte]TokenInfo
+}
+
+// NewVerifier builds a verifier for clientID against a tokeninfo endpoint.
+func NewVerifier(endpoint, clientID string, hc *http.Client, now func() time.Time) *Verifier {
+	if now == nil {
+		now = time.Now
+	}
+	return &Verifier{endpoint: endpoint, clientID: clientID, hc: hc, now: now, cache: map[[sha256.Size]byte]TokenInfo{}}
+}
+
+const apiTokenInfo = "tokeninfo"
+
+// Verify returns the token's info when it is valid for our client and carries
+// scope. The error is an *Error of KindInvalidToken, KindWrongAudience,
+// KindInsufficientScope, or an upstream kind (never mistaken for an invalid
+// token: a tokeninfo outage is a 502/503/504, not "authorize again").
+func (v *Verifier) Verify(ctx context.Context, token, scope string) (TokenInfo, error) {
+	key := sha256.Sum256([]byte(token))
+	info, ok := v.cached(key)
+	if !ok {
+		var err error
+		info, err = v.fetch(ctx, token)
+		if err != nil {
+			return TokenInfo{}, err
+		}
+		if info.Audience != v.clientID || (info.AuthorizedParty != "" && info.AuthorizedParty != v.clientID) {
+			return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindWrongAudience}
+		}
+		v.mu.Lock()
+		v.evictExpiredLocked()
+		v.cache[key] = info
+		v.mu.Unlock()
+	}
+	if !info.HasScope(scope) {
+		return info, &Error{API: apiTokenInfo, Kind: KindInsufficientScope}
+	}
+	return info, nil
+}
+
+// Forget drops a token from the cache, e.g. after an API refused it as
+// revoked: the next Verify asks tokeninfo again.
+func (v *Verifier) Forget(token string) {
+	key := sha256.Sum256([]byte(token))
+	v.mu.Lock()
+	delete(v.cache, key)
+	v.mu.Unlock()
+}
+
+func (v *Verifier) cached(key [sha256.Size]byte) (TokenInfo, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	info, ok := v.cache[key]
+	if ok && !v.now().Before(info.Expiry) {
+		delete(v.cache, key)
+		return TokenInfo{}, false
+	}
+	return info, ok
+}
+
+// evictExpiredLocked keeps the cache bounded by the number of live tokens.
+func (v *Verifier) evictExpiredLocked() {
+	now := v.now()
+	for k, info := range v.cache {
+		if !now.Before(info.Expiry) {
+			delete(v.cache, k)
+		}
+	}
+}
+
+// tokenInfoBody is tokeninfo's answer: every value is a string (GOOGLE.md §3).
+type tokenInfoBody struct {
+	Aud       string `json:"aud"`
+	Azp       string `json:"azp"`
+	Scope     string `json:"scope"`
+	Exp       string `json:"exp"`
+	ExpiresIn string `json:"expires_in"`
+	Email     string `json:"email"`
+	Error     string `json:"error"`
+}
+
+func (v *Verifier) fetch(ctx context.Context, token string) (TokenInfo, error) {
+	// POST keeps the token out of the URL, and so out of every proxy log.
+	form := url.Values{"access_token": {token}}.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, v.endpoint, strings.NewReader(form))
+	if err != nil {
+		return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindUnavailable, Err: err}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := v.hc.Do(req)
+	if err != nil {
+		return TokenInfo{}, transportError(apiTokenInfo, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return TokenInfo{}, transportError(apiTokenInfo, err)
+	}
+	var body tokenInfoBody
+	jsonErr := json.Unmarshal(raw, &body)
+	switch {
+	case resp.StatusCode == http.StatusBadRequest && jsonErr == nil && body.Error == "invalid_token":
+		return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindInvalidToken, Status: resp.StatusCode, Reason: body.Error}
+	case resp.StatusCode != http.StatusOK:
+		return TokenInfo{}, statusError(apiTokenInfo, resp.StatusCode, raw)
+	case jsonErr != nil:
+		return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindUnavailable, Status: resp.StatusCode, Err: fmt.Errorf("unreadable answer: %w", jsonErr)}
+	}
+	return v.parse(body)
+}
+
+// parse turns tokeninfo's strings into a TokenInfo. An answer without an
+// audience or a lifetime is not something we can trust: it is an upstream
+// fault, not an invalid token.
+func (v *Verifier) parse(b tokenInfoBody) (TokenInfo, error) {
+	bad := func(what string) error {
+		return &Error{API: apiTokenInfo, Kind: KindUnavailable, Status: http.StatusOK, Err: errors.New("answer without " + what)}
+	}
+	if b.Aud == "" {
+		return TokenInfo{}, bad("aud")
+	}
+	now := v.now()
+	var expiry time.Time
+	if secs, err := strconv.ParseInt(b.ExpiresIn, 10, 64); err == nil {
+		expiry = now.Add(time.Duration(secs) * time.Second)
+	} else if unix, err := strconv.ParseInt(b.Exp, 10, 64); err == nil {
+		expiry = time.Unix(unix, 0)
+	} else {
+		return TokenInfo{}, bad("expires_in or exp")
+	}
+	if !now.Before(expiry) {
+		return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindInvalidToken, Reason: "expired"}
+	}
+	return TokenInfo{
+		Audience:        b.Aud,
+		AuthorizedParty: b.Azp,
+		Scopes:          strings.Fields(b.Scope),
+		Expiry:          expiry,
+		Email:           b.Email,
+	}, nil
+}

@@ -1,0 +1,190 @@
+// Package config builds the one Config value the site runs with, from flags
+// and environment variables of the same meaning (DESIGN §4a).
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+)
+
+// EmulatorClientID is the OAuth client the site uses in emulator mode; the
+// emulator registers it with the site's origins.
+const EmulatorClientID = "1000000000001-scopewise.apps.googleusercontent.com"
+
+// OtherClientID is a second client registered in the emulator, so tokens
+// issued to another app can be minted to show the audience check working.
+const OtherClientID = "2000000000002-otherapp.apps.googleusercontent.com"
+
+// Config is loaded once in run and passed down. It holds no secrets but the
+// session keys.
+type Config struct {
+	Addr           string // where the site listens
+	EmulatorAddr   string // where the emulator listens (emulator mode only)
+	GoogleClientID string // empty: emulator mode
+	SessionKeys    [][]byte
+	SecureCookies  bool
+	// PickerPollInterval overrides the emulator's Picker pollInterval ("5s",
+	// like Google) so demos and tests need not wait; zero keeps Google's.
+	PickerPollInterval time.Duration
+
+	// Endpoints are Google's base URLs, or the emulator's once it listens.
+	Endpoints Endpoints
+}
+
+// Endpoints are every base URL the site and its pages talk to. Nothing else in
+// the site knows whether it talks to Google or to the emulator.
+type Endpoints struct {
+	// AccountsOrigin serves the GIS script and the consent popup.
+	AccountsOrigin string
+	GISScript      string
+	TokenInfo      string
+	Revoke         string
+	Calendar       string // …/calendar/v3
+	Docs           string // …/v1
+	Picker         string // …/v1
+	// Media is the origin of the Picker's baseUrl media bytes.
+	Media string
+}
+
+// GoogleEndpoints are real Google's.
+func GoogleEndpoints() Endpoints {
+	return Endpoints{
+		AccountsOrigin: "https://accounts.google.com",
+		GISScript:      "https://accounts.google.com/gsi/client",
+		TokenInfo:      "https://oauth2.googleapis.com/tokeninfo",
+		Revoke:         "https://oauth2.googleapis.com/revoke",
+		Calendar:       "https://www.googleapis.com/calendar/v3",
+		Docs:           "https://docs.googleapis.com/v1",
+		Picker:         "https://photospicker.googleapis.com/v1",
+		Media:          "https://lh3.googleusercontent.com",
+	}
+}
+
+// EmulatorEndpoints are the emulator's, at base like "http://localhost:8081".
+func EmulatorEndpoints(base string) Endpoints {
+	base = strings.TrimRight(base, "/")
+	return Endpoints{
+		AccountsOrigin: base,
+		GISScript:      base + "/gsi/client",
+		TokenInfo:      base + "/tokeninfo",
+		Revoke:         base + "/revoke",
+		Calendar:       base + "/calendar/v3",
+		Docs:           base + "/v1",
+		Picker:         base + "/v1",
+		Media:          base,
+	}
+}
+
+// EmulatorMode reports whether the site runs against the embedded emulator.
+func (c Config) EmulatorMode() bool { return c.GoogleClientID == "" }
+
+// ClientID is the OAuth client the pages use.
+func (c Config) ClientID() string {
+	if c.EmulatorMode() {
+		return EmulatorClientID
+	}
+	return c.GoogleClientID
+}
+
+// Load reads flags from args (without the program name) and variables through
+// getenv. A flag wins over its variable.
+func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	fs := flag.NewFlagSet("site", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := Config{}
+	fs.StringVar(&cfg.Addr, "addr", orDefault(getenv("ADDR"), "localhost:8080"), "where the site listens (ADDR)")
+	fs.StringVar(&cfg.EmulatorAddr, "emulator-addr", orDefault(getenv("EMULATOR_ADDR"), "localhost:8081"), "where the emulator listens in emulator mode (EMULATOR_ADDR)")
+	fs.StringVar(&cfg.GoogleClientID, "google-client-id", getenv("GOOGLE_CLIENT_ID"), "real Google's OAuth web client ID; empty runs the emulator (GOOGLE_CLIENT_ID)")
+	keys := fs.String("session-keys", getenv("SESSION_KEYS"), "session hash/block key pairs, hex, comma-separated, newest first (SESSION_KEYS)")
+	secure := fs.Bool("secure-cookies", getenv("SECURE_COOKIES") == "true", "mark cookies Secure; use behind HTTPS (SECURE_COOKIES)")
+	poll := fs.Duration("picker-poll-interval", 0, "emulator only: the Picker's pollInterval (PICKER_POLL_INTERVAL, default Google's 5s)")
+	if v := getenv("PICKER_POLL_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("PICKER_POLL_INTERVAL: %w", err)
+		}
+		*poll = d
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	cfg.SecureCookies = *secure
+	cfg.PickerPollInterval = *poll
+	cfg.GoogleClientID = strings.TrimSpace(cfg.GoogleClientID)
+
+	for name, addr := range map[string]string{"addr": cfg.Addr, "emulator-addr": cfg.EmulatorAddr} {
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			return Config{}, fmt.Errorf("-%s %q: want host:port (port 0 picks a free one)", name, addr)
+		}
+	}
+	if cfg.GoogleClientID != "" && !strings.HasSuffix(cfg.GoogleClientID, ".apps.googleusercontent.com") {
+		return Config{}, fmt.Errorf("GOOGLE_CLIENT_ID %q does not look like a web client ID (…apps.googleusercontent.com)", cfg.GoogleClientID)
+	}
+
+	var err error
+	switch {
+	case *keys != "":
+		cfg.SessionKeys, err = parseSessionKeys(*keys)
+		if err != nil {
+			return Config{}, err
+		}
+	case cfg.EmulatorMode():
+		cfg.SessionKeys = randomSessionKeys()
+	default:
+		return Config{}, errors.New("SESSION_KEYS is required with GOOGLE_CLIENT_ID: run `openssl rand -hex 32` twice and set SESSION_KEYS=<hash>,<block>")
+	}
+	if cfg.EmulatorMode() {
+		cfg.Endpoints = Endpoints{} // filled in once the emulator listens
+	} else {
+		cfg.Endpoints = GoogleEndpoints()
+	}
+	return cfg, nil
+}
+
+// parseSessionKeys reads "hash,block[,hash,block…]" in hex. Hash keys are 32
+// or 64 bytes, block keys 32 bytes (AES-256).
+func parseSessionKeys(s string) ([][]byte, error) {
+	parts := strings.Split(s, ",")
+	if len(parts)%2 != 0 {
+		return nil, errors.New("SESSION_KEYS: want hash,block pairs (an even number of hex keys)")
+	}
+	keys := make([][]byte, 0, len(parts))
+	for i, p := range parts {
+		k, err := hex.DecodeString(strings.TrimSpace(p))
+		if err != nil {
+			return nil, fmt.Errorf("SESSION_KEYS: key %d is not hex", i+1)
+		}
+		if i%2 == 0 && len(k) != 32 && len(k) != 64 {
+			return nil, fmt.Errorf("SESSION_KEYS: hash key %d has %d bytes, want 32 or 64", i/2+1, len(k))
+		}
+		if i%2 == 1 && len(k) != 32 {
+			return nil, fmt.Errorf("SESSION_KEYS: block key %d has %d bytes, want 32", i/2+1, len(k))
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+func randomSessionKeys() [][]byte {
+	hash, block := make([]byte, 32), make([]byte, 32)
+	rand.Read(hash)
+	rand.Read(block)
+	return [][]byte{hash, block}
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

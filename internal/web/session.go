@@ -1,0 +1,138 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"scopewise/internal/grants"
+)
+
+const (
+	sessionName = "scopewise"
+	sessionKey  = "session"
+	dataKey     = "d"
+	// SessionMaxAge is short: the ledger is about tokens that live an hour.
+	SessionMaxAge = 8 * time.Hour
+	// MaxRecentDocs bounds the Docs page's recent list in the cookie.
+	MaxRecentDocs = 20
+)
+
+// Session is this browser's state: a CSRF secret, the grant ledger and the
+// IDs of documents read recently. Never a token.
+type Session struct {
+	raw   *sessions.Session
+	data  sessionData
+	dirty bool
+}
+
+type sessionData struct {
+	CSRF   string        `json:"c"`
+	Ledger grants.Ledger `json:"l,omitempty"`
+	Docs   []string      `json:"r,omitempty"` // recent document IDs, newest first
+}
+
+// NewCookieStore builds the session store with every cookie option explicit.
+func NewCookieStore(keys [][]byte, secure bool) *sessions.CookieStore {
+	store := sessions.NewCookieStore(keys...)
+	store.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   int(SessionMaxAge / time.Second),
+		HttpOnly: true,
+		Secure:   secure,
+		SameSite: http.SameSiteLaxMode,
+	}
+	store.MaxAge(store.Options.MaxAge)
+	return store
+}
+
+// Sessions loads the session into the context. A cookie that fails to
+// decode (old keys, tampering) is a new session, not an error.
+func Sessions(store sessions.Store) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			raw, _ := store.Get(c.Request(), sessionName) // on error: a fresh session
+			s := &Session{raw: raw}
+			if v, ok := raw.Values[dataKey].(string); ok {
+				if json.Unmarshal([]byte(v), &s.data) != nil {
+					s.data = sessionData{}
+				}
+			}
+			if s.data.Ledger == nil {
+				s.data.Ledger = grants.Ledger{}
+			}
+			if s.data.CSRF == "" {
+				b := make([]byte, 32)
+				rand.Read(b)
+				s.data.CSRF = base64.RawURLEncoding.EncodeToString(b)
+				s.dirty = true
+			}
+			c.Set(sessionKey, s)
+			return next(c)
+		}
+	}
+}
+
+// SessionOf returns the request's session; outside Sessions, an empty one
+// that is never saved.
+func SessionOf(c echo.Context) *Session {
+	if s, ok := c.Get(sessionKey).(*Session); ok {
+		return s
+	}
+	return &Session{data: sessionData{Ledger: grants.Ledger{}}}
+}
+
+// CSRF is the token pages render for their postbacks.
+func (s *Session) CSRF() string { return s.data.CSRF }
+
+// ValidCSRF compares in constant time.
+func (s *Session) ValidCSRF(token string) bool {
+	return token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.data.CSRF)) == 1
+}
+
+// Ledger is the grant ledger; change it through UpdateLedger.
+func (s *Session) Ledger() grants.Ledger { return s.data.Ledger }
+
+// UpdateLedger changes the ledger and marks the session for saving.
+func (s *Session) UpdateLedger(f func(grants.Ledger)) {
+	f(s.data.Ledger)
+	s.dirty = true
+}
+
+// RecentDocs are the IDs of documents read here, newest first.
+func (s *Session) RecentDocs() []string { return s.data.Docs }
+
+// AddRecentDoc puts id first, without duplicates, bounded by MaxRecentDocs.
+func (s *Session) AddRecentDoc(id string) {
+	docs := []string{id}
+	for _, d := range s.data.Docs {
+		if d != id && len(docs) < MaxRecentDocs {
+			docs = append(docs, d)
+		}
+	}
+	s.data.Docs = docs
+	s.dirty = true
+}
+
+func saveSession(c echo.Context) error {
+	s, ok := c.Get(sessionKey).(*Session)
+	if !ok || !s.dirty || s.raw == nil {
+		return nil
+	}
+	b, err := json.Marshal(s.data)
+	if err != nil {
+		return err
+	}
+	s.raw.Values[dataKey] = string(b)
+	if err := s.raw.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	s.dirty = false
+	return nil
+}

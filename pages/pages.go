@@ -1,0 +1,103 @@
+// Package pages holds one file per page: its handlers, view model and view,
+// and the postbacks that take a page's token, verify it and fetch its data.
+package pages
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"scopewise/internal/apis"
+	"scopewise/internal/config"
+	"scopewise/internal/grants"
+	"scopewise/internal/web"
+	"scopewise/views"
+)
+
+// Verifier checks a token for one scope (apis.Verifier).
+type Verifier interface {
+	Verify(ctx context.Context, token, scope string) (apis.TokenInfo, error)
+	Forget(token string)
+}
+
+// Deps are the pages' dependencies, built once in run.
+type Deps struct {
+	Config      config.Config
+	Log         *slog.Logger
+	Verifier    Verifier
+	CalendarAPI *apis.Calendar
+	Assets      views.Assets
+	Now         func() time.Time
+}
+
+// Pages serves every page. Its methods are the route table's handlers.
+type Pages struct {
+	Deps
+}
+
+// New builds the pages.
+func New(d Deps) *Pages {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Pages{Deps: d}
+}
+
+// Base is the layout's view model for this request.
+func (p *Pages) Base(c echo.Context, title string) views.Page {
+	page := views.Page{
+		Title:  title,
+		Path:   c.Request().URL.Path,
+		CSRF:   web.SessionOf(c).CSRF(),
+		Ledger: p.LedgerRows(c),
+		Assets: p.Assets,
+	}
+	if p.Config.EmulatorMode() {
+		page.EmulatorURL = p.Config.Endpoints.AccountsOrigin
+	}
+	return page
+}
+
+// withGIS is Base for a page that runs a token client.
+func (p *Pages) withGIS(c echo.Context, title string) views.Page {
+	page := p.Base(c, title)
+	page.GIS = &views.GIS{ScriptURL: p.Config.Endpoints.GISScript, ClientID: p.Config.ClientID()}
+	return page
+}
+
+// tokenClient is the view model of a page's token client for one catalog scope.
+func (p *Pages) tokenClient(id, scope, postback, button string) views.TokenClient {
+	s, _ := grants.Lookup(scope)
+	return views.TokenClient{ID: id, Scope: scope, Postback: postback, Button: button, ClientID: p.Config.ClientID(), Permission: s.Permission}
+}
+
+// LedgerRows is the session's ledger as of now, one row per catalog scope.
+func (p *Pages) LedgerRows(c echo.Context) []views.LedgerRow {
+	ledger := web.SessionOf(c).Ledger()
+	now := p.Now()
+	rows := make([]views.LedgerRow, 0, len(grants.Catalog))
+	for _, s := range grants.Catalog {
+		e := ledger.Current(s.ID, now)
+		row := views.LedgerRow{Label: s.Label, Scope: s.ID, Page: s.Page}
+		switch e.State {
+		case grants.NeverAsked:
+			row.State, row.Detail = "never asked", "—"
+		case grants.Granted:
+			row.State, row.Detail = "granted", "until "+clock(e.Until)+", verified by the server"
+		case grants.Partial:
+			row.State, row.Detail = "partly granted", "left unticked on the consent screen at "+clock(e.At)
+		case grants.Denied:
+			row.State, row.Detail = "denied", "consent cancelled at "+clock(e.At)
+		case grants.Expired:
+			row.State, row.Detail = "expired", "since "+clock(e.At)+"; authorize again"
+		case grants.Revoked:
+			row.State, row.Detail = "revoked", "the whole grant was revoked at "+clock(e.At)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func clock(t time.Time) string { return t.UTC().Format("15:04:05 UTC") }

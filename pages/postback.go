@@ -1,0 +1,155 @@
+package pages
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"scopewise/internal/apis"
+	"scopewise/internal/grants"
+	"scopewise/internal/web"
+	"scopewise/views"
+)
+
+// postback is one page's token postback: which scope it needs, which element
+// its fragment replaces, and the button that starts over.
+type postback struct {
+	Scope  string
+	Target string // id of the results element
+	Button string
+}
+
+// authorize is the shared first half of every postback (DESIGN §3): read the
+// bearer token, verify it for the page's scope, record the verified grant in
+// the ledger (never the token). On failure the error is a *web.Problem.
+func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, error) {
+	token, err := web.BearerToken(c.Request())
+	if err != nil {
+		return "", apis.TokenInfo{}, &web.Problem{
+			Status:    http.StatusBadRequest,
+			Challenge: `Bearer error="invalid_request"`,
+			Target:    pb.Target,
+			Alert: views.Problem{
+				Title:  "No usable access token",
+				Detail: "The page sent no access token, or one that is not well formed. A token is accepted only in the Authorization header, never in the address or a form.",
+				Retry:  pb.Button,
+			},
+			Err: err,
+		}
+	}
+	info, err := p.Verifier.Verify(c.Request().Context(), token, pb.Scope)
+	if err != nil {
+		return "", apis.TokenInfo{}, p.apiProblem(c, err, token, pb)
+	}
+	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
+		for _, s := range grants.Catalog {
+			if info.HasScope(s.ID) {
+				l.Grant(s.ID, info.Expiry, p.Now())
+			}
+		}
+	})
+	return token, info, nil
+}
+
+// apiProblem maps a failed verification or API call to what the user sees,
+// and notes in the ledger what it means for the page's scope.
+func (p *Pages) apiProblem(c echo.Context, err error, token string, pb postback) error {
+	scope, _ := grants.Lookup(pb.Scope)
+	prob := &web.Problem{Target: pb.Target, Err: err}
+	api := "Google"
+	if e, ok := err.(*apis.Error); ok && e.API != "tokeninfo" {
+		api = "The " + e.API
+	}
+	switch apis.KindOf(err) {
+	case apis.KindInvalidToken:
+		p.Verifier.Forget(token)
+		web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
+			if l[pb.Scope].State != grants.Revoked {
+				l.Set(pb.Scope, grants.Expired, p.Now())
+			}
+		})
+		prob.Status = http.StatusUnauthorized
+		prob.Challenge = `Bearer error="invalid_token"`
+		prob.Alert = views.Problem{Title: "Access expired", Detail: "Google no longer accepts this access token: it expired or was revoked. Authorize again to get a fresh one.", Retry: pb.Button}
+	case apis.KindWrongAudience:
+		prob.Status = http.StatusUnauthorized
+		prob.Challenge = `Bearer error="invalid_token"`
+		prob.Alert = views.Problem{Title: "Token issued to another app", Detail: "This access token was issued to a different client ID. Scopewise accepts only tokens issued to itself, so another app's token cannot be replayed here. Authorize again.", Retry: pb.Button}
+	case apis.KindInsufficientScope:
+		web.SessionOf(c).UpdateLedger(func(l grants.Ledger) { l.Set(pb.Scope, grants.Partial, p.Now()) })
+		prob.Status = http.StatusForbidden
+		prob.Challenge = fmt.Sprintf(`Bearer error="insufficient_scope", scope="%s"`, pb.Scope)
+		prob.Alert = views.Problem{Title: "Permission missing", Detail: fmt.Sprintf("The token does not include permission to %s (%s). Authorize again and leave that permission ticked.", scope.Permission, pb.Scope), Retry: pb.Button}
+	case apis.KindPermissionDenied:
+		prob.Status = http.StatusForbidden
+		prob.Alert = views.Problem{Title: "No access", Detail: api + " says this account may not see that item."}
+	case apis.KindNotFound:
+		prob.Status = http.StatusNotFound
+		prob.Alert = views.Problem{Title: "Not found", Detail: api + " has no such item."}
+	case apis.KindFailedPrecondition:
+		prob.Status = http.StatusConflict
+		prob.Alert = views.Problem{Title: "Not ready yet", Detail: api + " says the item is not ready yet."}
+	case apis.KindTimeout:
+		prob.Status = http.StatusGatewayTimeout
+		prob.Alert = views.Problem{Title: "No answer in time", Detail: upstreamName(err) + " did not answer in time. Try again.", Retry: "Refresh"}
+	case apis.KindRateLimited:
+		prob.Status = http.StatusServiceUnavailable
+		prob.Alert = views.Problem{Title: "Too many requests", Detail: upstreamName(err) + " asks us to slow down. Try again in a minute."}
+	default: // KindUnavailable, KindBadRequest, anything unexpected
+		prob.Status = http.StatusBadGateway
+		prob.Alert = views.Problem{Title: "Google's side failed", Detail: upstreamName(err) + " failed or gave an answer we could not read. Nothing was changed; try again."}
+	}
+	return prob
+}
+
+// upstreamName names the failing API for the user, without any detail of the
+// failure (which goes to the log only).
+func upstreamName(err error) string {
+	if e, ok := err.(*apis.Error); ok {
+		if e.API == "tokeninfo" {
+			return "Google's token check (tokeninfo)"
+		}
+		return "The " + e.API
+	}
+	return "Google"
+}
+
+// grantEvents are what a page script reports that the server cannot see: the
+// user cancelled, left a scope unticked, or revoked the grant.
+var grantEvents = map[string]grants.State{
+	"denied":  grants.Denied,
+	"partial": grants.Partial,
+	"revoked": grants.Revoked,
+}
+
+// GrantEvent records a consent outcome in the ledger and answers the ledger.
+// POST /grants/events, form: event=denied|partial|revoked, scope=<catalog scope>
+// (scope is ignored for revoked: revoke ends the whole grant).
+func (p *Pages) GrantEvent(c echo.Context) error {
+	event, scope := c.FormValue("event"), c.FormValue("scope")
+	state, ok := grantEvents[event]
+	if !ok {
+		return badForm(fmt.Sprintf("unknown event %q", event))
+	}
+	if _, known := grants.Lookup(scope); !known && state != grants.Revoked {
+		return badForm(fmt.Sprintf("unknown scope %q", scope))
+	}
+	now := p.Now()
+	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
+		if state == grants.Revoked {
+			l.RevokeAll(now)
+			return
+		}
+		// A consent outcome never overrides a grant the server verified and
+		// that is still live: a partial answer may leave earlier scopes intact.
+		if l.Current(scope, now).State != grants.Granted {
+			l.Set(scope, state, now)
+		}
+	})
+	return web.Render(c, http.StatusOK, views.Ledger(p.LedgerRows(c)))
+}
+
+func badForm(msg string) error {
+	return &web.Problem{Status: http.StatusBadRequest, Target: "ledger-status", Alert: views.Problem{Title: "Bad request", Detail: "The page sent something this server does not understand: " + msg + "."}}
+}

@@ -1,0 +1,45 @@
+// Package views holds the layout and the components every page shares. It is
+// pure: view models in, HTML out; no I/O and no echo.
+package views
+
+// Page is what the layout needs from every page.
+type Page struct {
+	Title  string // "Upcoming events"
+	Path   string // the current path, to mark the nav link
+	CSRF   string // rendered for the page script's postbacks
+	Ledger []LedgerRow
+	Assets Assets
+	// GIS is set on pages with a token client.
+	GIS *GIS
+	// EmulatorURL is the emulator's origin in emulator mode; empty with Google.
+	EmulatorURL string
+}
+
+// Assets are content-hashed URLs of the site's static files.
+type Assets struct {
+	CSS    string
+	Script string // the page script: token clients bound by data-* attributes
+}
+
+// GIS is what a page needs to load Google's (or the emulator's) library.
+type GIS struct {
+	ScriptURL string
+	ClientID  string
+}
+
+// LedgerRow is one scope in the "Your grants" ledger.
+type LedgerRow struct {
+	Label  string // "Calendar"
+	Scope  string // the full scope string
+	Page   string // where it is asked for
+	State  string // "never asked", "granted", "partly granted", "denied", "expired", "revoked"
+	Detail string // e.g. "until 16:05 UTC (server-verified)"
+}
+
+// Problem is an alert: what happened and what to do next.
+type Problem struct {
+	Title  string
+	Detail string
+	// Retry, when set, names the page button that starts over; the alert says so.
+	Retry string
+}
