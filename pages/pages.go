@@ -22,13 +22,20 @@ type Verifier interface {
 	Forget(token string)
 }
 
+// AssetURLs gives the content-hashed URL of an embedded asset (assets.Assets).
+type AssetURLs interface {
+	URL(name string) string
+}
+
 // Deps are the pages' dependencies, built once in run.
 type Deps struct {
 	Config      config.Config
 	Log         *slog.Logger
 	Verifier    Verifier
 	CalendarAPI *apis.Calendar
-	Assets      views.Assets
+	DocsAPI     *apis.Docs
+	PickerAPI   *apis.Picker
+	Assets      AssetURLs
 	Now         func() time.Time
 }
 
@@ -52,12 +59,24 @@ func (p *Pages) Base(c echo.Context, title string) views.Page {
 		Path:   c.Request().URL.Path,
 		CSRF:   web.SessionOf(c).CSRF(),
 		Ledger: p.LedgerRows(c),
-		Assets: p.Assets,
+		Assets: p.assets(""),
 	}
 	if p.Config.EmulatorMode() {
 		page.EmulatorURL = p.Config.Endpoints.AccountsOrigin
 	}
 	return page
+}
+
+// assets are the layout's asset URLs, with a page's own module when named.
+// Page modules import the shared page script as "scopewise/token-client".
+func (p *Pages) assets(pageScript string) views.Assets {
+	shared := p.Assets.URL("js/token-client.js")
+	a := views.Assets{CSS: p.Assets.URL("css/site.css"), Script: shared}
+	if pageScript != "" {
+		a.PageScript = p.Assets.URL(pageScript)
+		a.Modules = map[string]string{"scopewise/token-client": shared}
+	}
+	return a
 }
 
 // withGIS is Base for a page that runs a token client.

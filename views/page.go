@@ -2,6 +2,15 @@
 // pure: view models in, HTML out; no I/O and no echo.
 package views
 
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/a-h/templ"
+)
+
 // Page is what the layout needs from every page.
 type Page struct {
 	Title  string // "Upcoming events"
@@ -19,6 +28,11 @@ type Page struct {
 type Assets struct {
 	CSS    string
 	Script string // the page script: token clients bound by data-* attributes
+	// PageScript, when set, is a page's own module. It imports the page
+	// script's exports as "scopewise/token-client" through Modules.
+	PageScript string
+	// Modules is the import map: bare module names → hashed URLs.
+	Modules map[string]string
 }
 
 // GIS is what a page needs to load Google's (or the emulator's) library.
@@ -42,4 +56,17 @@ type Problem struct {
 	Detail string
 	// Retry, when set, names the page button that starts over; the alert says so.
 	Retry string
+}
+
+// importMap renders the import map with the request's nonce. json.Marshal
+// escapes < and >, so no value can end the script element.
+func importMap(modules map[string]string) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		b, err := json.Marshal(map[string]any{"imports": modules})
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, `<script type="importmap" nonce="%s">%s</script>`, templ.EscapeString(templ.GetNonce(ctx)), b)
+		return err
+	})
 }

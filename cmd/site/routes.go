@@ -38,9 +38,17 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 	e.GET(assets.Prefix+"*", echo.WrapHandler(a))
 
 	e.GET("/", p.Home)
+	e.POST("/grants/events", p.GrantEvent)
+
+	// Docs page (pages/docs.go)
+
+	// Calendar page (pages/calendar.go)
 	e.GET("/calendar", p.Calendar)
 	e.POST("/calendar", p.CalendarPostback)
-	e.POST("/grants/events", p.GrantEvent)
+
+	// Photos page (pages/photos.go)
+
+	// Ajax page (pages/ajax.go)
 	return e
 }
 

@@ -153,7 +153,9 @@ func newSite(cfg config.Config, log *slog.Logger) (http.Handler, error) {
 		Log:         log,
 		Verifier:    apis.NewVerifier(cfg.Endpoints.TokenInfo, cfg.ClientID(), hc, nil),
 		CalendarAPI: apis.NewCalendar(cfg.Endpoints.Calendar, hc),
-		Assets:      views.Assets{CSS: a.URL("css/site.css"), Script: a.URL("js/token-client.js")},
+		DocsAPI:     apis.NewDocs(cfg.Endpoints.Docs, hc),
+		PickerAPI:   apis.NewPicker(cfg.Endpoints.Picker, hc),
+		Assets:      a,
 	})
 	return newRouter(cfg, log, p, a), nil
 }

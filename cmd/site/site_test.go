@@ -63,7 +63,9 @@ func startApp(t *testing.T, env map[string]string) *app {
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	getenv := func(k string) string { return env[k] }
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0"}, getenv, out) }()
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0"}, getenv, out)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
