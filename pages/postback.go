@@ -20,6 +20,8 @@ type postback struct {
 	Button string
 }
 
+const ledgerBeforeKey = "ledger-before-postback"
+
 // authorize is the shared first half of every postback (DESIGN §3): read the
 // bearer token, verify it for the page's scope, record the verified grant in
 // the ledger (never the token). On failure the error is a *web.Problem.
@@ -43,6 +45,9 @@ func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, 
 		return "", apis.TokenInfo{}, p.apiProblem(c, err, token, pb)
 	}
 	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
+		// A cached verification can pass a token revoked since; remember what
+		// the ledger said, so a refusal by the API below can restore it.
+		c.Set(ledgerBeforeKey, l.Clone())
 		for _, s := range grants.Catalog {
 			if info.HasScope(s.ID) {
 				l.Grant(s.ID, info.Expiry, p.Now())
@@ -65,6 +70,9 @@ func (p *Pages) apiProblem(c echo.Context, err error, token string, pb postback)
 	case apis.KindInvalidToken:
 		p.Verifier.Forget(token)
 		web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
+			if before, ok := c.Get(ledgerBeforeKey).(grants.Ledger); ok {
+				l.Restore(before)
+			}
 			if l[pb.Scope].State != grants.Revoked {
 				l.Set(pb.Scope, grants.Expired, p.Now())
 			}

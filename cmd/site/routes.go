@@ -47,6 +47,11 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 	e.POST("/calendar", p.CalendarPostback)
 
 	// Photos page (pages/photos.go)
+	e.GET("/photos", p.Photos)
+	e.POST("/photos", p.PhotosPostback)
+	e.POST("/photos/session", p.PhotosSession)
+	e.POST("/photos/items", p.PhotosItems)
+	e.POST("/photos/session/delete", p.PhotosSessionDelete)
 
 	// Ajax page (pages/ajax.go)
 	return e

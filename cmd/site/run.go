@@ -18,7 +18,6 @@ import (
 	"scopewise/internal/config"
 	"scopewise/internal/emulator"
 	"scopewise/pages"
-	"scopewise/views"
 )
 
 // run is the whole program: tests call it too, with their own args and env.

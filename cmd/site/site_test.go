@@ -96,6 +96,11 @@ func startApp(t *testing.T, env map[string]string) *app {
 		t.Fatalf("healthz: %d", res.StatusCode)
 	}
 	t.Cleanup(a.checkNoTokenLeaked)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("site output:\n%s", out.String())
+		}
+	})
 	return a
 }
 
@@ -114,7 +119,7 @@ func (a *app) do(req *http.Request) response {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	a.mu.Lock()
-	a.bodies = append(a.bodies, req.URL.String(), fmt.Sprint(res.Header), string(b))
+	a.bodies = append(a.bodies, fmt.Sprint(res.Header), string(b))
 	a.mu.Unlock()
 	return response{res.StatusCode, res.Header, string(b)}
 }

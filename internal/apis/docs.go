@@ -1,14 +1,19 @@
 package apis
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
 // DocsScope is the one scope the Docs page asks for.
 const DocsScope = "https://www.googleapis.com/auth/documents.readonly"
 
-// Docs reads documents with Docs v1 documents.get.
+const apiDocs = "Docs API"
+
+// Docs reads documents with Docs v1 documents.get. The Docs API cannot list
+// documents (that needs Drive scopes), so every call names a document ID.
 type Docs struct {
 	base string // …/v1
 	hc   *http.Client
@@ -17,4 +22,50 @@ type Docs struct {
 // NewDocs builds a client for the Docs API at base.
 func NewDocs(base string, hc *http.Client) *Docs {
 	return &Docs{base: strings.TrimRight(base, "/"), hc: hc}
+}
+
+// Get reads the document with documents.get and summarizes it: title,
+// outline, word count, first paragraph. id must come from ParseDocumentRef.
+func (d *Docs) Get(ctx context.Context, token, id string) (Document, error) {
+	var raw docJSON
+	if err := getJSON(ctx, d.hc, apiDocs, http.MethodGet, d.documentURL(id), token, &raw); err != nil {
+		return Document{}, err
+	}
+	return summarize(&raw), nil
+}
+
+// Title reads only what the recent list shows. documents.get has no lighter
+// method and the emulator does not honour partial responses (fields=), so
+// this is a full get whose body is decoded into the two fields it needs.
+func (d *Docs) Title(ctx context.Context, token, id string) (DocumentRef, error) {
+	var raw struct {
+		DocumentID string `json:"documentId"`
+		Title      string `json:"title"`
+	}
+	if err := getJSON(ctx, d.hc, apiDocs, http.MethodGet, d.documentURL(id), token, &raw); err != nil {
+		return DocumentRef{}, err
+	}
+	if raw.DocumentID == "" {
+		raw.DocumentID = id
+	}
+	return DocumentRef{ID: raw.DocumentID, Title: titleOrUntitled(raw.Title)}, nil
+}
+
+// documentURL escapes the ID even though ParseDocumentRef admits only
+// [A-Za-z0-9_-]: the path must never be steerable by input.
+func (d *Docs) documentURL(id string) string {
+	return d.base + "/documents/" + url.PathEscape(id)
+}
+
+// DocumentRef names a document: what the recent list shows.
+type DocumentRef struct {
+	ID    string
+	Title string
+}
+
+func titleOrUntitled(t string) string {
+	if strings.TrimSpace(t) == "" {
+		return "Untitled document"
+	}
+	return t
 }

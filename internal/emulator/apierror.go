@@ -17,9 +17,11 @@ type apiError struct {
 }
 
 type apiErrorItem struct {
-	Message string `json:"message"`
-	Domain  string `json:"domain"`
-	Reason  string `json:"reason"`
+	Message      string `json:"message"`
+	Domain       string `json:"domain"`
+	Reason       string `json:"reason"`
+	Location     string `json:"location,omitempty"`     // e.g. "orderBy"
+	LocationType string `json:"locationType,omitempty"` // e.g. "parameter"
 }
 
 // api names the Google API a request belongs to; the envelopes differ a little.
@@ -47,6 +49,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeAPIError writes Google's envelope. reason, when set, goes into
 // details (ErrorInfo) and, for Calendar, errors[].
 func writeAPIError(w http.ResponseWriter, a api, code int, status, message, reason string) {
+	writeJSON(w, code, map[string]apiError{"error": newAPIError(a, code, status, message, reason)})
+}
+
+// writeAPIErrorItem is writeAPIError with Calendar's errors[] entry spelled
+// out, for errors whose entry names a reason or a parameter of its own
+// (Calendar's 400s: reason "invalid", location "orderBy"). Empty fields of
+// item take the defaults writeAPIError would use.
+func writeAPIErrorItem(w http.ResponseWriter, a api, code int, status, message, reason string, item apiErrorItem) {
+	e := newAPIError(a, code, status, message, reason)
+	if item.Message == "" {
+		item.Message = message
+	}
+	if item.Domain == "" {
+		item.Domain = "global"
+	}
+	if item.Reason == "" && len(e.Errors) > 0 {
+		item.Reason = e.Errors[0].Reason
+	}
+	e.Errors = []apiErrorItem{item}
+	writeJSON(w, code, map[string]apiError{"error": e})
+}
+
+func newAPIError(a api, code int, status, message, reason string) apiError {
 	e := apiError{Code: code, Message: message, Status: status}
 	if reason != "" {
 		e.Details = []map[string]any{{
@@ -69,7 +94,7 @@ func writeAPIError(w http.ResponseWriter, a api, code int, status, message, reas
 		}
 		e.Errors = []apiErrorItem{{Message: message, Domain: "global", Reason: legacy}}
 	}
-	writeJSON(w, code, map[string]apiError{"error": e})
+	return e
 }
 
 const (

@@ -33,6 +33,10 @@ type Options struct {
 	// fix it). Default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// PickerPollInterval is the pollingConfig.pollInterval Photos Picker
+	// sessions advise. Default 5s, as Google's; tests and page tests set it
+	// low so polling does not slow them down.
+	PickerPollInterval time.Duration
 }
 
 // Server is the emulator. Create it with New.
@@ -55,6 +59,9 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.PickerPollInterval <= 0 {
+		opts.PickerPollInterval = 5 * time.Second
+	}
 	s := &Server{
 		opts:     opts,
 		log:      opts.Logger,
@@ -69,11 +76,16 @@ func New(opts Options) *Server {
 
 // ServeHTTP applies any injected fault for the path, then serves the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// No emulated endpoint takes a large body; a limit here covers them all.
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	if s.applyFault(w, r) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
 }
+
+// maxBodyBytes bounds every request body the emulator reads.
+const maxBodyBytes = 64 << 10
 
 // now is the emulator's clock: the wall clock plus whatever /_emu/clock added.
 func (s *Server) now() time.Time {

@@ -27,6 +27,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /picker/{sessionId}", s.handlePickerDone)
 	s.mux.HandleFunc("GET /picker/{sessionId}/autoclose", s.handlePickerPage)
 	s.mux.HandleFunc("POST /picker/{sessionId}/autoclose", s.handlePickerDone)
+	s.mux.HandleFunc("GET /picker/{sessionId}/thumb/{itemId}", s.handlePickerThumb) // the page's grid; no token
 	s.mux.HandleFunc("GET /media/{mediaRef}", s.handleMediaBytes)
 
 	// Test control, outside Google's paths (control.go).

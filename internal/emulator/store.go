@@ -62,6 +62,7 @@ type state struct {
 	grants      map[grantKey][]string     // granted scopes, sorted
 	pickers     map[string]*pickerSession // by session id (picker.go)
 	faults      map[string][]*fault       // by path (faults.go)
+	signIns     map[string]string         // popup sign-in cookie value → account email (popup.go)
 }
 
 func newState() *state {
@@ -70,6 +71,7 @@ func newState() *state {
 		grants:  map[grantKey][]string{},
 		pickers: map[string]*pickerSession{},
 		faults:  map[string][]*fault{},
+		signIns: map[string]string{},
 	}
 }
 

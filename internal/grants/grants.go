@@ -4,7 +4,7 @@
 package grants
 
 import (
-	"encoding/json"
+	"maps"
 	"time"
 )
 
@@ -39,11 +39,11 @@ type State string
 
 const (
 	NeverAsked State = ""
-	Granted    State = "granted"  // verified by the server, until Entry.Until
-	Partial    State = "partial"  // asked together with others; the user left this one unticked
-	Denied     State = "denied"   // the user pressed Cancel
-	Expired    State = "expired"  // a postback's token was refused as expired or invalid
-	Revoked    State = "revoked"  // the user revoked the whole grant
+	Granted    State = "granted" // verified by the server, until Entry.Until
+	Partial    State = "partial" // asked together with others; the user left this one unticked
+	Denied     State = "denied"  // the user pressed Cancel
+	Expired    State = "expired" // a postback's token was refused as expired or invalid
+	Revoked    State = "revoked" // the user revoked the whole grant
 )
 
 // Entry is one scope's row. Times are UTC and second-precise to keep the
@@ -86,19 +86,11 @@ func (l Ledger) Current(scope string, now time.Time) Entry {
 	return e
 }
 
-// Encode and Decode keep the ledger compact in the session.
-func (l Ledger) Encode() string {
-	b, _ := json.Marshal(l)
-	return string(b)
-}
+// Clone copies the ledger.
+func (l Ledger) Clone() Ledger { return maps.Clone(l) }
 
-// Decode reads an encoded ledger; anything unreadable is an empty ledger.
-func Decode(s string) Ledger {
-	l := Ledger{}
-	if s != "" {
-		if err := json.Unmarshal([]byte(s), &l); err != nil {
-			return Ledger{}
-		}
-	}
-	return l
+// Restore makes l equal to an earlier copy.
+func (l Ledger) Restore(before Ledger) {
+	clear(l)
+	maps.Copy(l, before)
 }

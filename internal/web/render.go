@@ -5,6 +5,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"sync"
 
@@ -22,7 +23,9 @@ func Render(c echo.Context, status int, comp templ.Component) error {
 	buf.Reset()
 	defer bufPool.Put(buf)
 
-	ctx := templ.WithNonce(c.Request().Context(), Nonce(c))
+	// Rendering is in memory and quick; a request context the timeout
+	// middleware has already cancelled must not turn an error page into a 500.
+	ctx := templ.WithNonce(context.WithoutCancel(c.Request().Context()), Nonce(c))
 	if err := comp.Render(ctx, buf); err != nil {
 		return err
 	}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"scopewise/internal/config"
+)
+
+// ledgerState reads the state of one scope's row from a page or fragment.
+func ledgerState(t *testing.T, html, scope string) string {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(html))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Find(`#ledger tr[data-scope="` + scope + `"]`).AttrOr("data-state", "")
+}
+
+// TestCalendarLifecycle walks one grant through the states the ledger shows:
+// granted, expired after the emulator's clock moves, revoked after revoke.
+func TestCalendarLifecycle(t *testing.T) {
+	a := startApp(t, nil)
+	a.page("/calendar")
+	if got := ledgerState(t, a.get("/calendar").Body, calendarScope); got != "never asked" {
+		t.Fatalf("fresh ledger state = %q", got)
+	}
+
+	tok := a.mint(config.EmulatorClientID, calendarScope)
+	res := a.postback("/calendar", tok)
+	if res.StatusCode != 200 {
+		t.Fatalf("valid token: %d\n%s", res.StatusCode, res.Body)
+	}
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(res.Body))
+	items := doc.Find(`section[aria-labelledby="calendar-results-title"] li`)
+	if items.Length() == 0 || items.Length() > 10 {
+		t.Fatalf("events listed = %d, want 1..10", items.Length())
+	}
+	if strings.TrimSpace(items.First().Find(".event-title").Text()) == "" || items.First().Find("time").Length() != 1 {
+		t.Errorf("first event lacks a title or a time: %q", items.First().Text())
+	}
+	if got := ledgerState(t, res.Body, calendarScope); got != "granted" {
+		t.Errorf("after success ledger = %q, want granted", got)
+	}
+	if got := ledgerState(t, a.get("/").Body, calendarScope); got != "granted" {
+		t.Errorf("home page ledger = %q, want granted (read from the session)", got)
+	}
+
+	// Past expiry on the emulator's clock: the cached verification is not
+	// enough, the API refuses the token and the page is told to authorize again.
+	a.emu("/_emu/clock", map[string]string{"advance": "3700s"}, nil)
+	res = a.postback("/calendar", tok)
+	if res.StatusCode != 401 || !strings.Contains(res.Body, "Access expired") {
+		t.Fatalf("expired token: %d\n%.500s", res.StatusCode, res.Body)
+	}
+	if got := ledgerState(t, res.Body, calendarScope); got != "expired" {
+		t.Errorf("after expiry ledger = %q, want expired", got)
+	}
+
+	// Revoke: the page script calls GIS revoke, then tells the server.
+	tok = a.mint(config.EmulatorClientID, calendarScope)
+	if res = a.postback("/calendar", tok); res.StatusCode != 200 {
+		t.Fatalf("fresh token: %d", res.StatusCode)
+	}
+	revoke, _ := http.PostForm(a.emulator+"/revoke", map[string][]string{"token": {tok}})
+	if revoke.StatusCode != 200 {
+		t.Fatalf("emulator revoke: %d", revoke.StatusCode)
+	}
+	res = a.postback("/grants/events", "", formBody("event=revoked&scope="+calendarScope))
+	if res.StatusCode != 200 || ledgerState(t, res.Body, calendarScope) != "revoked" {
+		t.Fatalf("revoke event: %d, ledger %q", res.StatusCode, ledgerState(t, res.Body, calendarScope))
+	}
+	res = a.postback("/calendar", tok)
+	if res.StatusCode != 401 {
+		t.Fatalf("revoked token: %d, want 401", res.StatusCode)
+	}
+	if got := ledgerState(t, res.Body, calendarScope); got != "revoked" {
+		t.Errorf("a 401 after revoke keeps the ledger at revoked, got %q", got)
+	}
+}
+
+func formBody(body string) func(*http.Request) {
+	return func(r *http.Request) {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Body = http.NoBody
+		if body != "" {
+			r.Body = nopCloser{strings.NewReader(body)}
+			r.ContentLength = int64(len(body))
+		}
+	}
+}
+
+type nopCloser struct{ *strings.Reader }
+
+func (nopCloser) Close() error { return nil }
+
+// TestCalendarUpstreamFailures: a failing Google is a 502/504, never "authorize again".
+func TestCalendarUpstreamFailures(t *testing.T) {
+	a := startApp(t, nil)
+	a.page("/calendar")
+	const events = "/calendar/v3/calendars/primary/events"
+	tests := []struct {
+		name   string
+		fault  map[string]any
+		status int
+		says   string
+	}{
+		{"calendar 503", map[string]any{"path": events, "status": 503}, 502, "Calendar API"},
+		{"calendar 500 garbage", map[string]any{"path": events, "status": 500, "body": "garbage"}, 502, "Calendar API"},
+		{"calendar 200 garbage", map[string]any{"path": events, "body": "garbage"}, 502, "Calendar API"},
+		{"calendar 429", map[string]any{"path": events, "status": 429}, 503, "slow down"},
+		{"tokeninfo 503", map[string]any{"path": "/tokeninfo", "status": 503}, 502, "tokeninfo"},
+		{"tokeninfo garbage", map[string]any{"path": "/tokeninfo", "status": 200, "body": "garbage"}, 502, "tokeninfo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := a.mint(config.EmulatorClientID, calendarScope) // a new token: no cached verification
+			a.emu("/_emu/faults", tt.fault, nil)
+			res := a.postback("/calendar", tok)
+			if res.StatusCode != tt.status {
+				t.Fatalf("status = %d, want %d\n%.500s", res.StatusCode, tt.status, res.Body)
+			}
+			if res.Header.Get("WWW-Authenticate") != "" {
+				t.Errorf("an upstream failure must not challenge the token")
+			}
+			if !strings.Contains(res.Body, tt.says) || !strings.Contains(res.Body, `role="alert"`) {
+				t.Errorf("fragment does not name the failing API %q:\n%.500s", tt.says, res.Body)
+			}
+			if strings.Contains(res.Body, "garbage") {
+				t.Errorf("upstream body leaked into the page")
+			}
+			if res = a.postback("/calendar", tok); res.StatusCode != 200 {
+				t.Errorf("after the fault, the same token works again: %d", res.StatusCode)
+			}
+		})
+	}
+}
+
+var scriptTag = regexp.MustCompile(`<script[^>]*>`)
+
+// TestSecurityHeaders: every page has a nonce CSP without unsafe-inline, every
+// script tag carries that nonce, and COOP lets the GIS popup answer.
+func TestSecurityHeaders(t *testing.T) {
+	a := startApp(t, nil)
+	for _, path := range []string{"/", "/calendar", "/no-such-page"} {
+		t.Run(path, func(t *testing.T) {
+			res := a.get(path)
+			csp := res.Header.Get("Content-Security-Policy")
+			m := regexp.MustCompile(`'nonce-([^']+)'`).FindStringSubmatch(csp)
+			if m == nil || strings.Contains(csp, "unsafe-inline") {
+				t.Fatalf("CSP = %q", csp)
+			}
+			if !strings.Contains(csp, a.emulator) {
+				t.Errorf("CSP does not allow the emulator's GIS: %q", csp)
+			}
+			for _, tag := range scriptTag.FindAllString(res.Body, -1) {
+				if !strings.Contains(tag, `nonce="`+m[1]+`"`) {
+					t.Errorf("script without the nonce: %s", tag)
+				}
+			}
+			for h, want := range map[string]string{
+				"Cross-Origin-Opener-Policy": "same-origin-allow-popups",
+				"X-Content-Type-Options":     "nosniff",
+				"X-Frame-Options":            "DENY",
+			} {
+				if got := res.Header.Get(h); got != want {
+					t.Errorf("%s = %q, want %q", h, got, want)
+				}
+			}
+		})
+	}
+	if res := a.get("/no-such-page"); res.StatusCode != 404 || !strings.Contains(res.Body, "Page not found") {
+		t.Errorf("404 page: %d", res.StatusCode)
+	}
+}
+
+// TestSessionCookie: options explicit, and a cookie that fails to decode is a
+// new session, not an error.
+func TestSessionCookie(t *testing.T) {
+	a := startApp(t, nil)
+	res := a.page("/calendar")
+	cookie := res.Header.Get("Set-Cookie")
+	for _, want := range []string{"HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="} {
+		if !strings.Contains(cookie, want) {
+			t.Errorf("Set-Cookie %q lacks %s", cookie, want)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, a.site+"/calendar", nil)
+	req.Header.Set("Cookie", "scopewise=tampered-value")
+	if res := a.do(req); res.StatusCode != 200 {
+		t.Errorf("tampered cookie: %d, want a fresh session", res.StatusCode)
+	}
+}
+
+func TestGrantEventsBadInput(t *testing.T) {
+	a := startApp(t, nil)
+	a.page("/")
+	for _, body := range []string{"", "event=bogus&scope=" + calendarScope, "event=denied&scope=https://example.com/x"} {
+		if res := a.postback("/grants/events", "", formBody(body)); res.StatusCode != 400 {
+			t.Errorf("POST /grants/events %q: %d, want 400", body, res.StatusCode)
+		}
+	}
+}

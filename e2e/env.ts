@@ -1,0 +1,22 @@
+// Addresses and paths shared by the config, the fixtures and the leak scan.
+// E2E_ADDR / E2E_EMULATOR_ADDR move the servers off the default test ports.
+import path from 'node:path';
+
+const siteAddr = process.env.E2E_ADDR || 'localhost:18080';
+const emulatorAddr = process.env.E2E_EMULATOR_ADDR || 'localhost:18081';
+
+export const siteURL = `http://${siteAddr}`;
+export const emulatorURL = `http://${emulatorAddr}`;
+
+/** The OAuth client the site uses in emulator mode (internal/config). */
+export const siteClientID = '1000000000001-scopewise.apps.googleusercontent.com';
+/** A second client registered in the emulator, for audience checks. */
+export const otherClientID = '2000000000002-otherapp.apps.googleusercontent.com';
+
+export const calendarScope = 'https://www.googleapis.com/auth/calendar.readonly';
+
+export const logDir = path.join(__dirname, '.logs');
+/** Everything bin/site prints during the run (scripts/e2e-server.sh). */
+export const siteLog = path.join(logDir, 'site.log');
+/** Tokens seen during the run, one a line; deleted by the leak scan. */
+export const tokensFile = path.join(logDir, 'tokens.txt');

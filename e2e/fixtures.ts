@@ -1,0 +1,363 @@
+// Fixtures every spec uses: a fresh emulator per test, a handle on its
+// control API, and a guard that fails the test when a token leaks into what
+// the site sends or leaves in the browser. Plus the popup helpers.
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type Cookie,
+  type Locator,
+  type Page,
+  type Request,
+  type Response,
+} from '@playwright/test';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { emulatorURL, logDir, siteClientID, siteURL, tokensFile } from './env';
+
+export { expect };
+
+// ---------------------------------------------------------------- emulator
+
+export type Fault = {
+  /** A Google path on the emulator, e.g. /calendar/v3/calendars/primary/events. */
+  path: string;
+  status?: number;
+  count?: number;
+  /** A Go duration such as "5s". */
+  delay?: string;
+  /** "garbage" answers with a body no client can parse. */
+  body?: string;
+};
+
+export type MintRequest = {
+  client_id?: string; // default: the site's client
+  account?: string; // default: alice@example.com
+  scopes: string[];
+  ttl?: string; // a Go duration, default 3600s
+};
+
+/** What GET /_emu/state answers; never token values (DESIGN §4). */
+export type EmulatorState = {
+  accounts?: unknown[];
+  grants?: Array<Record<string, unknown>>;
+  tokens?: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+};
+
+/** The emulator's test-control API (/_emu/). */
+export class Emulator {
+  constructor(
+    private readonly api: APIRequestContext,
+    private readonly seen: Set<string>,
+  ) {}
+
+  /** Forgets grants, tokens, sessions and faults; restores the clock. */
+  async reset(): Promise<void> {
+    await this.post('/_emu/reset', {});
+  }
+
+  async state(): Promise<EmulatorState> {
+    const res = await this.api.get('/_emu/state');
+    expect(res.status(), `GET /_emu/state: ${await res.text()}`).toBe(200);
+    return (await res.json()) as EmulatorState;
+  }
+
+  /** Moves the emulator's clock forward by a Go duration, e.g. "3700s". */
+  async advanceClock(by: string): Promise<void> {
+    await this.post('/_emu/clock', { advance: by });
+  }
+
+  /** The next `count` calls of `path` fail as described. */
+  async fault(fault: Fault): Promise<void> {
+    await this.post('/_emu/faults', fault);
+  }
+
+  /** A token minted without the popup; the leak guard watches for it too. */
+  async mintToken(req: MintRequest): Promise<{ access_token: string; expires_in: number }> {
+    const body = await this.post('/_emu/tokens', {
+      client_id: siteClientID,
+      account: 'alice@example.com',
+      ttl: '3600s',
+      ...req,
+    });
+    const minted = body as { access_token: string; expires_in: number };
+    expect(minted.access_token, 'POST /_emu/tokens answers an access_token').toBeTruthy();
+    this.seen.add(minted.access_token);
+    return minted;
+  }
+
+  private async post(path: string, data: unknown): Promise<unknown> {
+    const res = await this.api.post(path, { data });
+    const text = await res.text();
+    expect(res.ok(), `POST ${path} answered ${res.status()}: ${text}`).toBe(true);
+    return text ? JSON.parse(text) : undefined;
+  }
+}
+
+// ---------------------------------------------------------------- fixtures
+
+type Fixtures = {
+  /** Every token value this test saw (its requests, the emulator's answers, minted). */
+  seenTokens: Set<string>;
+  emu: Emulator;
+  resetEmulator: void;
+  tokenLeakGuard: void;
+};
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  seenTokens: async ({}, use) => {
+    await use(new Set<string>());
+  },
+
+  emu: async ({ playwright, seenTokens }, use) => {
+    const api = await playwright.request.newContext({ baseURL: emulatorURL });
+    await use(new Emulator(api, seenTokens));
+    await api.dispose();
+  },
+
+  resetEmulator: [
+    async ({ emu }, use) => {
+      await emu.reset();
+      await use();
+    },
+    { auto: true },
+  ],
+
+  tokenLeakGuard: [
+    async ({ page, context, seenTokens }, use, testInfo) => {
+      const guard = new LeakGuard(seenTokens);
+      context.on('request', guard.onRequest);
+      context.on('response', guard.onResponse);
+
+      await use();
+
+      await guard.settle();
+      context.off('request', guard.onRequest);
+      context.off('response', guard.onResponse);
+      await guard.recordBrowserState(await context.cookies(), context.pages());
+      // The run's token list, for the server-log scan in leak.teardown.ts.
+      if (seenTokens.size > 0) {
+        fs.mkdirSync(logDir, { recursive: true });
+        fs.appendFileSync(tokensFile, [...seenTokens].map((t) => t + '\n').join(''));
+      }
+      testInfo.annotations.push({
+        type: 'token-leak-guard',
+        description: `${seenTokens.size} token(s) checked against ${guard.outputs.length} site outputs`,
+      });
+      expect(guard.leaks(), 'token values in what the site sent or left in the browser').toEqual([]);
+      void page; // the guard needs the page alive until it has read its DOM
+    },
+    { auto: true },
+  ],
+});
+
+type Output = { where: string; text: string };
+
+// Tokens as the emulator issues them (and as Google does): "ya29." + URL-safe.
+const tokenShape = /ya29\.[A-Za-z0-9_\-]{20,}/g;
+
+/**
+ * Records every token the browser saw and everything the site origin sent:
+ * URLs, request bodies, response headers (set-cookie included) and text
+ * bodies, then cookies, DOM and storage at the end of the test.
+ */
+class LeakGuard {
+  readonly outputs: Output[] = [];
+  private readonly pending = new Set<Promise<void>>();
+  private readonly site = new URL(siteURL).origin;
+  private readonly emulator = new URL(emulatorURL).origin;
+
+  constructor(private readonly tokens: Set<string>) {}
+
+  onRequest = (req: Request): void => {
+    const origin = originOf(req.url());
+    if (origin !== this.site) return;
+    const what = `${req.method()} ${req.url()}`;
+    this.outputs.push({ where: `URL of ${what}`, text: req.url() });
+    const body = req.postData();
+    if (body) this.outputs.push({ where: `body of ${what}`, text: body });
+    this.noteBearer(req.headers()['authorization']);
+    this.track(req.allHeaders().then((h) => this.noteBearer(h['authorization'])));
+  };
+
+  onResponse = (res: Response): void => {
+    const origin = originOf(res.url());
+    if (origin !== this.site && origin !== this.emulator) return;
+    const what = `${res.request().method()} ${res.url()} (${res.status()})`;
+    this.track(
+      (async () => {
+        const headers = await res.headersArray();
+        const headerText = headers.map((h) => `${h.name}: ${h.value}`).join('\n');
+        const type = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? '';
+        const redirect = res.status() >= 300 && res.status() < 400;
+        const body = !redirect && /text\/|json|javascript|xml/i.test(type) ? await res.text() : '';
+        if (origin === this.emulator) {
+          // Google's side hands tokens to the browser: learn them here, so a
+          // token the page never posts is still looked for.
+          for (const m of (headerText + '\n' + body).matchAll(tokenShape)) this.tokens.add(m[0]);
+          return;
+        }
+        this.outputs.push({ where: `headers of the response to ${what}`, text: headerText });
+        if (body) this.outputs.push({ where: `body of the response to ${what}`, text: body });
+      })(),
+    );
+  };
+
+  /** Waits until every header and body read so far has finished. */
+  async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  async recordBrowserState(jar: Cookie[], pages: Page[]): Promise<void> {
+    this.outputs.push({
+      where: 'cookies',
+      text: jar.map((c) => `${c.name}=${c.value}; Domain=${c.domain}; Path=${c.path}`).join('\n'),
+    });
+    for (const p of pages) {
+      if (p.isClosed() || originOf(p.url()) !== this.site) continue;
+      const dom = await p.content().catch(() => '');
+      this.outputs.push({ where: `DOM of ${p.url()}`, text: dom });
+      const storage = await p
+        .evaluate(() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)]))
+        .catch(() => '');
+      this.outputs.push({ where: `local/session storage of ${p.url()}`, text: storage });
+    }
+  }
+
+  /** Where each token was found, with tokens shown only by a hash prefix. */
+  leaks(): string[] {
+    const found: string[] = [];
+    for (const token of this.tokens) {
+      for (const out of this.outputs) {
+        if (out.text.includes(token)) found.push(`${tokenLabel(token)} in ${redact(out.where, this.tokens)}`);
+      }
+    }
+    return found;
+  }
+
+  private noteBearer(header: string | undefined): void {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+    if (m) this.tokens.add(m[1]);
+  }
+
+  private track(p: Promise<void>): void {
+    // A page closing under a read (a popup closing itself) is not a leak.
+    const settled = p.catch(() => undefined);
+    this.pending.add(settled);
+    void settled.finally(() => this.pending.delete(settled));
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
+/** A token named by the start of its SHA-256, as /_emu/state names it. */
+export function tokenLabel(token: string): string {
+  return `token sha256:${crypto.createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+}
+
+export function redact(text: string, tokens: Iterable<string>): string {
+  let out = text;
+  for (const t of tokens) out = out.split(t).join(`<${tokenLabel(t)}>`);
+  return out;
+}
+
+// ---------------------------------------------------------------- pages
+
+/** The grant ledger on every page (DESIGN §7). */
+export function grantsLedger(page: Page): Locator {
+  return page.getByRole('region', { name: 'Your grants' });
+}
+
+/** The ledger's row for a scope, whether the ledger is a table or a list. */
+export function ledgerRow(page: Page, scope: RegExp): Locator {
+  const ledger = grantsLedger(page);
+  return ledger.getByRole('row').or(ledger.getByRole('listitem')).filter({ hasText: scope });
+}
+
+/** An alert (role="alert") whose text matches. */
+export function alertSaying(page: Page, text: RegExp): Locator {
+  return page.getByRole('alert').filter({ hasText: text });
+}
+
+// ---------------------------------------------------------------- popup
+
+const closedTarget = 'Target page, context or browser has been closed';
+
+/** Clicks the page's button and returns the popup it opens. */
+export async function openPopup(page: Page, button: string): Promise<Page> {
+  const popup = page.waitForEvent('popup');
+  await page.getByRole('button', { name: button, exact: true }).click();
+  return popup;
+}
+
+/**
+ * Clicks something that makes the popup close itself, and waits for the close.
+ * Playwright may report the click as failed because the page went away under
+ * it (an upstream race): exactly that error is expected, any other is not.
+ */
+export async function clickAndWaitForClose(popup: Page, target: Locator): Promise<void> {
+  const closed = popup.waitForEvent('close');
+  closed.catch(() => undefined); // awaited below; keeps an early failure handled
+  try {
+    await target.click();
+  } catch (err) {
+    if (!String(err).includes(closedTarget)) throw err;
+  }
+  await closed;
+}
+
+export type ConsentOptions = {
+  /** The page button that asks for access, e.g. "Show calendar info". */
+  button: string;
+  /** Picked in the account chooser when it shows. */
+  account?: string;
+  action?: 'Continue' | 'Cancel';
+  /** Checkboxes to tick (by scope description, or "Select all"). */
+  tick?: string[];
+  /** Runs on the consent screen before anything is ticked or pressed. */
+  onConsentScreen?: (popup: Page) => Promise<void>;
+};
+
+/**
+ * Goes through the emulator's popup as a user would: presses the page button,
+ * picks the account when the chooser shows, ticks boxes, and presses
+ * Continue or Cancel, after which the popup closes itself. Returns the URL the
+ * popup was opened with.
+ */
+export async function consent(page: Page, opts: ConsentOptions): Promise<URL> {
+  const popup = await openPopup(page, opts.button);
+  const openedWith = new URL(popup.url());
+  const chooser = popup.getByRole('heading', { name: 'Choose an account' });
+  const action = popup.getByRole('button', { name: opts.action ?? 'Continue', exact: true });
+
+  await expect(chooser.or(action).first()).toBeVisible();
+  if (await chooser.isVisible()) {
+    await popup.getByRole('button', { name: opts.account ?? 'alice@example.com' }).click();
+    await expect(chooser).toBeHidden();
+  }
+  await expect(action).toBeVisible();
+  if (opts.onConsentScreen) await opts.onConsentScreen(popup);
+  for (const name of opts.tick ?? []) {
+    await popup.getByRole('checkbox', { name, exact: true }).check();
+  }
+  await clickAndWaitForClose(popup, action);
+  return openedWith;
+}
+
+/**
+ * Presses the page button when a grant already exists: the popup must open
+ * and close by itself, as Google's does with prompt ''. A popup that waits for
+ * a click (chooser or consent) fails this.
+ */
+export async function expectPopupClosesByItself(page: Page, button: string): Promise<void> {
+  const popup = await openPopup(page, button);
+  if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 10_000 });
+}

@@ -1,0 +1,60 @@
+import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+import { siteURL } from './env';
+
+// One server and one emulator with shared state: tests run one at a time, and
+// each starts by resetting the emulator (fixtures.ts). A flaky test is a bug
+// to fix, never to retry.
+export default defineConfig({
+  testDir: 'specs',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    baseURL: siteURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    // Starts the run's token list; its teardown scans the server log for them.
+    { name: 'setup', testMatch: /leak\.setup\.ts$/, teardown: 'leak-scan' },
+    { name: 'leak-scan', testMatch: /leak\.teardown\.ts$/ },
+    {
+      name: 'chromium',
+      testMatch: /.*\.spec\.ts$/,
+      dependencies: ['setup'],
+      use: {
+        browserName: 'chromium',
+        viewport: { width: 1280, height: 720 },
+        // Debian's Chromium: test tools cannot download a browser here.
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-quic',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // Builds bin/site if needed and runs it with its output in .logs/site.log.
+    command: path.join(__dirname, '..', 'scripts', 'e2e-server.sh'),
+    url: `${siteURL}/healthz`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 180_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+  },
+});

@@ -1,0 +1,39 @@
+package emulator
+
+import (
+	_ "embed"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// gsiJS is the emulator's google.accounts.oauth2. Its last line calls it
+// with a placeholder that handleGSIClient replaces by the emulator's origin,
+// the only origin whose popup messages it accepts.
+//
+//go:embed gsi.js
+var gsiJS string
+
+const gsiOriginPlaceholder = `"__EMULATOR_ORIGIN__"`
+
+func (s *Server) handleGSIClient(w http.ResponseWriter, r *http.Request) {
+	origin, _ := json.Marshal(s.origin(r)) // a JSON string is a JS string literal
+	h := w.Header()
+	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("X-Content-Type-Options", "nosniff")
+	// A public script: let pages load it with crossorigin or under COEP.
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	w.Write([]byte(strings.Replace(gsiJS, gsiOriginPlaceholder, string(origin), 1)))
+}
+
+// origin is the emulator's origin (scheme://host[:port]) as browsers see it.
+func (s *Server) origin(r *http.Request) string {
+	u, err := url.Parse(s.publicURL(r))
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return strings.TrimSuffix(s.publicURL(r), "/")
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+}

@@ -1,0 +1,704 @@
+package emulator
+
+// The consent popup, /o/oauth2/v2/auth: account chooser, consent screen, and
+// the page that hands the answer to the opener (GOOGLE.md §2, DESIGN.md §4).
+// Forms post back here with the original query as hidden fields, and every
+// POST is validated again from scratch.
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/a-h/templ"
+)
+
+// authParamNames are the query parameters GIS sends (GOOGLE.md §2). The
+// popup's forms carry them back unchanged.
+var authParamNames = []string{
+	"gsiwebsdk", "client_id", "scope", "redirect_uri", "prompt", "login_hint", "state", "hd",
+	"response_type", "include_granted_scopes", "enable_granular_consent", "enable_serial_consent",
+}
+
+const (
+	maxAuthParamLen = 4096
+	maxScopes       = 50
+	signInCookie    = "EMU_SID" // like being signed in to Google, for the emulator's origin
+)
+
+// authRequest is a validated popup request.
+type authRequest struct {
+	params         url.Values // the known parameters as sent, for the forms' hidden fields
+	client         Client
+	scopes         []string // requested, sorted, de-duplicated
+	openerOrigin   string   // from redirect_uri: the only origin the answer is posted to
+	relayID        string   // from redirect_uri: GIS matches the answer by it
+	responseType   string   // "token", or "code" for the code client
+	prompt         promptSet
+	loginHint      string
+	state          string
+	hd             string
+	includeGranted bool
+}
+
+type promptSet struct{ none, consent, selectAccount bool }
+
+// authError is an error page like Google's. It stays in the popup: with a
+// bad client or origin there is nobody safe to send an answer to.
+type authError struct {
+	Status  int
+	Title   string // e.g. "Access blocked: Authorization Error"
+	Code    string // e.g. "Error 401: invalid_client"
+	Message string
+	Details []string // "Request details" lines
+}
+
+func invalidRequest(message string) *authError {
+	return &authError{
+		Status:  http.StatusBadRequest,
+		Title:   "Access blocked: Authorization Error",
+		Code:    "Error 400: invalid_request",
+		Message: message,
+	}
+}
+
+var relayIDPattern = regexp.MustCompile(`^auth[0-9]{1,20}$`)
+
+// parseAuthRequest validates the popup's parameters in the order Google
+// reports problems: client, then redirect, then the rest.
+func (s *Server) parseAuthRequest(v url.Values) (authRequest, *authError) {
+	req := authRequest{params: url.Values{}}
+	for _, name := range authParamNames {
+		values := v[name]
+		switch {
+		case len(values) == 0:
+			continue
+		case len(values) > 1:
+			return req, invalidRequest("Duplicate parameter: " + name)
+		case len(values[0]) > maxAuthParamLen:
+			return req, invalidRequest("Parameter too long: " + name)
+		case !utf8.ValidString(values[0]):
+			return req, invalidRequest("Parameter is not valid UTF-8: " + name)
+		}
+		req.params.Set(name, values[0])
+	}
+	get := req.params.Get
+
+	clientID := get("client_id")
+	if clientID == "" {
+		return req, invalidRequest("Missing required parameter: client_id")
+	}
+	client, ok := s.client(clientID)
+	if !ok {
+		return req, &authError{
+			Status:  http.StatusBadRequest,
+			Title:   "Access blocked: Authorization Error",
+			Code:    "Error 401: invalid_client",
+			Message: "The OAuth client was not found.",
+			Details: []string{"client_id: " + clientID},
+		}
+	}
+	req.client = client
+
+	redirect := get("redirect_uri")
+	if redirect == "" {
+		return req, invalidRequest("Missing required parameter: redirect_uri")
+	}
+	origin, relayID, ok := parseStorageRelay(redirect)
+	if !ok {
+		return req, &authError{
+			Status: http.StatusBadRequest,
+			Title:  "Access blocked: This app's request is invalid",
+			Code:   "Error 400: redirect_uri_mismatch",
+			Message: "You can't sign in because this app sent an invalid request. " +
+				"The token client's redirect_uri must be storagerelay://<scheme>/<host[:port]>?id=auth<digits>.",
+			Details: []string{"redirect_uri: " + redirect},
+		}
+	}
+	if !slices.Contains(client.Origins, origin) {
+		return req, &authError{
+			Status: http.StatusBadRequest,
+			Title:  "Access blocked: Authorization Error",
+			Code:   "Error 400: origin_mismatch",
+			Message: "You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. " +
+				"If you're the app developer, register the JavaScript origin in the Google Cloud Console.",
+			Details: []string{"origin: " + origin, "client_id: " + clientID},
+		}
+	}
+	req.openerOrigin, req.relayID = origin, relayID
+
+	switch rt := get("response_type"); rt {
+	case "token", "code":
+		req.responseType = rt
+	case "":
+		return req, invalidRequest("Missing required parameter: response_type")
+	default:
+		e := invalidRequest("Invalid response_type: " + rt + ". The token client sends token; the code client sends code.")
+		e.Code = "Error 400: unsupported_response_type"
+		return req, e
+	}
+
+	scope := get("scope")
+	if strings.TrimSpace(scope) == "" {
+		return req, invalidRequest("Missing required parameter: scope")
+	}
+	req.scopes = normalizeScopes(strings.Fields(scope))
+	var invalid []string
+	for _, sc := range req.scopes {
+		if !validScopeToken(sc) {
+			invalid = append(invalid, sc)
+		}
+	}
+	if len(invalid) > 0 || len(req.scopes) > maxScopes {
+		return req, &authError{
+			Status:  http.StatusBadRequest,
+			Title:   "Access blocked: Authorization Error",
+			Code:    "Error 400: invalid_scope",
+			Message: fmt.Sprintf("Some requested scopes were invalid (at most %d scopes of printable ASCII).", maxScopes),
+			Details: []string{"invalid: " + strings.Join(invalid, " ")},
+		}
+	}
+
+	prompt, err := parsePrompt(get("prompt"))
+	if err != nil {
+		return req, invalidRequest(err.Error())
+	}
+	req.prompt = prompt
+
+	switch get("include_granted_scopes") {
+	case "", "true":
+		req.includeGranted = true // GIS's default (GOOGLE.md §1)
+	case "false":
+	default:
+		return req, invalidRequest("Invalid parameter value for include_granted_scopes: " + get("include_granted_scopes"))
+	}
+	req.loginHint, req.state, req.hd = get("login_hint"), get("state"), get("hd")
+	return req, nil
+}
+
+// parseStorageRelay reads storagerelay://<scheme>/<host[:port]>?id=auth<digits>,
+// the redirect_uri GIS builds from the page's origin (GOOGLE.md §2).
+func parseStorageRelay(raw string) (origin, relayID string, ok bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "storagerelay" || (u.Host != "http" && u.Host != "https") ||
+		u.User != nil || u.Fragment != "" {
+		return "", "", false
+	}
+	hostport := strings.TrimPrefix(u.Path, "/")
+	page, err := url.Parse(u.Host + "://" + hostport)
+	if err != nil || hostport == "" || page.Host != hostport || page.Path != "" || page.User != nil || page.RawQuery != "" {
+		return "", "", false
+	}
+	q := u.Query()
+	if len(q["id"]) != 1 || !relayIDPattern.MatchString(q.Get("id")) {
+		return "", "", false
+	}
+	return u.Host + "://" + strings.ToLower(hostport), q.Get("id"), true
+}
+
+func parsePrompt(raw string) (promptSet, error) {
+	var p promptSet
+	values := strings.Fields(raw)
+	for _, v := range values {
+		switch v {
+		case "none":
+			p.none = true
+		case "consent":
+			p.consent = true
+		case "select_account":
+			p.selectAccount = true
+		default:
+			return p, fmt.Errorf("Invalid parameter value for prompt: Invalid prompt: %s", v)
+		}
+	}
+	if p.none && len(values) > 1 {
+		return p, fmt.Errorf("Invalid parameter value for prompt: Invalid prompt: %s (none cannot be combined)", raw)
+	}
+	return p, nil
+}
+
+// validScopeToken is RFC 6749's scope-token: printable ASCII but " and \.
+func validScopeToken(sc string) bool {
+	if sc == "" {
+		return false
+	}
+	for i := 0; i < len(sc); i++ {
+		if c := sc[i]; c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// signInScopes are consented as one bundle, never one checkbox each.
+var signInScopes = []string{
+	"openid", "email", "profile",
+	"https://www.googleapis.com/auth/userinfo.email",
+	"https://www.googleapis.com/auth/userinfo.profile",
+}
+
+func isSignInScope(sc string) bool { return slices.Contains(signInScopes, sc) }
+
+// scopeDescriptions are the consent screen's words for the scopes Scopewise
+// and its neighbours ask for; other scopes show as their own string.
+var scopeDescriptions = map[string]string{
+	"openid":  "Associate you with your personal info on Google",
+	"email":   "See your primary Google Account email address",
+	"profile": "See your personal info, including any personal info you've made publicly available",
+	"https://www.googleapis.com/auth/userinfo.email":                   "See your primary Google Account email address",
+	"https://www.googleapis.com/auth/userinfo.profile":                 "See your personal info, including any personal info you've made publicly available",
+	"https://www.googleapis.com/auth/calendar.readonly":                "See and download any calendar you can access using your Google Calendar",
+	"https://www.googleapis.com/auth/calendar":                         "See, edit, share, and permanently delete all the calendars you can access using Google Calendar",
+	"https://www.googleapis.com/auth/calendar.events.readonly":         "View events on all your calendars",
+	"https://www.googleapis.com/auth/documents.readonly":               "See all your Google Docs documents",
+	"https://www.googleapis.com/auth/documents":                        "See, edit, create, and delete all your Google Docs documents",
+	"https://www.googleapis.com/auth/drive.readonly":                   "See and download all your Google Drive files",
+	"https://www.googleapis.com/auth/drive.file":                       "See, edit, create, and delete only the specific Google Drive files you use with this app",
+	"https://www.googleapis.com/auth/photospicker.mediaitems.readonly": "View the photos and videos you select in Google Photos",
+	"https://www.googleapis.com/auth/photoslibrary.readonly":           "View your Google Photos library",
+}
+
+func describeScope(sc string) string {
+	if d, ok := scopeDescriptions[sc]; ok {
+		return d
+	}
+	return sc
+}
+
+// describeScopes describes scopes once each (email and userinfo.email read
+// the same).
+func describeScopes(scopes []string) []string {
+	var out []string
+	for _, sc := range scopes {
+		if d := describeScope(sc); !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// consentPlan is what a consent screen asks for.
+type consentPlan struct {
+	signIn  []string // sign-in scopes, consented as one bundle
+	asked   []string // other scopes to consent to
+	already []string // requested scopes granted earlier: not asked again
+}
+
+func (p consentPlan) needed() bool { return len(p.signIn)+len(p.asked) > 0 }
+
+// checkboxes: one per scope only when two or more non-sign-in scopes are
+// asked (GOOGLE.md §2).
+func (p consentPlan) checkboxes() bool { return len(p.asked) >= 2 }
+
+// planConsent splits the request into what to ask and what is already
+// granted; prompt=consent asks for everything again.
+func planConsent(req authRequest, granted []string) consentPlan {
+	var p consentPlan
+	for _, sc := range req.scopes {
+		switch {
+		case !req.prompt.consent && slices.Contains(granted, sc):
+			p.already = append(p.already, sc)
+		case isSignInScope(sc):
+			p.signIn = append(p.signIn, sc)
+		default:
+			p.asked = append(p.asked, sc)
+		}
+	}
+	return p
+}
+
+// oauthResponse is what the app's callback receives: a TokenResponse, a
+// CodeResponse, or an OAuth error (GOOGLE.md §1).
+type oauthResponse struct {
+	AccessToken      string `json:"access_token,omitempty"`
+	Code             string `json:"code,omitempty"`
+	TokenType        string `json:"token_type,omitempty"`
+	ExpiresIn        int    `json:"expires_in,omitempty"`
+	Scope            string `json:"scope,omitempty"`
+	AuthUser         string `json:"authuser,omitempty"`
+	Prompt           string `json:"prompt,omitempty"`
+	HD               string `json:"hd,omitempty"`
+	Error            string `json:"error,omitempty"`
+	ErrorDescription string `json:"error_description,omitempty"`
+	State            string `json:"state,omitempty"`
+}
+
+// relayMessage is posted to the opener; gsi.js accepts it only from the
+// emulator's origin and with its request's relay id.
+type relayMessage struct {
+	Source   string        `json:"source"` // always relaySource
+	ID       string        `json:"id"`     // the relay id from redirect_uri
+	Response oauthResponse `json:"response"`
+}
+
+const relaySource = "scopewise-emulator"
+
+// relayEnvelope is the result page's JSON: the message and the one origin
+// it may be posted to.
+type relayEnvelope struct {
+	TargetOrigin string       `json:"targetOrigin"`
+	Message      relayMessage `json:"message"`
+}
+
+func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
+	req, aerr := s.parseAuthRequest(r.URL.Query())
+	if aerr != nil {
+		s.renderAuthError(w, r, aerr)
+		return
+	}
+	acct, known := s.knownAccount(r, req)
+	s.proceed(w, r, req, acct, known, false)
+}
+
+// knownAccount is the account the popup may use without the chooser: the
+// login_hint's, else the signed-in one.
+func (s *Server) knownAccount(r *http.Request, req authRequest) (Account, bool) {
+	if req.prompt.selectAccount {
+		return Account{}, false
+	}
+	if req.loginHint != "" {
+		if a, ok := s.account(req.loginHint); ok {
+			return a, true
+		}
+	}
+	return s.signedInAccount(r)
+}
+
+// proceed shows the next screen the request needs, or answers the app.
+func (s *Server) proceed(w http.ResponseWriter, r *http.Request, req authRequest, acct Account, known, chose bool) {
+	if !known {
+		if req.prompt.none {
+			s.answerError(w, r, req, "interaction_required", "The user is not signed in and prompt=none forbids the account chooser.")
+			return
+		}
+		s.renderChooser(w, r, req)
+		return
+	}
+	plan := planConsent(req, s.grantedScopes(acct.Email, req.client.ID))
+	if !plan.needed() {
+		label := "none"
+		if chose {
+			label = "select_account"
+		}
+		s.answer(w, r, req, acct, plan, nil, label)
+		return
+	}
+	if req.prompt.none {
+		s.answerError(w, r, req, "consent_required", "The user has not granted every requested scope and prompt=none forbids the consent screen.")
+		return
+	}
+	s.renderConsent(w, r, req, acct, plan)
+}
+
+func (s *Server) handleAuthPost(w http.ResponseWriter, r *http.Request) {
+	if !s.sameOriginPost(r) {
+		s.renderAuthError(w, r, &authError{
+			Status:  http.StatusForbidden,
+			Title:   "Request blocked",
+			Code:    "Error 403: cross_site_request",
+			Message: "The popup's forms are only accepted from the popup itself.",
+		})
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderAuthError(w, r, invalidRequest("The form could not be read."))
+		return
+	}
+	req, aerr := s.parseAuthRequest(r.PostForm)
+	if aerr != nil {
+		s.renderAuthError(w, r, aerr)
+		return
+	}
+	acct, ok := s.account(r.PostForm.Get("account"))
+	if !ok {
+		s.renderAuthError(w, r, invalidRequest("Unknown account: choose one of the emulator's accounts."))
+		return
+	}
+	action := r.PostForm.Get("action")
+	if !slices.Contains([]string{"choose", "cancel", "continue"}, action) {
+		s.renderAuthError(w, r, invalidRequest("Unknown action."))
+		return
+	}
+	if action != "choose" && !s.mayActAs(r, req, acct) {
+		s.renderAuthError(w, r, invalidRequest("You are not signed in as "+acct.Email+". Start again from the app."))
+		return
+	}
+	switch action {
+	case "choose":
+		s.signIn(w, r, acct)
+		s.proceed(w, r, req, acct, true, true)
+	case "cancel":
+		s.answerError(w, r, req, "access_denied", "The user denied the request.")
+	case "continue":
+		plan := planConsent(req, s.grantedScopes(acct.Email, req.client.ID))
+		consented := slices.Concat(plan.signIn, plan.asked)
+		if plan.checkboxes() {
+			var ticked []string
+			for _, sc := range r.PostForm["grant"] {
+				if slices.Contains(plan.asked, sc) {
+					ticked = append(ticked, sc)
+				}
+			}
+			if len(ticked) == 0 {
+				s.answerError(w, r, req, "access_denied", "The user granted none of the requested scopes.")
+				return
+			}
+			consented = slices.Concat(plan.signIn, ticked)
+		}
+		s.answer(w, r, req, acct, plan, consented, "consent")
+	}
+}
+
+// mayActAs reports whether the browser may consent as acct: it is signed in
+// as acct, or the request's login_hint names acct.
+func (s *Server) mayActAs(r *http.Request, req authRequest, acct Account) bool {
+	if hinted, ok := s.account(req.loginHint); ok && req.loginHint != "" && hinted.Email == acct.Email {
+		return true
+	}
+	signedIn, ok := s.signedInAccount(r)
+	return ok && signedIn.Email == acct.Email
+}
+
+// sameOriginPost refuses forms posted from other sites (the emulator's
+// grants are state a test relies on).
+func (s *Server) sameOriginPost(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return origin == s.origin(r) || strings.EqualFold(origin, scheme+"://"+r.Host)
+}
+
+// answer records the consent, issues the token (or code) and hands it to
+// the opener. With include_granted_scopes the token carries every scope
+// granted so far; without, only this request's granted scopes.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, req authRequest, acct Account, plan consentPlan, consented []string, promptLabel string) {
+	if len(consented) > 0 {
+		s.addGrant(acct.Email, req.client.ID, consented)
+	}
+	scopes := normalizeScopes(slices.Concat(consented, plan.already))
+	if req.includeGranted {
+		scopes = s.grantedScopes(acct.Email, req.client.ID)
+	}
+	resp := oauthResponse{
+		Scope:    strings.Join(scopes, " "),
+		AuthUser: "0",
+		Prompt:   promptLabel,
+		HD:       acct.HD,
+		State:    req.state,
+	}
+	if req.responseType == "code" {
+		resp.Code = newAuthCode()
+	} else {
+		value, _ := s.mintToken(req.client.ID, acct.Email, scopes, tokenTTL)
+		resp.AccessToken, resp.TokenType, resp.ExpiresIn = value, "Bearer", int(tokenTTL/time.Second)
+	}
+	s.renderResult(w, r, resultView{
+		ClientName: req.client.Name,
+		Account:    acct.Email,
+		Granted:    describeScopes(scopes),
+		Relay:      s.envelope(req, resp),
+	})
+}
+
+// answerError hands an OAuth error to the app's callback.
+func (s *Server) answerError(w http.ResponseWriter, r *http.Request, req authRequest, code, description string) {
+	resp := oauthResponse{Error: code, ErrorDescription: description, State: req.state}
+	s.renderResult(w, r, resultView{
+		ClientName:       req.client.Name,
+		Error:            code,
+		ErrorDescription: description,
+		Relay:            s.envelope(req, resp),
+	})
+}
+
+func (s *Server) envelope(req authRequest, resp oauthResponse) relayEnvelope {
+	return relayEnvelope{
+		TargetOrigin: req.openerOrigin,
+		Message:      relayMessage{Source: relaySource, ID: req.relayID, Response: resp},
+	}
+}
+
+// newAuthCode is an authorization code shaped like Google's. The emulator
+// has no token endpoint, so nothing can redeem it.
+func newAuthCode() string {
+	b := make([]byte, 48)
+	rand.Read(b)
+	return "4/0A" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// signedInAccount is the account the sign-in cookie names, if the emulator
+// still knows it (a reset signs everyone out).
+func (s *Server) signedInAccount(r *http.Request) (Account, bool) {
+	c, err := r.Cookie(signInCookie)
+	if err != nil || c.Value == "" {
+		return Account{}, false
+	}
+	s.mu.Lock()
+	email, ok := s.state.signIns[c.Value]
+	s.mu.Unlock()
+	if !ok {
+		return Account{}, false
+	}
+	return s.account(email)
+}
+
+// signIn remembers the chosen account for this browser, as Google's own
+// cookies do.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, acct Account) {
+	b := make([]byte, 16)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	s.mu.Lock()
+	if old, err := r.Cookie(signInCookie); err == nil {
+		delete(s.state.signIns, old.Value)
+	}
+	s.state.signIns[id] = acct.Email
+	s.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{
+		Name:     signInCookie,
+		Value:    id,
+		Path:     "/",
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+		Secure:   strings.HasPrefix(s.origin(r), "https://"),
+	})
+}
+
+// hiddenField is one original request parameter carried by a popup form.
+type hiddenField struct{ Name, Value string }
+
+func (req authRequest) hiddenFields(extra ...hiddenField) []hiddenField {
+	var out []hiddenField
+	for _, name := range authParamNames {
+		if v, ok := req.params[name]; ok {
+			out = append(out, hiddenField{name, v[0]})
+		}
+	}
+	return append(out, extra...)
+}
+
+type chooserView struct {
+	ClientName string
+	Hidden     []hiddenField
+	Accounts   []Account
+}
+
+func (s *Server) renderChooser(w http.ResponseWriter, r *http.Request, req authRequest) {
+	accounts := s.accounts
+	if req.hd != "" && req.hd != "*" {
+		// hd narrows the chooser to that Workspace domain, when it has accounts.
+		inDomain := slices.DeleteFunc(slices.Clone(s.accounts), func(a Account) bool { return !strings.EqualFold(a.HD, req.hd) })
+		if len(inDomain) > 0 {
+			accounts = inDomain
+		}
+	}
+	s.renderPopupPage(w, r, http.StatusOK, chooserPage(chooserView{
+		ClientName: req.client.Name,
+		Hidden:     req.hiddenFields(hiddenField{"action", "choose"}),
+		Accounts:   accounts,
+	}))
+}
+
+type scopeView struct {
+	ID, Scope, Description string
+}
+
+type consentView struct {
+	ClientName   string
+	ClientOrigin string
+	Account      Account
+	Hidden       []hiddenField
+	SignIn       []string    // descriptions of the sign-in bundle
+	Asked        []scopeView // the other scopes asked
+	Checkboxes   bool
+	Already      []string // descriptions of scopes granted earlier
+}
+
+func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, req authRequest, acct Account, plan consentPlan) {
+	v := consentView{
+		ClientName:   req.client.Name,
+		ClientOrigin: req.openerOrigin,
+		Account:      acct,
+		Hidden:       req.hiddenFields(hiddenField{"account", acct.Email}),
+		SignIn:       describeScopes(plan.signIn),
+		Checkboxes:   plan.checkboxes(),
+		Already:      describeScopes(plan.already),
+	}
+	for i, sc := range plan.asked {
+		v.Asked = append(v.Asked, scopeView{ID: fmt.Sprintf("scope-%d", i), Scope: sc, Description: describeScope(sc)})
+	}
+	s.renderPopupPage(w, r, http.StatusOK, consentPage(v))
+}
+
+type resultView struct {
+	ClientName       string
+	Account          string
+	Granted          []string // descriptions
+	Error            string
+	ErrorDescription string
+	Relay            relayEnvelope
+}
+
+func (s *Server) renderResult(w http.ResponseWriter, r *http.Request, v resultView) {
+	s.renderPopupPage(w, r, http.StatusOK, resultPage(v))
+}
+
+func (s *Server) renderAuthError(w http.ResponseWriter, r *http.Request, e *authError) {
+	s.renderPopupPage(w, r, e.Status, errorPage(*e))
+}
+
+func (s *Server) renderPopupPage(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	nonce := newCSPNonce()
+	setPageHeaders(w, nonce)
+	s.renderPage(w, r, status, nonce, c)
+}
+
+func newCSPNonce() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// setPageHeaders secures an emulator HTML page. No COOP same-origin: the
+// popup's link to its opener carries the answer and the popup.closed check.
+func setPageHeaders(w http.ResponseWriter, nonce string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", fmt.Sprintf(
+		"default-src 'none'; script-src 'nonce-%[1]s'; style-src 'nonce-%[1]s'; img-src 'self' data:; "+
+			"form-action 'self'; base-uri 'none'; frame-ancestors 'none'", nonce))
+	h.Set("Cross-Origin-Opener-Policy", "unsafe-none")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+}
+
+// renderPage renders into a buffer first, so a failed render is still a
+// clean 500 rather than half a page.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, nonce string, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(templ.WithNonce(r.Context(), nonce), &buf); err != nil {
+		s.log.Error("emulator: render page", "path", r.URL.Path, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}

@@ -1,0 +1,143 @@
+package emulator
+
+// The token endpoints a backend (and, for revoke, the browser) uses:
+// GOOGLE.md §3.
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// tokenInfo is tokeninfo's 200 body. Every value is a string, as Google
+// sends it [obs]; the field order is Google's.
+type tokenInfo struct {
+	AZP           string `json:"azp"`
+	AUD           string `json:"aud"`
+	Sub           string `json:"sub,omitempty"`
+	Scope         string `json:"scope"`
+	Exp           string `json:"exp"`
+	ExpiresIn     string `json:"expires_in"`
+	Email         string `json:"email,omitempty"`
+	EmailVerified string `json:"email_verified,omitempty"`
+	AccessType    string `json:"access_type"`
+}
+
+var (
+	emailScopes = []string{"email", "https://www.googleapis.com/auth/userinfo.email"}
+	// subScopes identify the user: openid, or the email scope.
+	subScopes = append([]string{"openid"}, emailScopes...)
+)
+
+// accessTokenParam reads access_token from the query or a form body.
+func accessTokenParam(r *http.Request) (string, error) {
+	if err := r.ParseForm(); err != nil {
+		return "", err
+	}
+	return r.Form.Get("access_token"), nil
+}
+
+func (s *Server) handleTokenInfo(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate")
+	value, err := accessTokenParam(r)
+	if err != nil || value == "" {
+		writeTokenError(w, "invalid_token", "Invalid Value")
+		return
+	}
+	t, status := s.lookupToken(value)
+	if status != tokenValid {
+		writeTokenError(w, "invalid_token", "Invalid Value")
+		return
+	}
+	writeJSON(w, http.StatusOK, s.tokenInfoFor(t))
+}
+
+func (s *Server) tokenInfoFor(t token) tokenInfo {
+	left := max(t.Expiry.Sub(s.now())/time.Second, 0)
+	info := tokenInfo{
+		AZP:        t.ClientID,
+		AUD:        t.ClientID,
+		Scope:      strings.Join(t.Scopes, " "),
+		Exp:        strconv.FormatInt(t.Expiry.Unix(), 10),
+		ExpiresIn:  strconv.FormatInt(int64(left), 10),
+		AccessType: "online",
+	}
+	// A token without openid or email does not identify its user [obs].
+	acct, ok := s.account(t.Account)
+	if ok && hasScope(t.Scopes, subScopes...) {
+		info.Sub = acct.Sub
+	}
+	if ok && hasScope(t.Scopes, emailScopes...) {
+		info.Email = acct.Email
+		info.EmailVerified = "true"
+	}
+	return info
+}
+
+func writeTokenError(w http.ResponseWriter, code, description string) {
+	writeJSON(w, http.StatusBadRequest, map[string]string{"error": code, "error_description": description})
+}
+
+// handleRevoke ends the whole grant the token was issued under: every scope
+// and every token of that user for that client (GOOGLE.md §1, §3). GIS calls
+// it from the page with fetch, so it answers CORS for registered origins.
+func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
+	s.allowRevokeCORS(w, r)
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeTokenError(w, "invalid_request", "Request body too large")
+			return
+		}
+		writeTokenError(w, "invalid_request", "Bad Request")
+		return
+	}
+	value := r.Form.Get("token")
+	if value == "" {
+		writeTokenError(w, "invalid_request", "Bad Request")
+		return
+	}
+	t, status := s.lookupToken(value)
+	if status != tokenValid {
+		writeTokenError(w, "invalid_token", "Token expired or revoked")
+		return
+	}
+	s.revokeGrant(t.Account, t.ClientID)
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+// allowRevokeCORS echoes the request's Origin when it is a registered
+// client's JavaScript origin.
+func (s *Server) allowRevokeCORS(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Add("Vary", "Origin")
+	origin := r.Header.Get("Origin")
+	if origin == "" || !s.registeredOrigin(origin) {
+		return
+	}
+	h.Set("Access-Control-Allow-Origin", origin)
+	if r.Method == http.MethodOptions {
+		h.Set("Access-Control-Allow-Methods", "POST")
+		h.Set("Access-Control-Allow-Headers", "Content-Type")
+		h.Set("Access-Control-Max-Age", "600")
+	}
+}
+
+// registeredOrigin reports whether any client lists origin as one of its
+// Authorized JavaScript origins.
+func (s *Server) registeredOrigin(origin string) bool {
+	for _, c := range s.opts.Clients {
+		if slices.Contains(c.Origins, origin) {
+			return true
+		}
+	}
+	return false
+}

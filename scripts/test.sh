@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The test command (README; .ci/run calls exactly this).
+#
+# Installs what is missing (Debian Chromium, the e2e npm packages), checks the
+# generated templ files are current, then runs go vet, go test, and the
+# Playwright specs against the real binary. Any failure stops it non-zero.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+started=$SECONDS
+section_started=$SECONDS
+section() {
+	printf '\n==> %s\n' "$*"
+	section_started=$SECONDS
+}
+done_section() {
+	printf '    (%ds)\n' $((SECONDS - section_started))
+}
+
+# ---------------------------------------------------------------------------
+section "e2e prerequisites"
+"$root/scripts/e2e-deps.sh"
+done_section
+
+# ---------------------------------------------------------------------------
+section "templ: generated files are current"
+snapshot() {
+	find . -name '*_templ.go' -not -path './e2e/node_modules/*' -print0 | sort -z | xargs -0r sha256sum
+}
+before=$(snapshot)
+go tool templ generate
+after=$(snapshot)
+if [[ "$before" != "$after" ]]; then
+	echo "generated templ files were stale or missing; regenerated these (commit them):" >&2
+	diff <(echo "$before") <(echo "$after") | sed -n 's/^> [0-9a-f]*  /    /p' >&2 || true
+	exit 1
+fi
+echo "all *_templ.go files match their .templ sources"
+done_section
+
+# ---------------------------------------------------------------------------
+section "go vet"
+go vet ./...
+done_section
+
+# ---------------------------------------------------------------------------
+section "go test"
+go test ./...
+done_section
+
+# ---------------------------------------------------------------------------
+section "build bin/site"
+go build -o bin/site ./cmd/site
+done_section
+
+# ---------------------------------------------------------------------------
+section "Playwright (e2e/)"
+cd "$root/e2e"
+npx tsc -p .
+# CI, when set, is passed through: no server reuse, no test.only.
+npx playwright test
+done_section
+
+printf '\n==> all tests passed (%ds)\n' $((SECONDS - started))
