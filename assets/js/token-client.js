@@ -237,9 +237,9 @@ export class TokenSection {
   }
 }
 
-const sections = document.querySelectorAll('[data-token-client]');
-if (sections.length > 0) {
+const tokenSections = document.querySelectorAll('[data-token-client]');
+if (tokenSections.length > 0) {
   gis().then((oauth2) => {
-    for (const s of sections) new TokenSection(s, oauth2);
+    for (const s of tokenSections) new TokenSection(s, oauth2);
   });
 }
