@@ -18,7 +18,7 @@ func ledgerState(t *testing.T, html, scope string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return doc.Find(`#ledger tr[data-scope="` + scope + `"]`).AttrOr("data-state", "")
+	return doc.Find(`#ledger tr[data-scope="`+scope+`"]`).AttrOr("data-state", "")
 }
 
 // TestCalendarLifecycle walks one grant through the states the ledger shows:
