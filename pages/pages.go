@@ -37,6 +37,8 @@ type Deps struct {
 	PickerAPI   *apis.Picker
 	Assets      AssetURLs
 	Now         func() time.Time
+	// DocSamples are seed documents the Docs page offers in emulator mode.
+	DocSamples DocSamples
 }
 
 // Pages serves every page. Its methods are the route table's handlers.

@@ -41,6 +41,9 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 	e.POST("/grants/events", p.GrantEvent)
 
 	// Docs page (pages/docs.go)
+	e.GET("/docs", p.Docs)
+	e.POST("/docs", p.DocsPostback)
+	e.POST("/docs/open", p.DocsOpen)
 
 	// Calendar page (pages/calendar.go)
 	e.GET("/calendar", p.Calendar)
@@ -53,7 +56,11 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 	e.POST("/photos/items", p.PhotosItems)
 	e.POST("/photos/session/delete", p.PhotosSessionDelete)
 
-	// Ajax page (pages/ajax.go)
+	// Ajax page (pages/ajax.go) and the consent lab (pages/lab.go)
+	e.GET("/ajax", p.Ajax)
+	e.GET("/lab", p.Lab)
+	e.POST("/lab/verify", p.LabVerify)
+	e.POST("/lab/expire", p.LabExpire)
 	return e
 }
 

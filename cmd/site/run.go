@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	servers := []*http.Server{}
 	listeners := []net.Listener{siteLn}
+	var docSamples pages.DocSamples
 	if cfg.EmulatorMode() {
 		emuLn, err := net.Listen("tcp", cfg.EmulatorAddr)
 		if err != nil {
@@ -55,9 +56,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		})
 		servers = append(servers, newHTTPServer(emu))
 		listeners = append(listeners, emuLn)
+		// The Docs API cannot list documents: the Docs page offers the seed's.
+		docSamples.Account = "alice@example.com"
+		for _, d := range emu.SampleDocuments(docSamples.Account) {
+			docSamples.Docs = append(docSamples.Docs, pages.SampleDoc{ID: d.ID, Title: d.Title})
+		}
 	}
 
-	site, err := newSite(cfg, log)
+	site, err := newSite(cfg, log, docSamples)
 	if err != nil {
 		for _, ln := range listeners {
 			ln.Close()
@@ -140,8 +146,9 @@ func siteOrigins(configured string, bound net.Addr) []string {
 	return origins
 }
 
-// newSite builds the echo site with its dependencies.
-func newSite(cfg config.Config, log *slog.Logger) (http.Handler, error) {
+// newSite builds the echo site with its dependencies. docSamples are the
+// emulator's seed documents for the Docs page (none in Google mode).
+func newSite(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (http.Handler, error) {
 	a, err := assets.Load()
 	if err != nil {
 		return nil, err
@@ -155,6 +162,7 @@ func newSite(cfg config.Config, log *slog.Logger) (http.Handler, error) {
 		DocsAPI:     apis.NewDocs(cfg.Endpoints.Docs, hc),
 		PickerAPI:   apis.NewPicker(cfg.Endpoints.Picker, hc),
 		Assets:      a,
+		DocSamples:  docSamples,
 	})
 	return newRouter(cfg, log, p, a), nil
 }

@@ -7,10 +7,13 @@ import (
 
 // Document IDs are URL-safe base64 characters. Google's are 44 long today;
 // the bounds leave room for older and future shapes while refusing what
-// cannot be an ID (a word, a sentence, a pasted paragraph).
+// cannot be an ID (a word, a sentence, a pasted paragraph). The upper bound
+// also keeps the session cookie, which holds up to web.MaxRecentDocs IDs,
+// under the 4,096 bytes browsers (and securecookie) accept: 20 IDs of 100
+// characters would not fit.
 const (
 	MinDocumentIDLen = 25
-	MaxDocumentIDLen = 100
+	MaxDocumentIDLen = 64
 	// maxRefLen bounds the whole input: a Docs URL with its query and
 	// fragment is well under this.
 	maxRefLen = 2048
@@ -118,7 +121,7 @@ func isAccountIndex(s string) bool {
 	return true
 }
 
-// isDocumentID: 25–100 characters of [A-Za-z0-9_-].
+// isDocumentID: MinDocumentIDLen to MaxDocumentIDLen characters of [A-Za-z0-9_-].
 func isDocumentID(s string) bool {
 	if len(s) < MinDocumentIDLen || len(s) > MaxDocumentIDLen {
 		return false

@@ -3,6 +3,7 @@ package apis
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Document is what the Docs page shows of a document: a summary built from
@@ -217,6 +218,17 @@ type wordCounter struct {
 
 func (w *wordCounter) feed(s string) {
 	for _, r := range s {
+		if r < utf8.RuneSelf { // most text: no table lookups
+			switch {
+			case r == ' ' || '\t' <= r && r <= '\r':
+				w.flush()
+			case 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9':
+				w.pending, w.inWord = true, true
+			default:
+				w.pending = true
+			}
+			continue
+		}
 		switch {
 		case unicode.IsSpace(r):
 			w.flush()

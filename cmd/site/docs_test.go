@@ -1,0 +1,489 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"scopewise/internal/apis"
+	"scopewise/internal/config"
+	"scopewise/internal/emulator"
+	"scopewise/internal/web"
+	"scopewise/pages"
+)
+
+// seedDoc finds a seed document by its title among those the account can
+// read. The seed is deterministic, so a second emulator has the same IDs as
+// the one run started.
+func seedDoc(t *testing.T, account, title string) string {
+	t.Helper()
+	for _, d := range emulator.New(emulator.Options{}).SampleDocuments(account) {
+		if d.Title == title {
+			return d.ID
+		}
+	}
+	t.Fatalf("no seed document %q for %s", title, account)
+	return ""
+}
+
+// openDoc posts the Docs page's form as the page script does.
+func (a *app) openDoc(token, ref string) response {
+	a.t.Helper()
+	return a.postback("/docs/open", token, func(r *http.Request) {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Body = io.NopCloser(strings.NewReader(url.Values{"document": {ref}}.Encode()))
+	})
+}
+
+func parseHTML(t *testing.T, html string) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(html))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// recentTitles lists the Recent documents region's items as the user reads them.
+func recentTitles(t *testing.T, html string) []string {
+	t.Helper()
+	doc := parseHTML(t, html)
+	region := doc.Find(`#docs-results section[aria-labelledby="docs-recent-title"]`)
+	if region.Length() != 1 || strings.TrimSpace(doc.Find("#docs-recent-title").Text()) != "Recent documents" {
+		t.Fatalf("no Recent documents region in:\n%.800s", html)
+	}
+	var titles []string
+	region.Find("li").Each(func(_ int, li *goquery.Selection) {
+		if s := li.Find(".doc-title"); s.Length() > 0 {
+			titles = append(titles, s.Text())
+		} else {
+			titles = append(titles, "unavailable")
+		}
+	})
+	return titles
+}
+
+func TestDocsPage(t *testing.T) {
+	samples := pages.DocSamples{Account: "alice@example.com", Docs: []pages.SampleDoc{{ID: strings.Repeat("a", 44), Title: "A sample"}}}
+	google, err := config.Load(nil, func(k string) string {
+		return map[string]string{
+			"GOOGLE_CLIENT_ID": "1234-abc.apps.googleusercontent.com",
+			"SESSION_KEYS":     strings.Repeat("ab", 32) + "," + strings.Repeat("cd", 32),
+		}[k]
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emulated, err := config.Load(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emulated.Endpoints = config.EmulatorEndpoints("http://127.0.0.1:1")
+
+	tests := []struct {
+		name    string
+		cfg     config.Config
+		samples int // sample buttons shown
+	}{
+		{name: "emulator mode offers the samples", cfg: emulated, samples: 1},
+		{name: "Google mode has no samples hint", cfg: google, samples: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site, err := newSite(tt.cfg, slog.New(slog.DiscardHandler), samples)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := httptest.NewRecorder()
+			site.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/docs", nil))
+			if rec.Code != 200 {
+				t.Fatalf("GET /docs: %d", rec.Code)
+			}
+			doc := parseHTML(t, rec.Body.String())
+			if got := doc.Find("h1").Text(); got != "Docs to read" {
+				t.Errorf("h1 = %q", got)
+			}
+			section := doc.Find("section[data-token-client]")
+			if got := section.AttrOr("data-scope", ""); got != docsScope {
+				t.Errorf("token client scope = %q", got)
+			}
+			if got := section.Find(`button[data-action="authorize"]`).Text(); got != "Show recent documents" {
+				t.Errorf("page button = %q", got)
+			}
+			form := section.Find(`form[data-token-form][action="/docs/open"]:has(input#docs-ref)`)
+			if form.Length() != 1 || strings.TrimSpace(doc.Find(`label[for="docs-ref"]`).Text()) != "Document URL or ID" {
+				t.Fatalf("no labelled document form inside the token client section")
+			}
+			if got := form.Find(`button[type="submit"]`).Text(); got != "Open document" {
+				t.Errorf("form button = %q", got)
+			}
+			if n := doc.Find(`button`).FilterFunction(func(_ int, s *goquery.Selection) bool { return s.Text() == "Open document" }).Length(); n != 1 {
+				t.Errorf("%d buttons named Open document, want 1", n)
+			}
+			hint := section.Find(`section[aria-labelledby="docs-samples-title"]`)
+			if got := hint.Find(`button[aria-label="Open A sample"]`).Length(); got != tt.samples {
+				t.Errorf("sample buttons = %d, want %d", got, tt.samples)
+			}
+			if tt.samples == 0 && hint.Length() != 0 {
+				t.Errorf("the samples hint is shown in Google mode")
+			}
+			if tt.samples > 0 && hint.Find(`input[type="hidden"][name="document"]`).AttrOr("value", "") != samples.Docs[0].ID {
+				t.Errorf("sample form does not carry the sample's ID")
+			}
+		})
+	}
+}
+
+// TestDocsFlow walks the page's steps against the real binary and emulator:
+// an empty list, opening by URL and by ID, newest first, and every failure.
+func TestDocsFlow(t *testing.T) {
+	a := startApp(t, nil)
+	page := a.page("/docs")
+	if !strings.Contains(page.Body, "Sample documents") {
+		t.Fatalf("emulator mode page lacks the samples hint")
+	}
+	welcome := seedDoc(t, "alice@example.com", "Getting started with Scopewise")
+	plan := seedDoc(t, "alice@example.com", "Project plan")
+	multilingual := seedDoc(t, "alice@example.com", "多言語メモ — Notes in many scripts 👩‍💻")
+	long := seedDoc(t, "alice@example.com", "Field guide (long document)")
+	empty := seedDoc(t, "alice@example.com", "Untitled document")
+	private := seedDoc(t, "bob@example.com", "Bob's private journal")
+	if !strings.Contains(page.Body, welcome) {
+		t.Errorf("the samples hint does not offer alice's welcome document")
+	}
+
+	good := a.mint(config.EmulatorClientID, docsScope)
+	calendarOnly := a.mint(config.EmulatorClientID, calendarScope)
+	other := a.mint(config.OtherClientID, docsScope)
+
+	// Step 1: nothing read yet.
+	res := a.postback("/docs", good)
+	if res.StatusCode != 200 || !strings.Contains(res.Body, "No documents yet") || len(recentTitles(t, res.Body)) != 0 {
+		t.Fatalf("empty list: %d\n%.800s", res.StatusCode, res.Body)
+	}
+
+	// Step 2: open documents by URL and by ID; each shows its summary and
+	// joins the list, newest first.
+	opens := []struct {
+		name    string
+		ref     string
+		title   string
+		words   string
+		first   string
+		outline []string // the first headings, in order
+		recent  []string
+	}{
+		{
+			name: "full URL", ref: "https://docs.google.com/document/d/" + welcome + "/edit?usp=sharing#heading=h.x",
+			title: "Getting started with Scopewise", first: "Hello Alice. This document lives in the emulator's seed data: it never leaves your machine.",
+			outline: []string{"Getting started with Scopewise", "Incremental authorization, one scope at a time", "Why incremental authorization"},
+			recent:  []string{"Getting started with Scopewise"},
+		},
+		{
+			name: "bare ID, a document with tables", ref: plan,
+			title: "Project plan", first: "Owner: the platform team. Status: on track.",
+			outline: []string{"Project plan", "Milestones", "Risks", "Open questions"},
+			recent:  []string{"Project plan", "Getting started with Scopewise"},
+		},
+		{
+			name: "non-Latin text and emoji", ref: "docs.google.com/document/u/0/d/" + multilingual,
+			title: "多言語メモ — Notes in many scripts 👩‍💻", first: "こんにちは、世界。今日は良い天気ですね。",
+			outline: []string{"多言語メモ — Notes in many scripts 👩‍💻", "日本語", "العربية"},
+			recent:  []string{"多言語メモ — Notes in many scripts 👩‍💻", "Project plan", "Getting started with Scopewise"},
+		},
+		{
+			name: "the empty document", ref: empty, title: "Untitled document", words: "0 words",
+			recent: []string{"Untitled document", "多言語メモ — Notes in many scripts 👩‍💻", "Project plan", "Getting started with Scopewise"},
+		},
+		{
+			name: "the long document", ref: long, title: "Field guide (long document)",
+			outline: []string{"Field guide (long document)", "Chapter 1: Scope", "Section 1.1"},
+			recent:  []string{"Field guide (long document)", "Untitled document", "多言語メモ — Notes in many scripts 👩‍💻", "Project plan", "Getting started with Scopewise"},
+		},
+		{
+			name: "opening again moves it first", ref: plan, title: "Project plan",
+			recent: []string{"Project plan", "Field guide (long document)", "Untitled document", "多言語メモ — Notes in many scripts 👩‍💻", "Getting started with Scopewise"},
+		},
+	}
+	for _, tt := range opens {
+		t.Run("open "+tt.name, func(t *testing.T) {
+			res := a.openDoc(good, tt.ref)
+			if res.StatusCode != 200 {
+				t.Fatalf("status %d\n%.800s", res.StatusCode, res.Body)
+			}
+			doc := parseHTML(t, res.Body)
+			view := doc.Find(`#docs-document article[aria-labelledby="docs-document-title"]`)
+			if got := view.Find("#docs-document-title").Text(); got != tt.title {
+				t.Errorf("title = %q, want %q", got, tt.title)
+			}
+			if tt.words != "" && !strings.Contains(view.Find(".hint").Text(), tt.words) {
+				t.Errorf("counts = %q, want %q", view.Find(".hint").Text(), tt.words)
+			}
+			if got := strings.TrimSpace(view.Find(".first-paragraph").Text()); tt.first != "" && got != tt.first {
+				t.Errorf("first paragraph = %q, want %q", got, tt.first)
+			}
+			var outline []string
+			view.Find("ol.outline li").Each(func(_ int, li *goquery.Selection) {
+				outline = append(outline, strings.TrimSpace(li.Contents().First().Text()))
+			})
+			for i, h := range tt.outline {
+				if i >= len(outline) || outline[i] != h {
+					t.Errorf("outline = %q…, want it to start %q", outline[:min(len(outline), 5)], tt.outline)
+					break
+				}
+			}
+			if got := recentTitles(t, res.Body); strings.Join(got, "|") != strings.Join(tt.recent, "|") {
+				t.Errorf("recent = %q, want %q", got, tt.recent)
+			}
+			if got := ledgerState(t, res.Body, docsScope); got != "granted" {
+				t.Errorf("ledger = %q, want granted", got)
+			}
+		})
+	}
+
+	t.Run("the long document's outline nests chapters and sections", func(t *testing.T) {
+		doc := parseHTML(t, a.openDoc(good, long).Body)
+		title := doc.Find("#docs-document ol.outline").First().Children()
+		if title.Length() != 1 {
+			t.Fatalf("top level = %d items, want the title alone", title.Length())
+		}
+		items := func(li *goquery.Selection) *goquery.Selection {
+			return li.ChildrenFiltered("ol").ChildrenFiltered("li")
+		}
+		chapters := items(title)
+		if chapters.Length() != 20 || items(chapters.First()).Length() != 5 {
+			t.Errorf("chapters = %d, sections in the first = %d; want 20 and 5", chapters.Length(), items(chapters.First()).Length())
+		}
+		if counts := doc.Find("#docs-document .hint").Text(); !strings.Contains(counts, "2,121 paragraphs") {
+			t.Errorf("counts = %q, want 2,121 paragraphs", counts)
+		}
+	})
+
+	// Step 4: what goes wrong, and what the user sees.
+	failures := []struct {
+		name      string
+		token     string
+		ref       string
+		status    int
+		challenge string
+		alert     string
+	}{
+		{name: "empty input", token: good, ref: "  ", status: 400, alert: "Enter a Google Docs link"},
+		{name: "neither URL nor ID", token: good, ref: "my meeting notes", status: 400, alert: "Not a Google Docs link or ID"},
+		{name: "a spreadsheet link", token: good, ref: "https://docs.google.com/spreadsheets/d/" + welcome + "/edit", status: 400, alert: "Google Sheets"},
+		{name: "bad input is refused before the token is looked at", token: "", ref: "nope", status: 400, alert: "Not a Google Docs link or ID"},
+		{name: "unknown ID", token: good, ref: strings.Repeat("x", 44), status: 404, alert: "Document not found"},
+		{name: "a document alice cannot read", token: good, ref: private, status: 403, alert: "No access to this document"},
+		{name: "token without the Docs scope", token: calendarOnly, ref: welcome, status: 403, challenge: `Bearer error="insufficient_scope", scope="` + docsScope + `"`, alert: "Permission missing"},
+		{name: "another app's token", token: other, ref: welcome, status: 401, challenge: `Bearer error="invalid_token"`, alert: "another app"},
+		{name: "no token", token: "", ref: welcome, status: 400, challenge: `Bearer error="invalid_request"`, alert: "No usable access token"},
+	}
+	for _, tt := range failures {
+		t.Run("fails: "+tt.name, func(t *testing.T) {
+			res := a.openDoc(tt.token, tt.ref)
+			if res.StatusCode != tt.status {
+				t.Fatalf("status = %d, want %d\n%.800s", res.StatusCode, tt.status, res.Body)
+			}
+			if got := res.Header.Get("WWW-Authenticate"); got != tt.challenge {
+				t.Errorf("WWW-Authenticate = %q, want %q", got, tt.challenge)
+			}
+			alert := parseHTML(t, res.Body).Find(`#docs-document [role="alert"]`)
+			if alert.Length() != 1 || !strings.Contains(alert.Text(), tt.alert) {
+				t.Errorf("alert in #docs-document = %q, want it to say %q", alert.Text(), tt.alert)
+			}
+		})
+	}
+	// The failures left the list as it was.
+	if got := recentTitles(t, a.postback("/docs", good).Body); len(got) != 5 || got[0] != "Field guide (long document)" {
+		t.Errorf("after the failures recent = %q", got)
+	}
+
+	t.Run("a listed document that now fails shows as unavailable", func(t *testing.T) {
+		a.emu("/_emu/faults", map[string]any{"path": "/v1/documents/" + plan, "status": 404, "count": 1}, nil)
+		a.emu("/_emu/faults", map[string]any{"path": "/v1/documents/" + empty, "status": 503, "count": 1}, nil)
+		res := a.postback("/docs", good)
+		if res.StatusCode != 200 {
+			t.Fatalf("status %d\n%.600s", res.StatusCode, res.Body)
+		}
+		got := recentTitles(t, res.Body)
+		want := []string{"Field guide (long document)", "unavailable", "unavailable", "多言語メモ — Notes in many scripts 👩‍💻", "Getting started with Scopewise"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("recent = %q, want %q", got, want)
+		}
+		for _, say := range []string{"no longer exists", "did not answer"} {
+			if !strings.Contains(res.Body, say) {
+				t.Errorf("the list does not say %q", say)
+			}
+		}
+	})
+
+	t.Run("expired token: 401, authorize again works", func(t *testing.T) {
+		a.emu("/_emu/clock", map[string]string{"advance": "3700s"}, nil)
+		res := a.openDoc(good, welcome)
+		if res.StatusCode != 401 || res.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` || !strings.Contains(res.Body, "Access expired") {
+			t.Fatalf("expired: %d %q\n%.600s", res.StatusCode, res.Header.Get("WWW-Authenticate"), res.Body)
+		}
+		if got := ledgerState(t, res.Body, docsScope); got != "expired" {
+			t.Errorf("ledger = %q, want expired", got)
+		}
+		fresh := a.mint(config.EmulatorClientID, docsScope)
+		if res := a.postback("/docs", fresh); res.StatusCode != 200 || len(recentTitles(t, res.Body)) != 5 {
+			t.Errorf("after authorizing again: %d\n%.600s", res.StatusCode, res.Body)
+		}
+	})
+}
+
+// docsRig is the real site in front of the real emulator, except that the
+// Docs API answers any well-formed ID: enough documents to fill the recent
+// list. It counts the calls that reach Google's side.
+type docsRig struct {
+	site, emulator string
+	client         *http.Client
+	csrf           string
+	calls          atomic.Int32
+}
+
+func newDocsRig(t *testing.T) *docsRig {
+	t.Helper()
+	r := &docsRig{}
+	emu := emulator.New(emulator.Options{Clients: []emulator.Client{{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1"}}}})
+	emuSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if !strings.HasPrefix(req.URL.Path, "/_emu/") {
+			r.calls.Add(1)
+		}
+		if id, ok := strings.CutPrefix(req.URL.Path, "/v1/documents/"); ok && req.Header.Get("Authorization") != "" {
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(map[string]any{"documentId": id, "title": "Document " + id[:8], "body": map[string]any{"content": []any{}}})
+			return
+		}
+		emu.ServeHTTP(w, req)
+	}))
+	t.Cleanup(emuSrv.Close)
+	r.emulator = emuSrv.URL
+
+	cfg, err := config.Load(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Endpoints = config.EmulatorEndpoints(emuSrv.URL)
+	site, err := newSite(cfg, slog.New(slog.DiscardHandler), pages.DocSamples{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	siteSrv := httptest.NewServer(site)
+	t.Cleanup(siteSrv.Close)
+	r.site = siteSrv.URL
+
+	jar, _ := cookiejar.New(nil)
+	r.client = &http.Client{Jar: jar, Timeout: 15 * time.Second}
+	res, err := r.client.Get(r.site + "/docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfMeta.FindSubmatch(body)
+	if m == nil {
+		t.Fatal("no csrf meta")
+	}
+	r.csrf = string(m[1])
+	return r
+}
+
+func (r *docsRig) mint(t *testing.T, scopes ...string) string {
+	t.Helper()
+	b, _ := json.Marshal(map[string]any{"client_id": config.EmulatorClientID, "account": "alice@example.com", "scopes": scopes, "ttl": "3600s"})
+	res, err := http.Post(r.emulator+"/_emu/tokens", "application/json", strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("mint: %v", err)
+	}
+	return tok.AccessToken
+}
+
+// open posts the form and answers the status and the session cookie set, if any.
+func (r *docsRig) open(t *testing.T, token, ref string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, r.site+"/docs/open", strings.NewReader(url.Values{"document": {ref}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-CSRF-Token", r.csrf)
+	req.Header.Set("Origin", r.site)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := r.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	for _, c := range res.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, "scopewise=") {
+			return res.StatusCode, c
+		}
+	}
+	return res.StatusCode, ""
+}
+
+// TestDocsSessionCookieBound fills the recent list through the real router,
+// with every scope in the ledger, and checks the session cookie stays under
+// the 4 KB browsers keep.
+func TestDocsSessionCookieBound(t *testing.T) {
+	tests := []struct {
+		name  string
+		idLen int
+	}{
+		{name: "Google-shaped IDs (44 characters)", idLen: 44},
+		{name: "the longest IDs accepted", idLen: apis.MaxDocumentIDLen},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newDocsRig(t)
+			token := r.mint(t, docsScope, calendarScope, "https://www.googleapis.com/auth/photospicker.mediaitems.readonly")
+			largest := 0
+			for i := range web.MaxRecentDocs + 5 {
+				id := fmt.Sprintf("%03d", i) + strings.Repeat("x", tt.idLen-3)
+				status, cookie := r.open(t, token, id)
+				if status != 200 {
+					t.Fatalf("open %d: status %d", i, status)
+				}
+				largest = max(largest, len(cookie))
+			}
+			t.Logf("largest Set-Cookie: %d bytes", largest)
+			if largest == 0 || largest >= 4096 {
+				t.Errorf("largest Set-Cookie = %d bytes, want under 4096", largest)
+			}
+		})
+	}
+}
+
+// TestDocsBadInputCallsNothing: input that is neither a URL nor an ID is
+// refused before the token is verified or the Docs API is called.
+func TestDocsBadInputCallsNothing(t *testing.T) {
+	r := newDocsRig(t)
+	token := r.mint(t, docsScope)
+	before := r.calls.Load()
+	for _, ref := range []string{"", "hello", "https://evil.example/document/d/" + strings.Repeat("a", 44), strings.Repeat("a", 3000)} {
+		if status, _ := r.open(t, token, ref); status != 400 {
+			t.Errorf("open %.40q: status %d, want 400", ref, status)
+		}
+	}
+	if n := r.calls.Load() - before; n != 0 {
+		t.Errorf("%d calls reached Google's side, want none", n)
+	}
+}
