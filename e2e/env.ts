@@ -15,8 +15,14 @@ export const otherClientID = '2000000000002-otherapp.apps.googleusercontent.com'
 
 export const calendarScope = 'https://www.googleapis.com/auth/calendar.readonly';
 
+// Files of a run are named by the site's port, so runs on other ports (another
+// engineer's, say) never clobber each other's logs, results or reports.
+const run = new URL(siteURL).port || '80';
+
 export const logDir = path.join(__dirname, '.logs');
 /** Everything bin/site prints during the run (scripts/e2e-server.sh). */
-export const siteLog = path.join(logDir, 'site.log');
+export const siteLog = path.join(logDir, `site-${run}.log`);
 /** Tokens seen during the run, one a line; deleted by the leak scan. */
-export const tokensFile = path.join(logDir, 'tokens.txt');
+export const tokensFile = path.join(logDir, `tokens-${run}.txt`);
+export const outputDir = path.join(__dirname, 'test-results', run);
+export const reportDir = path.join(__dirname, 'playwright-report', run);

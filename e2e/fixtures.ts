@@ -133,7 +133,7 @@ export const test = base.extend<Fixtures>({
 
       await use();
 
-      await guard.settle();
+      const unread = await guard.settle();
       context.off('request', guard.onRequest);
       context.off('response', guard.onResponse);
       await guard.recordBrowserState(await context.cookies(), context.pages());
@@ -144,7 +144,9 @@ export const test = base.extend<Fixtures>({
       }
       testInfo.annotations.push({
         type: 'token-leak-guard',
-        description: `${seenTokens.size} token(s) checked against ${guard.outputs.length} site outputs`,
+        description:
+          `${seenTokens.size} token(s) checked against ${guard.outputs.length} site outputs` +
+          (unread.length ? `; unreadable: ${unread.map((u) => redact(u, seenTokens)).join(', ')}` : ''),
       });
       expect(guard.leaks(), 'token values in what the site sent or left in the browser').toEqual([]);
       void page; // the guard needs the page alive until it has read its DOM
@@ -165,7 +167,8 @@ const tokenShape = /ya29\.[A-Za-z0-9_\-]{20,}/g;
  */
 class LeakGuard {
   readonly outputs: Output[] = [];
-  private readonly pending = new Set<Promise<void>>();
+  /** Reads in flight, with what they read. */
+  private readonly pending = new Map<Promise<void>, string>();
   private readonly site = new URL(siteURL).origin;
   private readonly emulator = new URL(emulatorURL).origin;
 
@@ -179,23 +182,26 @@ class LeakGuard {
     const body = req.postData();
     if (body) this.outputs.push({ where: `body of ${what}`, text: body });
     this.noteBearer(req.headers()['authorization']);
-    this.track(req.allHeaders().then((h) => this.noteBearer(h['authorization'])));
+    this.track(`headers of ${what}`, req.allHeaders().then((h) => this.noteBearer(h['authorization'])));
   };
 
   onResponse = (res: Response): void => {
     const origin = originOf(res.url());
-    if (origin !== this.site && origin !== this.emulator) return;
+    // Of Google's side only the popup's pages hand tokens to the browser.
+    const popupPage = origin === this.emulator && res.request().resourceType() === 'document';
+    if (origin !== this.site && !popupPage) return;
     const what = `${res.request().method()} ${res.url()} (${res.status()})`;
     this.track(
+      `the response to ${what}`,
       (async () => {
         const headers = await res.headersArray();
         const headerText = headers.map((h) => `${h.name}: ${h.value}`).join('\n');
         const type = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? '';
         const redirect = res.status() >= 300 && res.status() < 400;
         const body = !redirect && /text\/|json|javascript|xml/i.test(type) ? await res.text() : '';
-        if (origin === this.emulator) {
-          // Google's side hands tokens to the browser: learn them here, so a
-          // token the page never posts is still looked for.
+        if (popupPage) {
+          // Learn the tokens the popup hands over, so a token the page never
+          // posts is still looked for.
           for (const m of (headerText + '\n' + body).matchAll(tokenShape)) this.tokens.add(m[0]);
           return;
         }
@@ -205,9 +211,18 @@ class LeakGuard {
     );
   };
 
-  /** Waits until every header and body read so far has finished. */
-  async settle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  /**
+   * Waits until every header and body read so far has finished, or a few
+   * seconds: a body can stay unreadable for good (a popup that closed itself
+   * mid-read), and the guard must not hang the test on it.
+   */
+  async settle(): Promise<string[]> {
+    const deadline = Date.now() + 3_000;
+    while (this.pending.size > 0 && Date.now() < deadline) {
+      const wait = new Promise((resolve) => setTimeout(resolve, deadline - Date.now()));
+      await Promise.race([Promise.allSettled([...this.pending.keys()]), wait]);
+    }
+    return [...this.pending.values()];
   }
 
   async recordBrowserState(jar: Cookie[], pages: Page[]): Promise<void> {
@@ -242,10 +257,10 @@ class LeakGuard {
     if (m) this.tokens.add(m[1]);
   }
 
-  private track(p: Promise<void>): void {
+  private track(what: string, p: Promise<void>): void {
     // A page closing under a read (a popup closing itself) is not a leak.
     const settled = p.catch(() => undefined);
-    this.pending.add(settled);
+    this.pending.set(settled, what);
     void settled.finally(() => this.pending.delete(settled));
   }
 }

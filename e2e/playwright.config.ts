@@ -1,20 +1,20 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
-import { siteURL } from './env';
+import { emulatorURL, outputDir, reportDir, siteLog, siteURL } from './env';
 
 // One server and one emulator with shared state: tests run one at a time, and
 // each starts by resetting the emulator (fixtures.ts). A flaky test is a bug
 // to fix, never to retry.
 export default defineConfig({
   testDir: 'specs',
-  outputDir: 'test-results',
+  outputDir,
   fullyParallel: false,
   workers: 1,
   retries: 0,
   forbidOnly: !!process.env.CI,
   timeout: 30_000,
   expect: { timeout: 5_000 },
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  reporter: [['list'], ['html', { open: 'never', outputFolder: reportDir }]],
   use: {
     baseURL: siteURL,
     trace: 'retain-on-failure',
@@ -48,8 +48,14 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // Builds bin/site if needed and runs it with its output in .logs/site.log.
+    // Builds bin/site if needed and runs it with its output in siteLog.
     command: path.join(__dirname, '..', 'scripts', 'e2e-server.sh'),
+    env: {
+      ...(process.env as Record<string, string>),
+      E2E_ADDR: new URL(siteURL).host,
+      E2E_EMULATOR_ADDR: new URL(emulatorURL).host,
+      E2E_SITE_LOG: siteLog,
+    },
     url: `${siteURL}/healthz`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,

@@ -9,6 +9,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
 if [[ -x "$chromium" ]]; then
 	echo "chromium: $chromium"
+elif [[ -n "${CHROMIUM_PATH:-}" ]]; then
+	echo "chromium: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable" >&2
+	exit 1
 else
 	echo "chromium: not found at $chromium; installing Debian's chromium"
 	sudo=()
@@ -16,7 +19,7 @@ else
 	export DEBIAN_FRONTEND=noninteractive
 	"${sudo[@]}" apt-get update -qq
 	"${sudo[@]}" apt-get install -y -qq chromium >/dev/null
-	echo "chromium: installed $("$chromium" --version 2>/dev/null || echo '(version unknown)')"
+	"$chromium" --version
 fi
 
 if ! command -v npm >/dev/null; then

@@ -358,3 +358,31 @@ func TestCalendarPerAccount(t *testing.T) {
 		})
 	}
 }
+
+func TestCalendarSearch(t *testing.T) {
+	s := newDataEmu(t)
+	tok := dataToken(s, aliceEmail, calScope)
+	cases := []struct {
+		name, q string
+		want    []string
+	}{
+		{"summary, any case", "GYM", []string{"Gym"}},
+		{"location", "Heathrow", []string{"Flight BA 117 LHR → JFK"}},
+		{"description", "Left Hand of Darkness", []string{"Book club"}},
+		{"no match", "zebra", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l := dataJSON[calList](t, dataGet(s, calURL("q", c.q, "singleEvents", "true"), tok))
+			var got []string
+			for _, it := range l.Items {
+				if !slices.Contains(got, it.Summary) {
+					got = append(got, it.Summary)
+				}
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("q=%q matched %v, want %v", c.q, got, c.want)
+			}
+		})
+	}
+}
