@@ -217,10 +217,12 @@ func parsePrompt(raw string) (promptSet, error) {
 		case "select_account":
 			p.selectAccount = true
 		default:
+			//lint:ignore ST1005 Google's wording, shown verbatim on the error page
 			return p, fmt.Errorf("Invalid parameter value for prompt: Invalid prompt: %s", v)
 		}
 	}
 	if p.none && len(values) > 1 {
+		//lint:ignore ST1005 Google's wording, shown verbatim on the error page
 		return p, fmt.Errorf("Invalid parameter value for prompt: Invalid prompt: %s (none cannot be combined)", raw)
 	}
 	return p, nil
