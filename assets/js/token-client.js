@@ -10,7 +10,7 @@
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 
 /** Waits for the GIS library (loaded async) to define google.accounts.oauth2. */
-function gis() {
+export function gis() {
   return new Promise((resolve) => {
     const check = () => {
       const oauth2 = window.google?.accounts?.oauth2;
@@ -63,7 +63,7 @@ export async function postToken(url, token, fields, swapIn = true) {
 }
 
 // What error_callback types and OAuth errors mean for the user.
-const messages = {
+export const messages = {
   access_denied: ['Access was not granted', 'You cancelled the consent screen, so the page got no token.'],
   popup_closed: ['The sign-in window was closed', 'The window was closed before you answered, so nothing was granted.'],
   popup_failed_to_open: ['The sign-in window was blocked', 'The browser blocked the popup window. Allow popups for this site, then press the button again.'],
@@ -237,7 +237,11 @@ export class TokenSection {
   }
 }
 
-const tokenSections = document.querySelectorAll('[data-token-client]');
+// A section marked data-token-client="external" gets its token from a page
+// module's own client (the Ajax page's one client), which registers the
+// section in `sections` itself: modules written for token sections (photos.js)
+// then work there too.
+const tokenSections = document.querySelectorAll('[data-token-client]:not([data-token-client="external"])');
 if (tokenSections.length > 0) {
   gis().then((oauth2) => {
     for (const s of tokenSections) new TokenSection(s, oauth2);

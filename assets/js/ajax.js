@@ -1,0 +1,231 @@
+// The Ajax page's module: ONE token client for three sections. Opening a
+// section (its disclosure button) is the user gesture that calls
+// requestAccessToken({scope: <the section's scope>}); once the answer carries
+// that scope, the token is posted to the section's own page route (POST /docs,
+// /calendar, /photos) and the answer's fragments replace elements of the same
+// id. With include_granted_scopes (GIS's default) each new token also carries
+// the scopes granted before, so the one token grows section by section, and a
+// section whose scope the token already carries opens with no popup at all.
+//
+// Each section is registered in the shared `sections` map with a `token`
+// getter, so the Photos page's module (photos.js: picker window, polling,
+// carousel) works inside the Photos section unchanged.
+//
+// The token lives in this module's memory only: never in storage, the URL,
+// a cookie or the DOM.
+import 'scopewise/photos';
+import { gis, messages, postForm, postToken, sections, showAlert } from 'scopewise/token-client';
+
+// A token this close to its expiry counts as expired: better a popup now than
+// a 401 halfway through a postback.
+const expiryMarginMs = 10_000;
+
+const root = document.querySelector('[data-ajax]');
+
+/** The page's one token, as the latest TokenResponse gave it. */
+const held = {
+  response: null, // the TokenResponse (memory only)
+  expiresAt: 0, // ms since the epoch
+};
+
+function tokenIsLive() {
+  return held.response !== null && Date.now() < held.expiresAt - expiryMarginMs;
+}
+
+function setStatus(section, text) {
+  const status = section.querySelector('[data-status]');
+  if (status) status.textContent = text;
+}
+
+function clearMessages(section) {
+  section.querySelector('[data-alerts]')?.replaceChildren();
+  setStatus(section, '');
+}
+
+/** One collapsed section with its scope and its page's postback. */
+class AjaxSection {
+  constructor(el, page) {
+    this.el = el;
+    this.page = page;
+    this.scope = el.dataset.scope;
+    this.label = el.dataset.label;
+    this.toggle = el.querySelector('[data-action="toggle"]');
+    this.panel = document.getElementById(this.toggle.getAttribute('aria-controls'));
+    this.loaded = false; // the postback answered with data at least once
+    this.last = { url: el.dataset.postback, fields: null }; // what Refresh repeats
+    el.addEventListener('click', (ev) => this.onClick(ev));
+    el.addEventListener('submit', (ev) => this.onSubmit(ev));
+    this.toggle.disabled = false;
+  }
+
+  /** For page modules (photos.js): the token, when it carries this section's scope. */
+  get token() {
+    return this.page.carries(this.scope) ? held.response.access_token : null;
+  }
+
+  get open() {
+    return this.toggle.getAttribute('aria-expanded') === 'true';
+  }
+
+  setOpen(open) {
+    this.toggle.setAttribute('aria-expanded', String(open));
+    this.panel.hidden = !open;
+  }
+
+  onClick(ev) {
+    const button = ev.target instanceof Element ? ev.target.closest('button[data-action]') : null;
+    if (!button) return;
+    switch (button.dataset.action) {
+      case 'toggle':
+        if (this.open) this.setOpen(false);
+        else this.openSection();
+        break;
+      case 'refresh':
+        clearMessages(this.el);
+        this.withToken(this.last);
+        break;
+    }
+  }
+
+  onSubmit(ev) {
+    const form = ev.target instanceof Element ? ev.target.closest('form[data-token-form]') : null;
+    if (!form) return;
+    ev.preventDefault();
+    clearMessages(this.el);
+    this.withToken({ url: form.getAttribute('action'), fields: Object.fromEntries(new FormData(form)) });
+  }
+
+  /** Opening is the gesture that asks for the scope, unless the token already carries it. */
+  openSection() {
+    this.setOpen(true);
+    if (this.token) {
+      if (!this.loaded) this.send(this.last);
+      return;
+    }
+    clearMessages(this.el);
+    this.page.request(this, this.last);
+  }
+
+  /** Posts next now when the token carries the scope; else asks for it first (inside the gesture). */
+  withToken(next) {
+    if (this.token) this.send(next);
+    else this.page.request(this, next);
+  }
+
+  /** Posts {url, fields} with the token and swaps the answer in. */
+  async send(next) {
+    const token = this.token;
+    if (!token) return;
+    this.last = next;
+    setStatus(this.el, 'Loading…');
+    try {
+      const res = await postToken(next.url, token, next.fields);
+      setStatus(this.el, '');
+      if (res.ok) this.loaded = true;
+      // Refused as expired or revoked: the next opening asks again.
+      if (res.status === 401) this.page.forget(token);
+    } catch {
+      setStatus(this.el, '');
+      showAlert(this.el, 'Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.', this.label);
+    }
+  }
+
+  /** Shows what an OAuth error or error_callback type means. */
+  fail(key, fallback) {
+    setStatus(this.el, '');
+    const [title, detail] = messages[key] ?? fallback;
+    showAlert(this.el, title, detail, this.label);
+  }
+}
+
+/** The page: its one token client and its sections. */
+class AjaxPage {
+  constructor(oauth2) {
+    this.oauth2 = oauth2;
+    this.pending = null; // {section, next} waiting for the popup's answer
+    this.summary = root.querySelector('[data-token-summary]');
+    this.scopeList = root.querySelector('[data-token-scopes]');
+    this.sections = [...root.querySelectorAll('[data-ajax-section]')].map((el) => new AjaxSection(el, this));
+    // initTokenClient needs a scope; every request overrides it with its section's.
+    this.client = oauth2.initTokenClient({
+      client_id: root.dataset.clientId,
+      scope: this.sections[0].scope,
+      callback: (resp) => this.onResponse(resp),
+      error_callback: (err) => this.onError(err),
+    });
+    for (const s of this.sections) sections.set(s.el, s);
+  }
+
+  /** Whether the page's token carries scope and is still live. */
+  carries(scope) {
+    return tokenIsLive() && this.oauth2.hasGrantedAllScopes(held.response, scope);
+  }
+
+  /** Must run inside the user gesture, or the browser blocks the popup. */
+  request(section, next) {
+    // GIS abandons a request still waiting when a new one starts.
+    if (this.pending && this.pending.section !== section) setStatus(this.pending.section.el, '');
+    this.pending = { section, next };
+    setStatus(section.el, 'Asking Google for permission…');
+    this.client.requestAccessToken({ scope: section.scope });
+  }
+
+  onResponse(resp) {
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending) return;
+    const { section, next } = pending;
+    if (resp.error) {
+      section.fail(resp.error, ['Authorization failed', `Google answered “${resp.error}”.`]);
+      if (resp.error === 'access_denied') postForm('/grants/events', { event: 'denied', scope: section.scope });
+      return;
+    }
+    if (!this.oauth2.hasGrantedAllScopes(resp, section.scope)) {
+      section.fail('', ['Permission not granted', `The consent answer did not include ${section.scope}. Close the section and open it again to be asked once more.`]);
+      postForm('/grants/events', { event: 'partial', scope: section.scope });
+      return;
+    }
+    held.response = resp;
+    held.expiresAt = Date.now() + Number(resp.expires_in) * 1000;
+    this.showToken();
+    section.send(next);
+  }
+
+  onError(err) {
+    const pending = this.pending;
+    this.pending = null;
+    pending?.section.fail(err.type, ['Authorization failed', 'The sign-in window failed for an unknown reason.']);
+  }
+
+  /** Drops a token the server refused; the sections ask again when next opened. */
+  forget(token) {
+    if (held.response?.access_token !== token) return;
+    held.response = null;
+    held.expiresAt = 0;
+    this.showToken();
+  }
+
+  /** Shows the token's scope list (the TokenResponse's scope field): never the token. */
+  showToken() {
+    const resp = held.response;
+    if (!resp) {
+      this.summary.textContent = 'No token: the last one was refused. Open a section to ask again.';
+      this.scopeList.replaceChildren();
+      return;
+    }
+    const scopes = String(resp.scope ?? '').split(' ').filter(Boolean);
+    const until = new Date(held.expiresAt).toLocaleTimeString();
+    this.summary.textContent = `The token carries ${scopes.length} scope${scopes.length === 1 ? '' : 's'}, until about ${until}.`;
+    this.scopeList.replaceChildren(
+      ...scopes.map((s) => {
+        const li = document.createElement('li');
+        const code = document.createElement('code');
+        code.textContent = s;
+        li.append(code);
+        return li;
+      }),
+    );
+  }
+}
+
+if (root) gis().then((oauth2) => new AjaxPage(oauth2));

@@ -1,0 +1,358 @@
+// The consent lab's module: one token client, every knob of
+// requestAccessToken(overrides), and a timeline of each request and answer.
+//
+//   - Request access (the form's submit: a user gesture) sends the overrides
+//     the form describes; the answer, error_callback's errors and the
+//     server's verdict on the token (POST /lab/verify) go into the timeline.
+//   - Each token is listed with a countdown to its expiry.
+//   - Expire now (emulator mode) asks the server to move the emulator's clock
+//     past every token here (POST /lab/expire), then asks for a new verdict.
+//   - Revoke access ends the whole grant with google.accounts.oauth2.revoke,
+//     then tells the server (POST /grants/events event=revoked).
+//   - Export JSON downloads the timeline.
+//
+// The newest token lives in this module's memory only. The timeline, the
+// page and the export show it redacted: never its value.
+import { gis, messages, postForm, postToken, showAlert } from 'scopewise/token-client';
+
+const root = document.querySelector('[data-lab]');
+const retry = 'Request access';
+// The pages' scopes: partial and denied answers for these go to the ledger.
+const catalog = [
+  'https://www.googleapis.com/auth/documents.readonly',
+  'https://www.googleapis.com/auth/calendar.readonly',
+  'https://www.googleapis.com/auth/photospicker.mediaitems.readonly',
+];
+
+/** "ya29…(redacted, 212 chars)": what a token looks like anywhere but memory. */
+function redact(token) {
+  const prefix = String(token).startsWith('ya29.') ? 'ya29' : '';
+  return `${prefix}…(redacted, ${String(token).length} chars)`;
+}
+
+function scopesOf(resp) {
+  return String(resp.scope ?? '').split(' ').filter(Boolean);
+}
+
+/** A scope without Google's common prefix, for short lists. */
+function short(scope) {
+  return scope.replace(/^https:\/\/www\.googleapis\.com\/auth\//, '');
+}
+
+function countdown(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+function el(tag, text, className) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (className) e.className = className;
+  return e;
+}
+
+class Lab {
+  constructor(oauth2) {
+    this.oauth2 = oauth2;
+    this.form = root.querySelector('[data-lab-form]');
+    this.timelineList = root.querySelector('[data-timeline]');
+    this.tokenList = root.querySelector('[data-tokens]');
+    this.tokensEmpty = root.querySelector('[data-tokens-empty]');
+    this.statusEl = root.querySelector('[data-status]');
+    this.timeline = []; // the entries, as exported: never a token
+    this.tokens = []; // {n, scopes, expiresAt, state, token (newest only), countdown}
+    this.pending = null; // the request waiting for its answer
+    // initTokenClient needs a scope; every request overrides it.
+    this.client = oauth2.initTokenClient({
+      client_id: root.dataset.clientId,
+      scope: 'openid',
+      callback: (resp) => this.onResponse(resp),
+      error_callback: (err) => this.onError(err),
+    });
+    this.form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.request();
+    });
+    root.addEventListener('click', (ev) => {
+      const button = ev.target instanceof Element ? ev.target.closest('button[data-action]') : null;
+      switch (button?.dataset.action) {
+        case 'revoke':
+          this.revoke();
+          break;
+        case 'expire':
+          this.expireNow();
+          break;
+        case 'export':
+          this.exportJSON();
+          break;
+      }
+    });
+    setInterval(() => this.tick(), 1000);
+    for (const b of root.querySelectorAll('button[disabled]')) b.disabled = false;
+  }
+
+  /** The newest token, when it is still live: the one revoke and verify use. */
+  get current() {
+    const t = this.tokens.at(-1);
+    return t && t.state === 'live' ? t : null;
+  }
+
+  status(text) {
+    this.statusEl.textContent = text;
+  }
+
+  alert(title, detail, next) {
+    showAlert(root, title, detail, next);
+  }
+
+  clearAlerts() {
+    root.querySelector('[data-alerts]')?.replaceChildren();
+    this.status('');
+  }
+
+  // ------------------------------------------------------------- timeline
+
+  /** Adds an entry: a heading line, plain-language lines, and the details as JSON. */
+  log(kind, title, details = {}, lines = []) {
+    const entry = { n: this.timeline.length + 1, at: new Date().toISOString(), kind, title, ...details };
+    this.timeline.push(entry);
+    const li = el('li', undefined, `entry entry-${kind}`);
+    li.dataset.kind = kind;
+    const head = el('p', undefined, 'entry-head');
+    const time = el('time', new Date(entry.at).toLocaleTimeString());
+    time.dateTime = entry.at;
+    head.append(time, ' ', el('strong', title));
+    li.append(head);
+    for (const line of lines) li.append(el('p', line));
+    if (Object.keys(details).length > 0) li.append(el('pre', JSON.stringify(details, null, 2)));
+    this.timelineList.append(li);
+    return entry;
+  }
+
+  exportJSON() {
+    const doc = { exported_at: new Date().toISOString(), client_id: root.dataset.clientId, timeline: this.timeline };
+    const url = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'scopewise-lab-timeline.json';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  // ------------------------------------------------------------- tokens
+
+  addToken(resp) {
+    for (const t of this.tokens) t.token = null; // only the newest is kept
+    const t = {
+      n: this.tokens.length + 1,
+      scopes: scopesOf(resp),
+      expiresAt: Date.now() + Number(resp.expires_in) * 1000,
+      state: 'live',
+      token: resp.access_token,
+    };
+    const li = el('li');
+    li.append(el('strong', `Token ${t.n}`), ` — ${t.scopes.map(short).join(', ')} — `);
+    t.countdown = el('span', '', 'countdown');
+    li.append(t.countdown);
+    this.tokenList.append(li);
+    this.tokensEmpty.hidden = true;
+    this.tokens.push(t);
+    this.show(t);
+    return t;
+  }
+
+  setState(t, state) {
+    t.state = state;
+    this.show(t);
+  }
+
+  show(t) {
+    if (t.state === 'live') t.countdown.textContent = `expires in ${countdown(t.expiresAt - Date.now())}`;
+    else t.countdown.textContent = t.state; // "expired", "revoked"
+  }
+
+  tick() {
+    for (const t of this.tokens) {
+      if (t.state !== 'live') continue;
+      if (Date.now() >= t.expiresAt) this.setState(t, 'expired');
+      else this.show(t);
+    }
+  }
+
+  // ------------------------------------------------------------- requests
+
+  /** Runs inside the submit (a user gesture), or the browser blocks the popup. */
+  request() {
+    this.clearAlerts();
+    const data = new FormData(this.form);
+    const requested = data.getAll('scope').map(String);
+    if (requested.length === 0) {
+      this.alert('No scope chosen', 'Tick at least one scope to request, then press “Request access”.');
+      return;
+    }
+    const overrides = {
+      scope: requested.join(' '),
+      prompt: String(data.get('prompt') ?? ''),
+      include_granted_scopes: data.has('include_granted_scopes'),
+    };
+    const hint = String(data.get('login_hint') ?? '').trim();
+    if (hint) overrides.login_hint = hint;
+    this.pending = { requested };
+    this.log('request', 'requestAccessToken(overrides)', { overrides });
+    this.status('Waiting for the consent window…');
+    this.client.requestAccessToken(overrides);
+  }
+
+  async onResponse(resp) {
+    const requested = this.pending?.requested ?? [];
+    this.pending = null;
+    this.status('');
+    if (resp.error) {
+      // An error answer carries no token.
+      this.log('oauth-error', `callback: OAuth error “${resp.error}”`, { response: resp }, [
+        resp.error_description ? `Google says: ${resp.error_description}` : `Google answered ${resp.error}.`,
+      ]);
+      const [title, detail] = messages[resp.error] ?? ['Authorization failed', `Google answered “${resp.error}”.`];
+      this.alert(title, `${detail} (OAuth error: ${resp.error})`, retry);
+      if (resp.error === 'access_denied') {
+        for (const scope of requested.filter((s) => catalog.includes(s))) {
+          await postForm('/grants/events', { event: 'denied', scope });
+        }
+      }
+      return;
+    }
+    const all = this.oauth2.hasGrantedAllScopes(resp, ...requested);
+    const any = this.oauth2.hasGrantedAnyScope(resp, ...requested);
+    const perScope = requested.map((scope) => ({
+      scope,
+      hasGrantedAllScopes: this.oauth2.hasGrantedAllScopes(resp, scope),
+      hasGrantedAnyScope: this.oauth2.hasGrantedAnyScope(resp, scope),
+    }));
+    const granted = perScope.filter((s) => s.hasGrantedAllScopes).map((s) => s.scope);
+    const missing = perScope.filter((s) => !s.hasGrantedAllScopes).map((s) => s.scope);
+    const list = requested.map((s) => `'${s}'`).join(', ');
+    const t = this.addToken(resp);
+    this.log(
+      'response',
+      `callback: TokenResponse (token ${t.n})`,
+      { response: { ...resp, access_token: redact(resp.access_token) }, hasGrantedAllScopes: all, hasGrantedAnyScope: any, perScope },
+      [
+        `Requested and granted: ${granted.join(' ') || 'none'}`,
+        `Requested but not granted: ${missing.join(' ') || 'none'}`,
+        `The token's scope: ${scopesOf(resp).join(' ')}`,
+        `hasGrantedAllScopes(response, ${list}) → ${all}`,
+        `hasGrantedAnyScope(response, ${list}) → ${any}`,
+      ],
+    );
+    if (missing.length > 0) {
+      this.alert('Part of the request was granted', `Not granted: ${missing.join(', ')}. The page must work with what it got, or ask again.`);
+      for (const scope of missing.filter((s) => catalog.includes(s))) {
+        await postForm('/grants/events', { event: 'partial', scope });
+      }
+    }
+    await this.verify(t.token, 'after the grant');
+  }
+
+  onError(err) {
+    this.pending = null;
+    this.status('');
+    this.log('error_callback', `error_callback: ${err.type}`, { error: { type: err.type, message: err.message } });
+    const [title, detail] = messages[err.type] ?? ['Authorization failed', 'The sign-in window failed for an unknown reason.'];
+    this.alert(title, detail, retry);
+  }
+
+  /** Posts the token to POST /lab/verify and logs the server's verdict. */
+  async verify(token, when) {
+    let res;
+    try {
+      res = await postToken('/lab/verify', token, null);
+    } catch {
+      this.log('verdict', 'Server’s verdict: no answer', {}, ['The page could not reach its server.']);
+      return;
+    }
+    const box = document.getElementById('lab-verdict');
+    if (res.ok && box?.dataset.verdict) {
+      const verdict = JSON.parse(box.dataset.verdict);
+      this.log('verdict', `Server’s verdict ${when}: ${res.status}, valid`, { status: res.status, verdict }, [
+        `Audience: ${verdict.audience_ok ? 'this site’s client ID' : 'another client'}`,
+        `Scopes: ${verdict.scopes.join(' ')}`,
+        `Expires in ${verdict.expires_in} s`,
+        `The pages’ permissions: ${verdict.catalog.map((c) => `${c.label} ${c.verified ? 'verified' : 'not in this token'}`).join(', ')}`,
+      ]);
+      return;
+    }
+    const alert = box?.querySelector('[role="alert"]');
+    const title = alert?.querySelector('strong')?.textContent ?? `HTTP ${res.status}`;
+    const message = [...(alert?.querySelectorAll('p') ?? [])].map((p) => p.textContent.replace(/\s+/g, ' ').trim()).join(' ');
+    this.log(
+      'verdict',
+      `Server’s verdict ${when}: ${res.status}, ${title}`,
+      { status: res.status, www_authenticate: res.headers.get('WWW-Authenticate'), message },
+      [message],
+    );
+  }
+
+  // ------------------------------------------------------------- expire, revoke
+
+  async expireNow() {
+    this.clearAlerts();
+    const live = this.tokens.filter((t) => t.state === 'live');
+    if (live.length === 0) {
+      this.alert('No live token', 'Request access first: Expire now moves the emulator’s clock past the tokens on this page.', retry);
+      return;
+    }
+    const seconds = Math.max(1, Math.ceil((Math.max(...live.map((t) => t.expiresAt)) - Date.now()) / 1000) + 1);
+    let res;
+    try {
+      res = await postForm('/lab/expire', { seconds: String(seconds) });
+    } catch {
+      this.alert('Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.');
+      return;
+    }
+    if (!res.ok) {
+      this.log('expire', `Expire now failed: ${res.status}`, { status: res.status });
+      return;
+    }
+    const clock = document.getElementById('lab-clock');
+    for (const t of live) this.setState(t, 'expired');
+    this.log('expire', 'Expire now: the emulator’s clock moved forward', { advanced_seconds: seconds, emulator_now: clock?.dataset.emulatorNow ?? null }, [
+      `Moved ${seconds} s forward: every token on this page has expired (the grant itself still stands). Press “Request access” for a fresh token.`,
+    ]);
+    this.status('Every token on this page has expired.');
+    const newest = this.tokens.at(-1);
+    if (newest?.token) await this.verify(newest.token, 'after Expire now');
+  }
+
+  revoke() {
+    this.clearAlerts();
+    const t = this.current;
+    if (!t) {
+      this.alert('No live token to revoke', 'Revoking needs a live token. Request access first; the revoke then ends the whole grant, every scope at once.', retry);
+      return;
+    }
+    const token = t.token;
+    this.log('revoke', 'google.accounts.oauth2.revoke(token)', { token: redact(token) });
+    this.oauth2.revoke(token, async (done) => {
+      const result = { successful: !!done.successful, error: done.error, error_description: done.error_description };
+      if (!done.successful) {
+        this.log('revoke', 'revoke: failed', { result }, [`Google answered ${done.error ?? 'unknown'}.`]);
+        this.alert('Revoke failed', `Google answered “${done.error ?? 'unknown'}”: the grant may already be gone.`);
+        return;
+      }
+      for (const other of this.tokens) if (other.state === 'live') this.setState(other, 'revoked');
+      this.log('revoke', 'revoke: the whole grant was revoked', { result }, [
+        'Every scope this site held is gone, and every token on this page stops working. The next request shows the consent screen again.',
+      ]);
+      await postForm('/grants/events', { event: 'revoked' });
+      this.status('Access revoked: every scope this site held is gone.');
+      await this.verify(token, 'after the revoke');
+    });
+  }
+}
+
+if (root) gis().then((oauth2) => new Lab(oauth2));

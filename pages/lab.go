@@ -1,0 +1,266 @@
+package pages
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"scopewise/internal/apis"
+	"scopewise/internal/grants"
+	"scopewise/internal/web"
+	"scopewise/views"
+)
+
+// The consent lab: one token client and every knob of requestAccessToken
+// (scopes, prompt, include_granted_scopes, login_hint), with a timeline of
+// each request and answer (assets/js/lab.js). The server's part:
+//
+//	GET  /lab          the page
+//	POST /lab/verify   the server's verdict on the page's token (tokeninfo,
+//	                   checked for every catalog scope); never echoes the token
+//	POST /lab/expire   emulator mode only: moves the emulator's clock past the
+//	                   page's tokens, so expiry can be shown in seconds
+
+const (
+	labVerdictID = "lab-verdict" // the element the verdict replaces
+	labClockID   = "lab-clock"   // the element Expire now's answer replaces
+	labRetry     = "Request access"
+	// maxLabAdvance bounds how far Expire now moves the emulator's clock:
+	// past any token (they live an hour), not into next year.
+	maxLabAdvance = 24 * time.Hour
+	// emulatorControlTimeout bounds the call to the emulator's control API.
+	emulatorControlTimeout = 5 * time.Second
+)
+
+// LabScope is a scope the lab can ask for.
+type LabScope struct {
+	ID     string
+	Label  string // "Docs", or the sign-in scope's short name
+	About  string // what it lets the site do
+	SignIn bool   // consented as one bundle, never a checkbox of its own
+}
+
+// labScopes are the pages' scopes, then the sign-in scopes.
+func labScopes() []LabScope {
+	scopes := make([]LabScope, 0, len(grants.Catalog)+3)
+	for _, s := range grants.Catalog {
+		scopes = append(scopes, LabScope{ID: s.ID, Label: s.Label, About: s.Permission})
+	}
+	return append(scopes,
+		LabScope{ID: "openid", Label: "sign-in", About: "know who you are on Google", SignIn: true},
+		LabScope{ID: "email", Label: "sign-in", About: "see your email address", SignIn: true},
+		LabScope{ID: "profile", Label: "sign-in", About: "see your name and picture", SignIn: true},
+	)
+}
+
+// LabPrompt is one value of the prompt parameter.
+type LabPrompt struct {
+	Value string
+	Code  string // how it is written
+	About string
+}
+
+var labPrompts = []LabPrompt{
+	{Value: "", Code: "''", About: "ask only for what is not granted yet"},
+	{Value: "none", Code: "none", About: "never show anything; an error if consent or sign-in is needed"},
+	{Value: "consent", Code: "consent", About: "show the consent screen every time"},
+	{Value: "select_account", Code: "select_account", About: "show the account chooser every time"},
+}
+
+// LabView is the lab's view model.
+type LabView struct {
+	Page     views.Page
+	ClientID string
+	Scopes   []LabScope
+	Prompts  []LabPrompt
+	// Emulator enables Expire now, and names an account for login_hint.
+	Emulator bool
+}
+
+// Lab renders the consent lab: GET /lab.
+func (p *Pages) Lab(c echo.Context) error {
+	page := p.withGIS(c, "Consent lab")
+	page.Assets = p.assets("js/lab.js")
+	return web.Render(c, http.StatusOK, LabPage(LabView{
+		Page:     page,
+		ClientID: p.Config.ClientID(),
+		Scopes:   labScopes(),
+		Prompts:  labPrompts,
+		Emulator: p.Config.EmulatorMode(),
+	}))
+}
+
+// LabVerdict is what the server makes of the lab's token: tokeninfo's answer,
+// checked as the postbacks check it. It never holds the token.
+type LabVerdict struct {
+	Verdict    string            `json:"verdict"` // "valid"
+	AudienceOK bool              `json:"audience_ok"`
+	Scopes     []string          `json:"scopes"`
+	ExpiresIn  int64             `json:"expires_in"` // seconds, as of the check
+	ExpiresAt  time.Time         `json:"expires_at"`
+	Account    string            `json:"account,omitempty"` // only with the email scope
+	Catalog    []LabScopeVerdict `json:"catalog"`
+}
+
+// LabScopeVerdict says whether the token carries one of the pages' scopes.
+type LabScopeVerdict struct {
+	Label    string `json:"label"`
+	Scope    string `json:"scope"`
+	Verified bool   `json:"verified"`
+}
+
+// LabVerify checks the lab's token with tokeninfo for every catalog scope:
+// POST /lab/verify with Authorization: Bearer. 200 with the verdict; 400 with
+// no usable token; 401 for an invalid, expired, revoked or other client's
+// token; upstream failures as the postbacks map them. Verified scopes go into
+// the ledger, as a page postback records them.
+func (p *Pages) LabVerify(c echo.Context) error {
+	token, err := web.BearerToken(c.Request())
+	if err != nil {
+		return &web.Problem{
+			Status:    http.StatusBadRequest,
+			Challenge: `Bearer error="invalid_request"`,
+			Target:    labVerdictID,
+			Alert: views.Problem{
+				Title:  "No usable access token",
+				Detail: "The lab sent no access token, or one that is not well formed. A token is accepted only in the Authorization header.",
+				Retry:  labRetry,
+			},
+			Err: err,
+		}
+	}
+	// The lab shows what tokeninfo says now, not a cached answer: the
+	// emulator's clock may have moved or the grant been revoked since.
+	p.Verifier.Forget(token)
+	ctx := c.Request().Context()
+	v := LabVerdict{Verdict: "valid", AudienceOK: true}
+	var info apis.TokenInfo
+	for _, s := range grants.Catalog {
+		i, err := p.Verifier.Verify(ctx, token, s.ID)
+		if err != nil && apis.KindOf(err) != apis.KindInsufficientScope {
+			return p.labProblem(c, err, token)
+		}
+		info = i
+		v.Catalog = append(v.Catalog, LabScopeVerdict{Label: s.Label, Scope: s.ID, Verified: err == nil})
+	}
+	now := p.Now()
+	v.Scopes, v.Account = info.Scopes, info.Email
+	v.ExpiresAt = info.Expiry.UTC().Truncate(time.Second)
+	v.ExpiresIn = int64(info.Expiry.Sub(now) / time.Second)
+	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
+		for _, s := range v.Catalog {
+			if s.Verified {
+				l.Grant(s.Scope, info.Expiry, now)
+			}
+		}
+	})
+	return web.Render(c, http.StatusOK, LabVerdictAnswer(v, p.LedgerRows(c)))
+}
+
+// labProblem is the verdict on a token tokeninfo refuses; upstream failures
+// are mapped as every postback maps them.
+func (p *Pages) labProblem(c echo.Context, err error, token string) error {
+	prob := &web.Problem{Target: labVerdictID, Err: err, Status: http.StatusUnauthorized, Challenge: `Bearer error="invalid_token"`}
+	switch apis.KindOf(err) {
+	case apis.KindInvalidToken:
+		p.Verifier.Forget(token)
+		prob.Alert = views.Problem{Title: "Token refused", Detail: "tokeninfo says this token is no longer valid: it expired or its grant was revoked. Request access again for a fresh one.", Retry: labRetry}
+	case apis.KindWrongAudience:
+		prob.Alert = views.Problem{Title: "Token issued to another app", Detail: "This token's audience is a different client ID. The server accepts only tokens issued to this site, so another app's token cannot be replayed here.", Retry: labRetry}
+	default:
+		// Outages and timeouts: no scope is at stake (the empty one), so
+		// apiProblem only names the failing service and the status.
+		return p.apiProblem(c, err, token, postback{Target: labVerdictID, Button: labRetry})
+	}
+	return prob
+}
+
+// LabClock is Expire now's answer: how far the emulator's clock moved.
+type LabClock struct {
+	Advanced    time.Duration
+	EmulatorNow time.Time
+}
+
+// LabExpire moves the emulator's clock forward, past the lab's tokens:
+// POST /lab/expire, form seconds=<1…86400>. Emulator mode only (404 with
+// Google). Ledger grants that end within the jump read as expired.
+func (p *Pages) LabExpire(c echo.Context) error {
+	if !p.Config.EmulatorMode() {
+		return echo.ErrNotFound
+	}
+	secs, err := strconv.Atoi(c.FormValue("seconds"))
+	advance := time.Duration(secs) * time.Second
+	if err != nil || secs < 1 || advance > maxLabAdvance {
+		return &web.Problem{
+			Status: http.StatusBadRequest,
+			Target: labClockID,
+			Alert:  views.Problem{Title: "Bad request", Detail: fmt.Sprintf("Expire now needs a number of seconds from 1 to %d.", int(maxLabAdvance/time.Second))},
+			Err:    err,
+		}
+	}
+	emuNow, err := p.advanceEmulatorClock(c.Request().Context(), advance)
+	if err != nil {
+		return &web.Problem{
+			Status: http.StatusBadGateway,
+			Target: labClockID,
+			Alert:  views.Problem{Title: "The emulator's clock did not move", Detail: "The emulator did not accept the request to move its clock, so no token expired. Try again."},
+			Err:    err,
+		}
+	}
+	now := p.Now()
+	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
+		for _, s := range grants.Catalog {
+			if e := l.Current(s.ID, now); e.State == grants.Granted && !now.Add(advance).Before(e.Until) {
+				l.Set(s.ID, grants.Expired, now)
+			}
+		}
+	})
+	return web.Render(c, http.StatusOK, LabClockAnswer(LabClock{Advanced: advance, EmulatorNow: emuNow}, p.LedgerRows(c)))
+}
+
+// advanceEmulatorClock calls the emulator's POST /_emu/clock and returns the
+// emulator's new now.
+func (p *Pages) advanceEmulatorClock(ctx context.Context, d time.Duration) (time.Time, error) {
+	body, err := json.Marshal(map[string]string{"advance": strconv.FormatInt(int64(d/time.Second), 10) + "s"})
+	if err != nil {
+		return time.Time{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, emulatorControlTimeout)
+	defer cancel()
+	url := strings.TrimRight(p.Config.Endpoints.AccountsOrigin, "/") + "/_emu/clock"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return time.Time{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	if err != nil {
+		return time.Time{}, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return time.Time{}, fmt.Errorf("emulator clock: HTTP %d: %.200s", res.StatusCode, raw)
+	}
+	var out struct {
+		Now time.Time `json:"now"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return time.Time{}, fmt.Errorf("emulator clock: %w", err)
+	}
+	return out.Now, nil
+}
+
+// labSeconds says "3601 s".
+func labSeconds(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) + " s" }
