@@ -103,7 +103,7 @@ func (p *Pages) PhotosPostback(c echo.Context) error {
 	}
 	s, err := p.PickerAPI.CreateSession(c.Request().Context(), token)
 	if err != nil {
-		return p.apiProblem(c, err, token, photosPostback)
+		return p.photosProblem(c, err, token)
 	}
 	panel := PickerPanel{SessionID: s.ID, PickerURI: s.PickerURI, PollInterval: s.PollInterval, TimeoutIn: s.TimeoutIn}
 	return web.Render(c, http.StatusOK, views.Fragment(photosResults, p.LedgerRows(c), PhotosPicker(panel)))
@@ -122,7 +122,7 @@ func (p *Pages) PhotosSession(c echo.Context) error {
 	case apis.KindOf(err) == apis.KindNotFound:
 		return sessionExpired(err)
 	case err != nil:
-		return p.apiProblem(c, err, token, photosPostback)
+		return p.photosProblem(c, err, token)
 	case s.MediaItemsSet:
 		return p.showPicked(c, token, id)
 	case s.TimeoutIn <= 0:
@@ -151,7 +151,7 @@ func (p *Pages) PhotosSessionDelete(c echo.Context) error {
 	}
 	err = p.PickerAPI.DeleteSession(c.Request().Context(), token, id)
 	if err != nil && apis.KindOf(err) != apis.KindNotFound {
-		return p.apiProblem(c, err, token, photosPostback)
+		return p.photosProblem(c, err, token)
 	}
 	return web.NoContent(c)
 }
@@ -169,11 +169,11 @@ func (p *Pages) showPicked(c echo.Context, token, id string) error {
 	case apis.KindNotFound:
 		return sessionExpired(err)
 	default:
-		return p.apiProblem(c, err, token, photosPostback)
+		return p.photosProblem(c, err, token)
 	}
 	carousel, err := p.fetchThumbnails(ctx, token, items)
 	if err != nil {
-		return p.apiProblem(c, err, token, photosPostback)
+		return p.photosProblem(c, err, token)
 	}
 	carousel.More = more
 	if err := p.PickerAPI.DeleteSession(ctx, token, id); err != nil {
@@ -188,7 +188,6 @@ func (p *Pages) showPicked(c echo.Context, token, id string) error {
 // request. An image that fails shows as missing; a token Google refuses
 // fails the whole answer (the user must authorize again).
 func (p *Pages) fetchThumbnails(ctx context.Context, token string, items []apis.MediaItem) (Carousel, error) {
-	media := p.PickerAPI.WithMediaOrigin(p.Config.Endpoints.Media)
 	photos := make([]Photo, len(items))
 	errs := make([]error, len(items))
 	g, gctx := errgroup.WithContext(ctx)
@@ -199,7 +198,7 @@ func (p *Pages) fetchThumbnails(ctx context.Context, token string, items []apis.
 			photos[i].Filename = "Untitled photo"
 		}
 		g.Go(func() error {
-			m, err := media.FetchMedia(gctx, token, it.BaseURL, thumbSize)
+			m, err := p.PickerAPI.FetchMedia(gctx, token, it.BaseURL, thumbSize)
 			if err != nil {
 				errs[i] = err
 				if k := apis.KindOf(err); k == apis.KindInvalidToken || k == apis.KindInsufficientScope {
@@ -225,6 +224,16 @@ func (p *Pages) fetchThumbnails(ctx context.Context, token string, items []apis.
 		}
 	}
 	return car, nil
+}
+
+// photosProblem is apiProblem for the Photos routes. Its alert replaces the
+// picker panel or the carousel, so it always names the way to start over.
+func (p *Pages) photosProblem(c echo.Context, err error, token string) error {
+	perr := p.apiProblem(c, err, token, photosPostback)
+	if prob, ok := perr.(*web.Problem); ok && prob.Alert.Retry == "" {
+		prob.Alert.Retry = photosPostback.Button
+	}
+	return perr
 }
 
 // sessionIDPattern is what a Picker session ID may look like (Google's are

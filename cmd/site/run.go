@@ -160,7 +160,7 @@ func newSite(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (
 		Verifier:    apis.NewVerifier(cfg.Endpoints.TokenInfo, cfg.ClientID(), hc, nil),
 		CalendarAPI: apis.NewCalendar(cfg.Endpoints.Calendar, hc),
 		DocsAPI:     apis.NewDocs(cfg.Endpoints.Docs, hc),
-		PickerAPI:   apis.NewPicker(cfg.Endpoints.Picker, hc),
+		PickerAPI:   apis.NewPicker(cfg.Endpoints.Picker, hc).WithMediaOrigin(cfg.Endpoints.Media),
 		Assets:      a,
 		DocSamples:  docSamples,
 	})
