@@ -375,16 +375,7 @@ func TestLabExpire(t *testing.T) {
 
 // TestLabExpireGoogleMode: there is no clock to move at Google.
 func TestLabExpireGoogleMode(t *testing.T) {
-	cfg, err := config.Load(nil, func(k string) string {
-		return map[string]string{
-			"GOOGLE_CLIENT_ID": "1234-abc.apps.googleusercontent.com",
-			"SESSION_KEYS":     strings.Repeat("ab", 32) + "," + strings.Repeat("cd", 32),
-		}[k]
-	}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	site, err := newSite(cfg, slog.New(slog.DiscardHandler), pages.DocSamples{})
+	site, err := newSite(googleConfig(t), slog.New(slog.DiscardHandler), pages.DocSamples{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,19 +76,8 @@ func recentTitles(t *testing.T, html string) []string {
 
 func TestDocsPage(t *testing.T) {
 	samples := pages.DocSamples{Account: "alice@example.com", Docs: []pages.SampleDoc{{ID: strings.Repeat("a", 44), Title: "A sample"}}}
-	google, err := config.Load(nil, func(k string) string {
-		return map[string]string{
-			"GOOGLE_CLIENT_ID": "1234-abc.apps.googleusercontent.com",
-			"SESSION_KEYS":     strings.Repeat("ab", 32) + "," + strings.Repeat("cd", 32),
-		}[k]
-	}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	emulated, err := config.Load(nil, func(string) string { return "" }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	google := googleConfig(t)
+	emulated := emulatorConfig(t)
 	emulated.Endpoints = config.EmulatorEndpoints("http://127.0.0.1:1")
 
 	tests := []struct {
@@ -357,33 +346,21 @@ type docsRig struct {
 func newDocsRig(t *testing.T) *docsRig {
 	t.Helper()
 	r := &docsRig{}
-	emu := emulator.New(emulator.Options{Clients: []emulator.Client{{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1"}}}})
-	emuSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if !strings.HasPrefix(req.URL.Path, "/_emu/") {
-			r.calls.Add(1)
-		}
-		if id, ok := strings.CutPrefix(req.URL.Path, "/v1/documents/"); ok && req.Header.Get("Authorization") != "" {
-			w.Header().Set("Content-Type", "application/json")
-			json.NewEncoder(w).Encode(map[string]any{"documentId": id, "title": "Document " + id[:8], "body": map[string]any{"content": []any{}}})
-			return
-		}
-		emu.ServeHTTP(w, req)
-	}))
-	t.Cleanup(emuSrv.Close)
-	r.emulator = emuSrv.URL
-
-	cfg, err := config.Load(nil, func(string) string { return "" }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Endpoints = config.EmulatorEndpoints(emuSrv.URL)
-	site, err := newSite(cfg, slog.New(slog.DiscardHandler), pages.DocSamples{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	siteSrv := httptest.NewServer(site)
-	t.Cleanup(siteSrv.Close)
-	r.site = siteSrv.URL
+	// The Docs endpoint answers a tiny document for any ID, so the recent
+	// list can be filled; calls counts every API call (not /_emu/).
+	r.site, r.emulator = emulatedSite(t, emulator.Options{}, func(emu http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if !strings.HasPrefix(req.URL.Path, "/_emu/") {
+				r.calls.Add(1)
+			}
+			if id, ok := strings.CutPrefix(req.URL.Path, "/v1/documents/"); ok && req.Header.Get("Authorization") != "" {
+				w.Header().Set("Content-Type", "application/json")
+				json.NewEncoder(w).Encode(map[string]any{"documentId": id, "title": "Document " + id[:8], "body": map[string]any{"content": []any{}}})
+				return
+			}
+			emu.ServeHTTP(w, req)
+		})
+	}, io.Discard)
 
 	jar, _ := cookiejar.New(nil)
 	r.client = &http.Client{Jar: jar, Timeout: 15 * time.Second}
@@ -403,22 +380,9 @@ func newDocsRig(t *testing.T) *docsRig {
 
 func (r *docsRig) mint(t *testing.T, scopes ...string) string {
 	t.Helper()
-	b, _ := json.Marshal(map[string]any{"client_id": config.EmulatorClientID, "account": "alice@example.com", "scopes": scopes, "ttl": "3600s"})
-	res, err := http.Post(r.emulator+"/_emu/tokens", "application/json", strings.NewReader(string(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("mint: %v", err)
-	}
-	return tok.AccessToken
+	return mintToken(t, r.emulator, config.EmulatorClientID, scopes...)
 }
 
-// open posts the form and answers the status and the session cookie set, if any.
 func (r *docsRig) open(t *testing.T, token, ref string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, r.site+"/docs/open", strings.NewReader(url.Values{"document": {ref}}.Encode()))

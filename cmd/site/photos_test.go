@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"runtime"
@@ -21,7 +17,6 @@ import (
 
 	"scopewise/internal/config"
 	"scopewise/internal/emulator"
-	"scopewise/pages"
 )
 
 const pickerScope = "https://www.googleapis.com/auth/photospicker.mediaitems.readonly"
@@ -47,46 +42,28 @@ type photosRig struct {
 func newPhotosRig(tb testing.TB) *photosRig {
 	tb.Helper()
 	r := &photosRig{tb: tb, logs: &syncBuffer{}}
-	emu := emulator.New(emulator.Options{
-		Clients:            []emulator.Client{{ID: config.EmulatorClientID, Name: "Scopewise"}, {ID: config.OtherClientID, Name: "Another App"}},
-		PickerPollInterval: 200 * time.Millisecond,
-	})
-	emuSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if !strings.HasPrefix(req.URL.Path, "/media/") {
-			emu.ServeHTTP(w, req)
-			return
-		}
-		r.mediaHits.Add(1)
-		if r.stallMedia.Load() {
-			<-req.Context().Done()
-			return
-		}
-		if r.failMedia.Load() {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			io.WriteString(w, `{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE"}}`)
-			return
-		}
-		cw := &countingWriter{ResponseWriter: w}
-		emu.ServeHTTP(cw, req)
-		r.mediaBytes.Add(cw.n)
-	}))
-	tb.Cleanup(emuSrv.Close)
-	r.emulator = emuSrv.URL
-
-	cfg, err := config.Load(nil, func(string) string { return "" }, io.Discard)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cfg.Endpoints = config.EmulatorEndpoints(emuSrv.URL)
-	log := slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	site, err := newSite(cfg, log, pages.DocSamples{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	siteSrv := httptest.NewServer(site)
-	tb.Cleanup(siteSrv.Close)
-	r.site = siteSrv.URL
+	r.site, r.emulator = emulatedSite(tb, emulator.Options{PickerPollInterval: 200 * time.Millisecond}, func(emu http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if !strings.HasPrefix(req.URL.Path, "/media/") {
+				emu.ServeHTTP(w, req)
+				return
+			}
+			r.mediaHits.Add(1)
+			if r.stallMedia.Load() {
+				<-req.Context().Done()
+				return
+			}
+			if r.failMedia.Load() {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				io.WriteString(w, `{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE"}}`)
+				return
+			}
+			cw := &countingWriter{ResponseWriter: w}
+			emu.ServeHTTP(cw, req)
+			r.mediaBytes.Add(cw.n)
+		})
+	}, r.logs)
 
 	jar, _ := cookiejar.New(nil)
 	r.client = &http.Client{Jar: jar, Timeout: 15 * time.Second}
@@ -154,32 +131,14 @@ func (r *photosRig) try(ctx context.Context, method, path, token string, form ur
 // emu calls the emulator's control API.
 func (r *photosRig) emu(path string, body any, out any) {
 	r.tb.Helper()
-	b, _ := json.Marshal(body)
-	res, err := http.Post(r.emulator+path, "application/json", bytes.NewReader(b))
-	if err != nil {
-		r.tb.Fatalf("emulator %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != 200 {
-		msg, _ := io.ReadAll(res.Body)
-		r.tb.Fatalf("emulator %s: %d %s", path, res.StatusCode, msg)
-	}
-	if out != nil {
-		json.NewDecoder(res.Body).Decode(out)
-	}
+	emuControl(r.tb, r.emulator, path, body, out)
 }
 
 func (r *photosRig) mint(client string, scopes ...string) string {
 	r.tb.Helper()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	r.emu("/_emu/tokens", map[string]any{"client_id": client, "account": "alice@example.com", "scopes": scopes, "ttl": "3600s"}, &tok)
-	if tok.AccessToken == "" {
-		r.tb.Fatal("emulator minted no token")
-	}
-	r.tokens = append(r.tokens, tok.AccessToken)
-	return tok.AccessToken
+	tok := mintToken(r.tb, r.emulator, client, scopes...)
+	r.tokens = append(r.tokens, tok)
+	return tok
 }
 
 var (

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -163,35 +162,18 @@ func (a *app) postback(path, token string, mutate ...func(*http.Request)) respon
 // emu calls the emulator's control API.
 func (a *app) emu(path string, body any, out any) {
 	a.t.Helper()
-	b, _ := json.Marshal(body)
-	res, err := http.Post(a.emulator+path, "application/json", bytes.NewReader(b))
-	if err != nil {
-		a.t.Fatalf("emulator %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != 200 {
-		msg, _ := io.ReadAll(res.Body)
-		a.t.Fatalf("emulator %s: %d %s", path, res.StatusCode, msg)
-	}
-	if out != nil {
-		json.NewDecoder(res.Body).Decode(out)
-	}
+	emuControl(a.t, a.emulator, path, body, out)
 }
 
-// mint asks the emulator for a token without the popup.
+// mint asks the emulator for a token without the popup, and remembers it for
+// the leak check.
 func (a *app) mint(client string, scopes ...string) string {
 	a.t.Helper()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	a.emu("/_emu/tokens", map[string]any{"client_id": client, "account": "alice@example.com", "scopes": scopes, "ttl": "3600s"}, &tok)
-	if tok.AccessToken == "" {
-		a.t.Fatal("emulator minted no token")
-	}
+	tok := mintToken(a.t, a.emulator, client, scopes...)
 	a.mu.Lock()
-	a.tokens = append(a.tokens, tok.AccessToken)
+	a.tokens = append(a.tokens, tok)
 	a.mu.Unlock()
-	return tok.AccessToken
+	return tok
 }
 
 // checkNoTokenLeaked looks for every minted token in every URL, header and

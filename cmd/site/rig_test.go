@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"scopewise/internal/config"
+	"scopewise/internal/emulator"
+	"scopewise/pages"
+)
+
+// Shared by the test rigs: the site and the emulator on httptest servers,
+// with the emulator behind a wrapper a test may use to count or break calls.
+
+// emulatedSite starts an emulator (behind wrap, when not nil) and the site
+// wired to it, as run does, and returns their URLs. The site logs to logs.
+func emulatedSite(tb testing.TB, opts emulator.Options, wrap func(http.Handler) http.Handler, logs io.Writer) (site, emu string) {
+	tb.Helper()
+	if opts.Clients == nil {
+		opts.Clients = []emulator.Client{
+			{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1"}},
+			{ID: config.OtherClientID, Name: "Another App"},
+		}
+	}
+	var h http.Handler = emulator.New(opts)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	emuSrv := httptest.NewServer(h)
+	tb.Cleanup(emuSrv.Close)
+
+	cfg := emulatorConfig(tb)
+	cfg.Endpoints = config.EmulatorEndpoints(emuSrv.URL)
+	handler, err := newSite(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), pages.DocSamples{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	siteSrv := httptest.NewServer(handler)
+	tb.Cleanup(siteSrv.Close)
+	return siteSrv.URL, emuSrv.URL
+}
+
+// emulatorConfig is the default configuration: emulator mode.
+func emulatorConfig(tb testing.TB) config.Config {
+	tb.Helper()
+	cfg, err := config.Load(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cfg
+}
+
+// googleConfig is Google mode with a made-up client ID.
+func googleConfig(tb testing.TB) config.Config {
+	tb.Helper()
+	env := map[string]string{
+		"GOOGLE_CLIENT_ID": "1234-abc.apps.googleusercontent.com",
+		"SESSION_KEYS":     strings.Repeat("ab", 32) + "," + strings.Repeat("cd", 32),
+	}
+	cfg, err := config.Load(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cfg
+}
+
+// emuControl calls the emulator's control API and decodes the answer into out.
+func emuControl(tb testing.TB, emulatorURL, path string, body, out any) {
+	tb.Helper()
+	b, _ := json.Marshal(body)
+	client := &http.Client{Timeout: 15 * time.Second}
+	res, err := client.Post(emulatorURL+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		tb.Fatalf("emulator %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		msg, _ := io.ReadAll(res.Body)
+		tb.Fatalf("emulator %s: %d %s", path, res.StatusCode, msg)
+	}
+	if out != nil {
+		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+			tb.Fatalf("emulator %s: %v", path, err)
+		}
+	}
+}
+
+// mintToken asks the emulator for alice's token without the popup.
+func mintToken(tb testing.TB, emulatorURL, client string, scopes ...string) string {
+	tb.Helper()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	emuControl(tb, emulatorURL, "/_emu/tokens", map[string]any{"client_id": client, "account": "alice@example.com", "scopes": scopes, "ttl": "3600s"}, &tok)
+	if tok.AccessToken == "" {
+		tb.Fatal("emulator minted no token")
+	}
+	return tok.AccessToken
+}
