@@ -3,7 +3,6 @@ package main
 import (
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -64,14 +63,15 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 	return e
 }
 
-// cspFor allows the accounts origin's GIS paths (Google) or the emulator.
+// cspFor allows the accounts origin's GIS paths (Google) or the whole
+// emulator, and the revoke endpoint GIS's revoke() calls.
 func cspFor(cfg config.Config) web.CSP {
-	csp := web.CSP{AccountsOrigin: cfg.Endpoints.AccountsOrigin, Connect: []string{web.OriginOf(cfg.Endpoints.Revoke)}}
+	csp := web.CSP{AccountsOrigin: cfg.Endpoints.AccountsOrigin}
 	if !cfg.EmulatorMode() {
 		csp.GISPath = "/gsi/"
 	}
-	if strings.TrimSpace(csp.Connect[0]) == "" {
-		csp.Connect = nil
+	if revoke := web.OriginOf(cfg.Endpoints.Revoke); revoke != "" {
+		csp.Connect = []string{revoke}
 	}
 	return csp
 }
