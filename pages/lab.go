@@ -1,14 +1,9 @@
 package pages
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -36,8 +31,6 @@ const (
 	// maxLabAdvance bounds how far Expire now moves the emulator's clock:
 	// past any token (they live an hour), not into next year.
 	maxLabAdvance = 24 * time.Hour
-	// emulatorControlTimeout bounds the call to the emulator's control API.
-	emulatorControlTimeout = 5 * time.Second
 )
 
 // LabScope is a scope the lab can ask for.
@@ -193,7 +186,7 @@ type LabClock struct {
 // POST /lab/expire, form seconds=<1…86400>. Emulator mode only (404 with
 // Google). Ledger grants that end within the jump read as expired.
 func (p *Pages) LabExpire(c echo.Context) error {
-	if !p.Config.EmulatorMode() {
+	if p.EmulatorClock == nil { // Google mode: there is no clock to move
 		return echo.ErrNotFound
 	}
 	secs, err := strconv.Atoi(c.FormValue("seconds"))
@@ -206,7 +199,7 @@ func (p *Pages) LabExpire(c echo.Context) error {
 			Err:    err,
 		}
 	}
-	emuNow, err := p.advanceEmulatorClock(c.Request().Context(), advance)
+	emuNow, err := p.EmulatorClock.Advance(c.Request().Context(), advance)
 	if err != nil {
 		return &web.Problem{
 			Status: http.StatusBadGateway,
@@ -224,42 +217,6 @@ func (p *Pages) LabExpire(c echo.Context) error {
 		}
 	})
 	return web.Render(c, http.StatusOK, LabClockAnswer(LabClock{Advanced: advance, EmulatorNow: emuNow}, p.LedgerRows(c)))
-}
-
-// advanceEmulatorClock calls the emulator's POST /_emu/clock and returns the
-// emulator's new now.
-func (p *Pages) advanceEmulatorClock(ctx context.Context, d time.Duration) (time.Time, error) {
-	body, err := json.Marshal(map[string]string{"advance": strconv.FormatInt(int64(d/time.Second), 10) + "s"})
-	if err != nil {
-		return time.Time{}, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, emulatorControlTimeout)
-	defer cancel()
-	url := strings.TrimRight(p.Config.Endpoints.AccountsOrigin, "/") + "/_emu/clock"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return time.Time{}, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return time.Time{}, err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	if err != nil {
-		return time.Time{}, err
-	}
-	if res.StatusCode != http.StatusOK {
-		return time.Time{}, fmt.Errorf("emulator clock: HTTP %d: %.200s", res.StatusCode, raw)
-	}
-	var out struct {
-		Now time.Time `json:"now"`
-	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return time.Time{}, fmt.Errorf("emulator clock: %w", err)
-	}
-	return out.Now, nil
 }
 
 // labSeconds says "3601 s".

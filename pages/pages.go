@@ -27,6 +27,11 @@ type AssetURLs interface {
 	URL(name string) string
 }
 
+// EmulatorClock moves the emulator's clock (apis.EmulatorClock).
+type EmulatorClock interface {
+	Advance(ctx context.Context, d time.Duration) (time.Time, error)
+}
+
 // Deps are the pages' dependencies, built once in run.
 type Deps struct {
 	Config      config.Config
@@ -35,8 +40,10 @@ type Deps struct {
 	CalendarAPI *apis.Calendar
 	DocsAPI     *apis.Docs
 	PickerAPI   *apis.Picker
-	Assets      AssetURLs
-	Now         func() time.Time
+	// EmulatorClock is set in emulator mode only (the lab's Expire now).
+	EmulatorClock EmulatorClock
+	Assets        AssetURLs
+	Now           func() time.Time
 	// DocSamples are seed documents the Docs page offers in emulator mode.
 	DocSamples DocSamples
 }

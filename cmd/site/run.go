@@ -154,7 +154,7 @@ func newSite(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (
 		return nil, err
 	}
 	hc := apis.NewHTTPClient()
-	p := pages.New(pages.Deps{
+	deps := pages.Deps{
 		Config:      cfg,
 		Log:         log,
 		Verifier:    apis.NewVerifier(cfg.Endpoints.TokenInfo, cfg.ClientID(), hc, nil),
@@ -163,6 +163,10 @@ func newSite(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (
 		PickerAPI:   apis.NewPicker(cfg.Endpoints.Picker, hc).WithMediaOrigin(cfg.Endpoints.Media),
 		Assets:      a,
 		DocSamples:  docSamples,
-	})
+	}
+	if cfg.EmulatorMode() {
+		deps.EmulatorClock = apis.NewEmulatorClock(cfg.Endpoints.AccountsOrigin, hc)
+	}
+	p := pages.New(deps)
 	return newRouter(cfg, log, p, a), nil
 }
