@@ -41,7 +41,13 @@ echo "all *_templ.go files match their .templ sources"
 done_section
 
 # ---------------------------------------------------------------------------
-section "go vet"
+section "gofmt and go vet"
+unformatted=$(git ls-files -co --exclude-standard '*.go' | xargs -r gofmt -l)
+if [[ -n "$unformatted" ]]; then
+	echo "not gofmt'ed:" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
 go vet ./...
 done_section
 
