@@ -42,7 +42,7 @@ done_section
 
 # ---------------------------------------------------------------------------
 section "gofmt and go vet"
-unformatted=$(git ls-files -co --exclude-standard '*.go' | xargs -r gofmt -l)
+unformatted=$(find . -name '*.go' -not -path './e2e/node_modules/*' -print0 | xargs -0r gofmt -l)
 if [[ -n "$unformatted" ]]; then
 	echo "not gofmt'ed:" >&2
 	echo "$unformatted" >&2
