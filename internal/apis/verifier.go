@@ -69,7 +69,7 @@ func (v *Verifier) Verify(ctx context.Context, token, scope string) (TokenInfo, 
 			return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindWrongAudience}
 		}
 		v.mu.Lock()
-		v.evictExpiredLocked()
+		v.makeRoomLocked()
 		v.cache[key] = info
 		v.mu.Unlock()
 	}
@@ -99,13 +99,26 @@ func (v *Verifier) cached(key [sha256.Size]byte) (TokenInfo, bool) {
 	return info, ok
 }
 
-// evictExpiredLocked keeps the cache bounded by the number of live tokens.
-func (v *Verifier) evictExpiredLocked() {
+// maxCached bounds the cache: past it, expired entries go first, then any.
+const maxCached = 4096
+
+// makeRoomLocked keeps the cache under maxCached entries. The sweep runs only
+// when the cache is full, not on every verification.
+func (v *Verifier) makeRoomLocked() {
+	if len(v.cache) < maxCached {
+		return
+	}
 	now := v.now()
 	for k, info := range v.cache {
 		if !now.Before(info.Expiry) {
 			delete(v.cache, k)
 		}
+	}
+	for k := range v.cache {
+		if len(v.cache) < maxCached {
+			break
+		}
+		delete(v.cache, k) // a dropped entry only costs one more tokeninfo call
 	}
 }
 

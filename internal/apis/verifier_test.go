@@ -2,6 +2,7 @@ package apis
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -177,5 +178,19 @@ func TestStatusErrorKinds(t *testing.T) {
 				t.Fatalf("error %v does not carry status %d", err, tt.status)
 			}
 		})
+	}
+}
+
+func TestVerifierCacheIsBounded(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	v := NewVerifier("http://unused.invalid", testClient, NewHTTPClient(), func() time.Time { return now })
+	for i := range maxCached + 10 {
+		v.mu.Lock()
+		v.makeRoomLocked()
+		v.cache[sha256.Sum256([]byte{byte(i), byte(i >> 8), byte(i >> 16)})] = TokenInfo{Expiry: now.Add(time.Hour)}
+		v.mu.Unlock()
+	}
+	if len(v.cache) > maxCached {
+		t.Fatalf("cache holds %d entries, bound %d", len(v.cache), maxCached)
 	}
 }
