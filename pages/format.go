@@ -18,16 +18,3 @@ func eventWhen(e apis.Event) string {
 	}
 	return e.Start.Format("Mon 2 Jan, 15:04") + " – " + e.End.Format("Mon 2 Jan, 15:04 MST")
 }
-
-// pageTitle is the heading of each page, as the home page links to it.
-func pageTitle(path string) string {
-	switch path {
-	case "/docs":
-		return "Docs to read"
-	case "/calendar":
-		return "Upcoming events"
-	case "/photos":
-		return "Photo carousel"
-	}
-	return path
-}

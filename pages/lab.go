@@ -116,19 +116,9 @@ type LabScopeVerdict struct {
 // token; upstream failures as the postbacks map them. Verified scopes go into
 // the ledger, as a page postback records them.
 func (p *Pages) LabVerify(c echo.Context) error {
-	token, err := web.BearerToken(c.Request())
+	token, err := bearerToken(c, labVerdictID, labRetry)
 	if err != nil {
-		return &web.Problem{
-			Status:    http.StatusBadRequest,
-			Challenge: `Bearer error="invalid_request"`,
-			Target:    labVerdictID,
-			Alert: views.Problem{
-				Title:  "No usable access token",
-				Detail: "The lab sent no access token, or one that is not well formed. A token is accepted only in the Authorization header.",
-				Retry:  labRetry,
-			},
-			Err: err,
-		}
+		return err
 	}
 	// The lab shows what tokeninfo says now, not a cached answer: the
 	// emulator's clock may have moved or the grant been revoked since.

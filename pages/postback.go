@@ -26,19 +26,9 @@ const ledgerBeforeKey = "ledger-before-postback"
 // bearer token, verify it for the page's scope, record the verified grant in
 // the ledger (never the token). On failure the error is a *web.Problem.
 func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, error) {
-	token, err := web.BearerToken(c.Request())
+	token, err := bearerToken(c, pb.Target, pb.Button)
 	if err != nil {
-		return "", apis.TokenInfo{}, &web.Problem{
-			Status:    http.StatusBadRequest,
-			Challenge: `Bearer error="invalid_request"`,
-			Target:    pb.Target,
-			Alert: views.Problem{
-				Title:  "No usable access token",
-				Detail: "The page sent no access token, or one that is not well formed. A token is accepted only in the Authorization header, never in the address or a form.",
-				Retry:  pb.Button,
-			},
-			Err: err,
-		}
+		return "", apis.TokenInfo{}, err
 	}
 	info, err := p.Verifier.Verify(c.Request().Context(), token, pb.Scope)
 	if err != nil {
@@ -55,6 +45,26 @@ func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, 
 		}
 	})
 	return token, info, nil
+}
+
+// bearerToken reads the request's bearer token; without a usable one the
+// error is the 400 invalid_request Problem for the target element.
+func bearerToken(c echo.Context, target, retry string) (string, error) {
+	token, err := web.BearerToken(c.Request())
+	if err != nil {
+		return "", &web.Problem{
+			Status:    http.StatusBadRequest,
+			Challenge: `Bearer error="invalid_request"`,
+			Target:    target,
+			Alert: views.Problem{
+				Title:  "No usable access token",
+				Detail: "The page sent no access token, or one that is not well formed. A token is accepted only in the Authorization header, never in the address or a form.",
+				Retry:  retry,
+			},
+			Err: err,
+		}
+	}
+	return token, nil
 }
 
 // apiProblem maps a failed verification or API call to what the user sees,

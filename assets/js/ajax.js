@@ -14,7 +14,16 @@
 // The token lives in this module's memory only: never in storage, the URL,
 // a cookie or the DOM.
 import 'scopewise/photos';
-import { gis, messages, postForm, postToken, sections, showAlert } from 'scopewise/token-client';
+import {
+  clearMessages,
+  gis,
+  messages,
+  postForm,
+  postToken,
+  sections,
+  showAlert,
+  showStatus,
+} from 'scopewise/token-client';
 
 // A token this close to its expiry counts as expired: better a popup now than
 // a 401 halfway through a postback.
@@ -30,16 +39,6 @@ const held = {
 
 function tokenIsLive() {
   return held.response !== null && Date.now() < held.expiresAt - expiryMarginMs;
-}
-
-function setStatus(section, text) {
-  const status = section.querySelector('[data-status]');
-  if (status) status.textContent = text;
-}
-
-function clearMessages(section) {
-  section.querySelector('[data-alerts]')?.replaceChildren();
-  setStatus(section, '');
 }
 
 /** One collapsed section with its scope and its page's postback. */
@@ -117,22 +116,22 @@ class AjaxSection {
     const token = this.token;
     if (!token) return;
     this.last = next;
-    setStatus(this.el, 'Loading…');
+    showStatus(this.el, 'Loading…');
     try {
       const res = await postToken(next.url, token, next.fields);
-      setStatus(this.el, '');
+      showStatus(this.el, '');
       if (res.ok) this.loaded = true;
       // Refused as expired or revoked: the next opening asks again.
       if (res.status === 401) this.page.forget(token);
     } catch {
-      setStatus(this.el, '');
+      showStatus(this.el, '');
       showAlert(this.el, 'Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.', this.label);
     }
   }
 
   /** Shows what an OAuth error or error_callback type means. */
   fail(key, fallback) {
-    setStatus(this.el, '');
+    showStatus(this.el, '');
     const [title, detail] = messages[key] ?? fallback;
     showAlert(this.el, title, detail, this.label);
   }
@@ -164,9 +163,9 @@ class AjaxPage {
   /** Must run inside the user gesture, or the browser blocks the popup. */
   request(section, next) {
     // GIS abandons a request still waiting when a new one starts.
-    if (this.pending && this.pending.section !== section) setStatus(this.pending.section.el, '');
+    if (this.pending && this.pending.section !== section) showStatus(this.pending.section.el, '');
     this.pending = { section, next };
-    setStatus(section.el, 'Asking Google for permission…');
+    showStatus(section.el, 'Asking Google for permission…');
     this.client.requestAccessToken({ scope: section.scope });
   }
 

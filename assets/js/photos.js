@@ -12,9 +12,8 @@
 //
 // The token stays in the shared script's memory (the section object): it is
 // sent in the Authorization header only, never put in the DOM or a URL.
-import { sections, showAlert, swap } from 'scopewise/token-client';
+import { postToken, sections, showAlert, swap } from 'scopewise/token-client';
 
-const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 
 // Bounds on the server-given poll interval, whatever it says.
 const minPollMs = 100;
@@ -22,19 +21,7 @@ const maxPollMs = 60_000;
 
 /** Posts form fields with the bearer token; the caller reads the answer. */
 function post(url, token, fields, { signal, keepalive } = {}) {
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'X-CSRF-Token': csrf,
-      Accept: 'text/html',
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams(fields),
-    credentials: 'same-origin',
-    signal,
-    keepalive,
-  });
+  return postToken(url, token, fields, { swapIn: false, signal, keepalive });
 }
 
 /** The token section around el, with its in-memory token. */

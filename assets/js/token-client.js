@@ -45,13 +45,16 @@ export async function postForm(url, fields) {
 
 /**
  * Posts the token to a page route, with optional form fields; the answer is
- * HTML fragments, swapped in unless swapIn is false (then the caller reads it).
+ * HTML fragments, swapped in unless swapIn is false (then the caller reads
+ * it). signal and keepalive go to fetch.
  */
-export async function postToken(url, token, fields, swapIn = true) {
+export async function postToken(url, token, fields, { swapIn = true, signal, keepalive } = {}) {
   const init = {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'X-CSRF-Token': csrf, Accept: 'text/html' },
     credentials: 'same-origin',
+    signal,
+    keepalive,
   };
   if (fields) {
     init.headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -92,15 +95,16 @@ export function showAlert(section, title, detail, retry) {
   box.replaceChildren(alert);
 }
 
-function clearMessages(section) {
-  section.querySelector('[data-alerts]')?.replaceChildren();
-  const status = section.querySelector('[data-status]');
-  if (status) status.textContent = '';
-}
-
-function showStatus(section, text) {
+/** Sets the section's role=status line ('' hides it). */
+export function showStatus(section, text) {
   const status = section.querySelector('[data-status]');
   if (status) status.textContent = text;
+}
+
+/** Clears the section's alerts and status line. */
+export function clearMessages(section) {
+  section.querySelector('[data-alerts]')?.replaceChildren();
+  showStatus(section, '');
 }
 
 /** Every token section on the page, by its element; page modules look theirs up here. */

@@ -13,15 +13,16 @@ type Scope struct {
 	ID    string // the full scope string
 	Label string // "Calendar"
 	Page  string // the page that asks for it, e.g. "/calendar"
+	Title string // that page's heading, e.g. "Upcoming events"
 	// Permission says in plain words what the scope lets the site do.
 	Permission string
 }
 
 // Catalog lists the pages' scopes, in the order the site shows them.
 var Catalog = []Scope{
-	{ID: "https://www.googleapis.com/auth/documents.readonly", Label: "Docs", Page: "/docs", Permission: "see your Google Docs documents"},
-	{ID: "https://www.googleapis.com/auth/calendar.readonly", Label: "Calendar", Page: "/calendar", Permission: "see your calendar events"},
-	{ID: "https://www.googleapis.com/auth/photospicker.mediaitems.readonly", Label: "Photos", Page: "/photos", Permission: "see the photos you pick in Google Photos"},
+	{ID: "https://www.googleapis.com/auth/documents.readonly", Label: "Docs", Page: "/docs", Title: "Docs to read", Permission: "see your Google Docs documents"},
+	{ID: "https://www.googleapis.com/auth/calendar.readonly", Label: "Calendar", Page: "/calendar", Title: "Upcoming events", Permission: "see your calendar events"},
+	{ID: "https://www.googleapis.com/auth/photospicker.mediaitems.readonly", Label: "Photos", Page: "/photos", Title: "Photo carousel", Permission: "see the photos you pick in Google Photos"},
 }
 
 // Lookup finds a catalog scope by its ID.
