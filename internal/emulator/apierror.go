@@ -89,7 +89,10 @@ func newAPIError(a api, code int, status, message, reason string) apiError {
 			"INVALID_ARGUMENT":   "invalid",
 			"RESOURCE_EXHAUSTED": "rateLimitExceeded",
 		}[status]
-		if legacy == "" {
+		switch {
+		case reason == "SERVICE_DISABLED":
+			legacy = "accessNotConfigured"
+		case legacy == "":
 			legacy = "backendError"
 		}
 		e.Errors = []apiErrorItem{{Message: message, Domain: "global", Reason: legacy}}

@@ -152,6 +152,27 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"reset": true, "now": s.now()})
 }
 
+// issuedJSON is GET /_emu/issued: token values, for the leak canary only.
+type issuedJSON struct {
+	Total  int      `json:"total"`  // issued since the emulator started
+	Tokens []string `json:"tokens"` // the newest ones, oldest first
+}
+
+// handleIssued lists every token value issued since start (the newest
+// 20,000), through resets: a test run's leak canary searches the site's
+// logs, answers and cookies for each. Test control only, like the rest of
+// /_emu/: it is what a test already saw, and nothing Google has.
+func (s *Server) handleIssued(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	v := issuedJSON{Total: s.issued.total, Tokens: slices.Clone(s.issued.values)}
+	s.mu.Unlock()
+	if v.Tokens == nil {
+		v.Tokens = []string{}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, v)
+}
+
 type clockRequest struct {
 	Advance string `json:"advance"`
 }

@@ -493,13 +493,23 @@ func tokenStateLabel(t tokenJSON) string {
 }
 
 func faultStatusLabel(f faultJSON) string {
+	label := fmt.Sprintf("%d (Google's envelope)", f.Status)
 	switch {
+	case f.Status == 0 && f.Drip != "":
+		label = "the real answer"
 	case f.Status == 0:
-		return "delay only"
+		label = "delay only"
 	case f.Body != nil:
-		return fmt.Sprintf("%d with a literal body", f.Status)
+		label = fmt.Sprintf("%d with a literal body", f.Status)
+	case f.Size > 0:
+		label = fmt.Sprintf("%d with a %d-byte body", f.Status, f.Size)
+	case f.Reason != "":
+		label = fmt.Sprintf("%d %s (Google's envelope)", f.Status, f.Reason)
 	}
-	return fmt.Sprintf("%d (Google's envelope)", f.Status)
+	if f.Drip != "" {
+		label += ", one byte every " + f.Drip
+	}
+	return label
 }
 
 var _ = templruntime.GeneratedTemplate

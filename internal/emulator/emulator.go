@@ -49,6 +49,10 @@ type Server struct {
 
 	mu    sync.Mutex
 	state *state // everything /_emu/reset forgets; guarded by mu
+	// issued is every token value handed out since start, which /_emu/reset
+	// keeps: the leak canary looks for each of them in the site's logs and
+	// answers (GET /_emu/issued). Guarded by mu.
+	issued issuedTokens
 }
 
 // New builds an emulator with its fake accounts and deterministic seed data.

@@ -1,40 +1,68 @@
 package emulator
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 )
 
 // fault is one injected failure: the next Remaining requests of its path are
-// delayed and/or answered with Status and Body instead of the real handler.
+// delayed and/or answered otherwise than by the real handler.
 type fault struct {
-	Path      string
-	Status    int           // 0: keep the real handler's answer (delay-only fault)
-	Body      *string       // nil: Google's error envelope for Status
-	Delay     time.Duration // waited before answering; cut short if the caller gives up
+	Path   string
+	Status int     // 0: keep the real handler's answer (delay or drip only)
+	Body   *string // nil: Google's error envelope for Status
+	// Reason goes into the envelope's details (ErrorInfo), e.g. SERVICE_DISABLED.
+	Reason string
+	// Headers are set on the answer (Retry-After, Content-Type …).
+	Headers map[string]string
+	// Size, when set, is the length of a generated JSON body, streamed
+	// rather than built in memory (a 50 MiB answer costs the emulator nothing).
+	Size  int64
+	Delay time.Duration // waited before answering; cut short if the caller gives up
+	// Drip sends the answer's body one byte at a time with this pause
+	// between bytes: a slow upstream whose headers came in time.
+	Drip      time.Duration
 	Remaining int
 }
 
 // faultRequest is the body of POST /_emu/faults.
 type faultRequest struct {
-	Path   string  `json:"path"`
-	Status int     `json:"status"`
-	Count  *int    `json:"count"`
-	Delay  string  `json:"delay"`
-	Body   *string `json:"body"`
+	Path    string            `json:"path"`
+	Status  int               `json:"status"`
+	Count   *int              `json:"count"`
+	Delay   string            `json:"delay"`
+	Body    *string           `json:"body"`
+	Reason  string            `json:"reason"`
+	Headers map[string]string `json:"headers"`
+	Size    int64             `json:"size"`
+	Drip    string            `json:"drip"`
 }
 
 const (
-	maxFaultCount = 1000
-	maxFaultDelay = 5 * time.Minute
+	maxFaultCount   = 1000
+	maxFaultDelay   = 5 * time.Minute
+	maxFaultDrip    = 10 * time.Second
+	maxFaultSize    = 1 << 30
+	minFaultSize    = int64(len(sizedPrefix + sizedSuffix))
+	maxFaultHeaders = 16
+)
+
+var (
+	headerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+	reasonName = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 )
 
 // parse validates a fault request; the error text is shown to the caller.
 func (fr faultRequest) parse() (*fault, error) {
-	f := &fault{Path: fr.Path, Status: fr.Status, Body: fr.Body, Remaining: 1}
+	f := &fault{Path: fr.Path, Status: fr.Status, Body: fr.Body, Reason: fr.Reason, Size: fr.Size, Remaining: 1}
 	switch {
 	case !strings.HasPrefix(fr.Path, "/"):
 		return nil, errors.New(`"path" must be an absolute path such as "/calendar/v3/calendars/primary/events"`)
@@ -56,17 +84,56 @@ func (fr faultRequest) parse() (*fault, error) {
 		}
 		f.Delay = d
 	}
+	if fr.Drip != "" {
+		d, err := time.ParseDuration(fr.Drip)
+		if err != nil || d <= 0 || d > maxFaultDrip {
+			return nil, fmt.Errorf(`"drip" must be a Go duration above 0s and at most %s, such as "100ms"`, maxFaultDrip)
+		}
+		f.Drip = d
+	}
+	if err := f.parseHeaders(fr.Headers); err != nil {
+		return nil, err
+	}
 	switch {
-	case fr.Status == 0 && fr.Body == nil && f.Delay == 0:
-		return nil, errors.New(`give at least one of "status", "body" or "delay"`)
+	case fr.Reason != "" && (fr.Status < 400 || fr.Body != nil || fr.Size != 0):
+		return nil, errors.New(`"reason" goes into Google's error envelope: give it with a "status" of 400 or more, and no "body" or "size"`)
+	case fr.Status == 0 && fr.Body == nil && fr.Size == 0 && f.Delay == 0 && f.Drip == 0:
+		return nil, errors.New(`give at least one of "status", "body", "size", "delay" or "drip"`)
 	case fr.Status != 0 && (fr.Status < 200 || fr.Status > 599):
 		return nil, errors.New(`"status" must be an HTTP status between 200 and 599`)
-	case fr.Status != 0 && fr.Status < 400 && fr.Body == nil:
-		return nil, errors.New(`a "status" below 400 needs a "body"`)
-	case fr.Status == 0 && fr.Body != nil:
+	case fr.Body != nil && fr.Size != 0:
+		return nil, errors.New(`give "body" or "size", not both`)
+	case fr.Size != 0 && (fr.Size < minFaultSize || fr.Size > maxFaultSize):
+		return nil, fmt.Errorf(`"size" must be between %d and %d bytes`, minFaultSize, maxFaultSize)
+	case fr.Reason != "" && !reasonName.MatchString(fr.Reason):
+		return nil, errors.New(`"reason" is an upper-case name such as "SERVICE_DISABLED"`)
+	case fr.Status != 0 && fr.Status < 400 && fr.Body == nil && fr.Size == 0:
+		return nil, errors.New(`a "status" below 400 needs a "body" or a "size"`)
+	case fr.Status == 0 && (fr.Body != nil || fr.Size != 0):
 		f.Status = http.StatusOK
 	}
 	return f, nil
+}
+
+// parseHeaders checks the answer's extra headers: plain names, values
+// without control characters.
+func (f *fault) parseHeaders(h map[string]string) error {
+	if len(h) > maxFaultHeaders {
+		return fmt.Errorf(`"headers" takes at most %d headers`, maxFaultHeaders)
+	}
+	for name, value := range h {
+		if !headerName.MatchString(name) {
+			return fmt.Errorf(`"headers": %q is not a header name`, name)
+		}
+		if len(value) > 1024 || strings.IndexFunc(value, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+			return fmt.Errorf(`"headers": the value of %s must be at most 1024 characters without control characters`, name)
+		}
+		if f.Headers == nil {
+			f.Headers = map[string]string{}
+		}
+		f.Headers[http.CanonicalHeaderKey(name)] = value
+	}
+	return nil
 }
 
 func isControlPath(path string) bool {
@@ -121,19 +188,148 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 			return true // the caller gave up; nobody reads an answer
 		}
 	}
-	switch {
-	case f.Status == 0:
+	if f.Status == 0 && f.Drip == 0 {
 		return false
+	}
+	var body io.Writer = w
+	if f.Drip > 0 {
+		body = &dripWriter{w: w, ctx: r.Context(), pause: f.Drip}
+	}
+	switch {
+	case f.Status == 0: // drip only: the real handler's answer, slowly
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		s.mux.ServeHTTP(rec, r)
+		maps.Copy(w.Header(), rec.header)
+		w.Header().Del("Content-Length")
+		f.writeHeader(w, rec.status)
+		body.Write(rec.body.Bytes())
+	case f.Size > 0:
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		f.writeHeader(w, f.Status)
+		writeSized(body, f.Size)
 	case f.Body != nil:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(f.Status)
-		fmt.Fprint(w, *f.Body)
+		f.writeHeader(w, f.Status)
+		io.WriteString(body, *f.Body)
 	default:
+		a := apiForPath(r.URL.Path)
 		status, message := faultStatus(f.Status)
-		writeAPIError(w, apiForPath(r.URL.Path), f.Status, status, message, "")
+		if f.Reason == reasonServiceDisabled {
+			message = serviceDisabledMessage(a)
+		}
+		var env bytes.Buffer
+		writeAPIError(&bufferWriter{header: w.Header(), buf: &env}, a, f.Status, status, message, f.Reason)
+		f.writeHeader(w, f.Status)
+		body.Write(env.Bytes())
 	}
 	return true
 }
+
+// writeHeader sets the fault's own headers (they win over the defaults)
+// and sends the status.
+func (f fault) writeHeader(w http.ResponseWriter, status int) {
+	for name, value := range f.Headers {
+		w.Header().Set(name, value)
+	}
+	w.WriteHeader(status)
+}
+
+const reasonServiceDisabled = "SERVICE_DISABLED"
+
+// serviceDisabledMessage is what Google says when the caller's Cloud project
+// has not enabled the API (GOOGLE.md §5: 403 PERMISSION_DENIED, reason
+// SERVICE_DISABLED). The project number is made up.
+func serviceDisabledMessage(a api) string {
+	service := a.Service
+	if service == "" {
+		service = "oauth2.googleapis.com"
+	}
+	return fmt.Sprintf("%s API has not been used in project 1000000000001 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/%s/overview?project=1000000000001 then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.", a.title(), service)
+}
+
+// The generated body of a sized fault: valid JSON of exactly the asked size
+// once read to the end, so a client that does not cap its reads parses it.
+const (
+	sizedPrefix = `{"padding":"`
+	sizedSuffix = `"}`
+)
+
+// writeSized streams a JSON body of exactly size bytes, and stops at the
+// first failed write (the caller hung up).
+func writeSized(w io.Writer, size int64) {
+	if _, err := io.WriteString(w, sizedPrefix); err != nil {
+		return
+	}
+	chunk := bytes.Repeat([]byte{'x'}, 32<<10)
+	for left := size - minFaultSize; left > 0; {
+		n := min(left, int64(len(chunk)))
+		if _, err := w.Write(chunk[:n]); err != nil {
+			return
+		}
+		left -= n
+	}
+	io.WriteString(w, sizedSuffix)
+}
+
+// dripWriter sends what is written one byte at a time, flushed, with a
+// pause between bytes, until the caller gives up.
+type dripWriter struct {
+	w     http.ResponseWriter
+	ctx   context.Context
+	pause time.Duration
+}
+
+func (d *dripWriter) Write(p []byte) (int, error) {
+	flusher, _ := d.w.(http.Flusher)
+	timer := time.NewTimer(d.pause)
+	defer timer.Stop()
+	for i := range p {
+		if i > 0 {
+			timer.Reset(d.pause)
+			select {
+			case <-timer.C:
+			case <-d.ctx.Done():
+				return i, d.ctx.Err()
+			}
+		}
+		if _, err := d.w.Write(p[i : i+1]); err != nil {
+			return i, err
+		}
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	return len(p), nil
+}
+
+// recorder keeps the real handler's answer for a drip fault to send slowly.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.body.Write(b)
+}
+func (r *recorder) WriteHeader(status int) {
+	if !r.wrote {
+		r.status, r.wrote = status, true
+	}
+}
+
+// bufferWriter renders an envelope into buf, its headers onto header.
+type bufferWriter struct {
+	header http.Header
+	buf    *bytes.Buffer
+}
+
+func (b *bufferWriter) Header() http.Header         { return b.header }
+func (b *bufferWriter) Write(p []byte) (int, error) { return b.buf.Write(p) }
+func (b *bufferWriter) WriteHeader(int)             {}
 
 // faultStatus is the canonical status and message Google's front ends use
 // for an HTTP status.
@@ -180,6 +376,21 @@ func apiForPath(path string) api {
 	return api{Name: "emulator"}
 }
 
+// title is how Google names the API in its messages.
+func (a api) title() string {
+	switch a.Name {
+	case "calendar":
+		return "Google Calendar"
+	case "docs":
+		return "Google Docs"
+	case "photospicker":
+		return "Photos Picker"
+	case "photoslibrary":
+		return "Photos Library"
+	}
+	return "Google OAuth2"
+}
+
 func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
 	var fr faultRequest
 	if err := decodeControlJSON(r, &fr); err != nil {
@@ -197,17 +408,24 @@ func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
 
 // faultJSON is how /_emu/faults and /_emu/state show a fault.
 type faultJSON struct {
-	Path      string  `json:"path"`
-	Status    int     `json:"status,omitempty"`
-	Body      *string `json:"body,omitempty"`
-	Delay     string  `json:"delay,omitempty"`
-	Remaining int     `json:"count"`
+	Path      string            `json:"path"`
+	Status    int               `json:"status,omitempty"`
+	Body      *string           `json:"body,omitempty"`
+	Reason    string            `json:"reason,omitempty"`
+	Headers   map[string]string `json:"headers,omitempty"`
+	Size      int64             `json:"size,omitempty"`
+	Delay     string            `json:"delay,omitempty"`
+	Drip      string            `json:"drip,omitempty"`
+	Remaining int               `json:"count"`
 }
 
 func faultView(f fault) faultJSON {
-	v := faultJSON{Path: f.Path, Status: f.Status, Body: f.Body, Remaining: f.Remaining}
+	v := faultJSON{Path: f.Path, Status: f.Status, Body: f.Body, Reason: f.Reason, Headers: maps.Clone(f.Headers), Size: f.Size, Remaining: f.Remaining}
 	if f.Delay > 0 {
 		v.Delay = f.Delay.String()
+	}
+	if f.Drip > 0 {
+		v.Drip = f.Drip.String()
 	}
 	return v
 }

@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -154,6 +156,16 @@ func TestFaultValidation(t *testing.T) {
 		{"bad delay", `{"path":"/tokeninfo","delay":"soon"}`, `"delay"`},
 		{"negative delay", `{"path":"/tokeninfo","delay":"-5s"}`, `"delay"`},
 		{"status of the wrong type", `{"path":"/tokeninfo","status":"503"}`, "invalid JSON"},
+		{"body and size", `{"path":"/tokeninfo","body":"x","size":100}`, `not both`},
+		{"size too small", `{"path":"/tokeninfo","size":3}`, `"size"`},
+		{"size too large", `{"path":"/tokeninfo","size":2000000000}`, `"size"`},
+		{"reason without status", `{"path":"/tokeninfo","reason":"SERVICE_DISABLED"}`, `"reason"`},
+		{"reason with a body", `{"path":"/tokeninfo","status":403,"reason":"SERVICE_DISABLED","body":"x"}`, `"reason"`},
+		{"reason in lower case", `{"path":"/tokeninfo","status":403,"reason":"disabled"}`, `upper-case`},
+		{"bad drip", `{"path":"/tokeninfo","drip":"slowly"}`, `"drip"`},
+		{"zero drip", `{"path":"/tokeninfo","drip":"0s"}`, `"drip"`},
+		{"header name with a colon", `{"path":"/tokeninfo","status":429,"headers":{"Retry-After:":"1"}}`, `header name`},
+		{"header value with a newline", `{"path":"/tokeninfo","status":429,"headers":{"Retry-After":"1\r\nSet-Cookie: x=1"}}`, `control characters`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,5 +181,131 @@ func TestFaultValidation(t *testing.T) {
 				t.Errorf("%d faults registered", n)
 			}
 		})
+	}
+}
+
+// The fault kinds a site's fault suite needs: Google's SERVICE_DISABLED
+// envelope, Retry-After and Content-Type headers, a huge body, a slow drip.
+func TestFaultKinds(t *testing.T) {
+	const events = "/calendar/v3/calendars/primary/events"
+	tests := []struct {
+		name   string
+		fault  string
+		path   string
+		status int
+		check  func(t *testing.T, rec *httptest.ResponseRecorder)
+	}{
+		{"403 SERVICE_DISABLED in Calendar's envelope", `{"path":"` + events + `","status":403,"reason":"SERVICE_DISABLED"}`, events, 403,
+			func(t *testing.T, rec *httptest.ResponseRecorder) {
+				env := decodeJSONBody[map[string]apiError](t, rec)["error"]
+				if env.Status != "PERMISSION_DENIED" || !strings.Contains(env.Message, "Google Calendar API has not been used in project") {
+					t.Errorf("envelope %+v", env)
+				}
+				if len(env.Details) != 1 || env.Details[0]["reason"] != "SERVICE_DISABLED" || env.Details[0]["@type"] != "type.googleapis.com/google.rpc.ErrorInfo" {
+					t.Errorf("details %+v", env.Details)
+				}
+				if len(env.Errors) != 1 || env.Errors[0].Reason != "accessNotConfigured" {
+					t.Errorf("errors[] %+v", env.Errors)
+				}
+			}},
+		{"429 with Retry-After", `{"path":"/tokeninfo","status":429,"headers":{"retry-after":"7"}}`, "/tokeninfo", 429,
+			func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if got := rec.Header().Get("Retry-After"); got != "7" {
+					t.Errorf("Retry-After %q", got)
+				}
+			}},
+		{"an HTML error page", `{"path":"/tokeninfo","status":502,"body":"<html><body>Bad Gateway</body></html>","headers":{"Content-Type":"text/html"}}`, "/tokeninfo", 502,
+			func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if rec.Header().Get("Content-Type") != "text/html" || !strings.HasPrefix(rec.Body.String(), "<html>") {
+					t.Errorf("%s %q", rec.Header().Get("Content-Type"), rec.Body)
+				}
+			}},
+		{"a sized body is JSON of exactly that size", `{"path":"` + events + `","size":1048576}`, events, 200,
+			func(t *testing.T, rec *httptest.ResponseRecorder) {
+				var v map[string]string
+				if rec.Body.Len() != 1<<20 || json.Unmarshal(rec.Body.Bytes(), &v) != nil || len(v["padding"]) != 1<<20-14 {
+					t.Errorf("body of %d bytes, padding %d", rec.Body.Len(), len(v["padding"]))
+				}
+			}},
+		{"a drip sends the real answer, byte by byte", `{"path":"/tokeninfo","drip":"1ms"}`, "/tokeninfo", 400,
+			func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if !strings.Contains(rec.Body.String(), `"invalid_token"`) || !rec.Flushed {
+					t.Errorf("flushed %v, body %q", rec.Flushed, rec.Body)
+				}
+			}},
+		{"a drip of an injected status", `{"path":"/tokeninfo","status":503,"drip":"1ms"}`, "/tokeninfo", 503,
+			func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if !strings.Contains(rec.Body.String(), `"UNAVAILABLE"`) {
+					t.Errorf("body %q", rec.Body)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newBrowserEmu(t)
+			addTestFault(t, s, tt.fault)
+			rec := serveEmu(s, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %.300s", rec.Code, tt.status, rec.Body)
+			}
+			tt.check(t, rec)
+			if rec := serveEmu(s, httptest.NewRequest(http.MethodGet, "/tokeninfo", nil)); rec.Code != http.StatusBadRequest {
+				t.Errorf("the fault outlived its count: %d", rec.Code)
+			}
+		})
+	}
+}
+
+// A drip stops with the caller, and so does a sized body.
+func TestFaultDripGivesUp(t *testing.T) {
+	for _, fault := range []string{
+		`{"path":"/tokeninfo","status":503,"drip":"5s"}`,
+		`{"path":"/tokeninfo","size":1000000,"drip":"5s"}`,
+	} {
+		s := newBrowserEmu(t)
+		addTestFault(t, s, fault)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		start := time.Now()
+		rec := serveEmu(s, httptest.NewRequestWithContext(ctx, http.MethodGet, "/tokeninfo", nil))
+		cancel()
+		if elapsed := time.Since(start); elapsed > 4*time.Second {
+			t.Errorf("%s: kept a cancelled request for %s", fault, elapsed)
+		}
+		if rec.Body.Len() != 1 {
+			t.Errorf("%s: wrote %d bytes to a caller that left after the first", fault, rec.Body.Len())
+		}
+	}
+}
+
+// GET /_emu/issued lists every token value issued since start, through
+// resets, for the leak canary; /_emu/state still shows none.
+func TestIssued(t *testing.T) {
+	s := newBrowserEmu(t)
+	mint := func() string {
+		rec := serveEmu(s, controlRequest(http.MethodPost, "/_emu/tokens", `{"client_id":"`+siteClientID+`","account":"alice@example.com","scopes":["`+tscope.Cal+`"]}`))
+		return decodeJSONBody[mintResponse](t, rec).AccessToken
+	}
+	first := mint()
+	serveEmu(s, controlRequest(http.MethodPost, "/_emu/reset", `{}`))
+	second := mint()
+
+	rec := serveEmu(s, httptest.NewRequest(http.MethodGet, "/_emu/issued", nil))
+	got := decodeJSONBody[issuedJSON](t, rec)
+	if rec.Code != 200 || got.Total != 2 || strings.Join(got.Tokens, " ") != first+" "+second {
+		t.Errorf("%d %+v, want both tokens, oldest first", rec.Code, got)
+	}
+	if rec.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("Cache-Control %q", rec.Header().Get("Cache-Control"))
+	}
+	if state := serveEmu(s, httptest.NewRequest(http.MethodGet, "/_emu/state", nil)).Body.String(); strings.Contains(state, second) {
+		t.Error("/_emu/state shows a token value")
+	}
+
+	var it issuedTokens
+	for i := range maxIssuedKept + 5 {
+		it.add(strconv.Itoa(i))
+	}
+	if it.total != maxIssuedKept+5 || len(it.values) > maxIssuedKept || it.values[len(it.values)-1] != strconv.Itoa(maxIssuedKept+4) {
+		t.Errorf("bounded list: total %d, kept %d, newest %s", it.total, len(it.values), it.values[len(it.values)-1])
 	}
 }

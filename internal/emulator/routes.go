@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	// Test control, outside Google's paths (control.go).
 	s.mux.HandleFunc("GET /_emu/{$}", s.handleControlPage)
 	s.mux.HandleFunc("GET /_emu/state", s.handleState)
+	s.mux.HandleFunc("GET /_emu/issued", s.handleIssued)
 	s.mux.HandleFunc("POST /_emu/reset", s.handleReset)
 	s.mux.HandleFunc("POST /_emu/clock", s.handleClock)
 	s.mux.HandleFunc("POST /_emu/faults", s.handleFaults)

@@ -103,8 +103,28 @@ func (s *Server) mintToken(clientID, account string, scopes []string, ttl time.D
 	}
 	s.mu.Lock()
 	s.state.tokens[t.Hash] = t
+	s.issued.add(value)
 	s.mu.Unlock()
 	return value, t
+}
+
+// maxIssuedKept bounds the issued-token list: a test run issues hundreds,
+// and a demo left running must not grow without end.
+const maxIssuedKept = 20000
+
+// issuedTokens is the canary's list: the newest maxIssuedKept token values
+// and how many were issued in all.
+type issuedTokens struct {
+	values []string
+	total  int
+}
+
+func (it *issuedTokens) add(value string) {
+	if len(it.values) == maxIssuedKept {
+		it.values = slices.Delete(it.values, 0, maxIssuedKept/10)
+	}
+	it.values = append(it.values, value)
+	it.total++
 }
 
 // tokenStatus says why a token is or is not usable.
