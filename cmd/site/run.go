@@ -2,21 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"slices"
-	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"scopewise/assets"
 	"scopewise/internal/apis"
 	"scopewise/internal/config"
 	"scopewise/internal/emulator"
+	"scopewise/internal/httpserve"
 	"scopewise/pages"
 )
 
@@ -43,7 +40,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			siteLn.Close()
 			return fmt.Errorf("emulator: %w", err)
 		}
-		emuURL := publicURL(cfg.EmulatorAddr, emuLn.Addr())
+		emuURL := httpserve.PublicURL(cfg.EmulatorAddr, emuLn.Addr())
 		cfg.Endpoints = config.EmulatorEndpoints(emuURL)
 		emu := emulator.New(emulator.Options{
 			Clients: []emulator.Client{
@@ -54,7 +51,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			PickerPollInterval: cfg.PickerPollInterval,
 			Logger:             log.With("component", "emulator"),
 		})
-		servers = append(servers, newHTTPServer(emu))
+		servers = append(servers, httpserve.New(emu))
 		listeners = append(listeners, emuLn)
 		// The Docs API cannot list documents: the Docs page offers the seed's.
 		docSamples.Account = "alice@example.com"
@@ -70,12 +67,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		return err
 	}
-	servers = append([]*http.Server{newHTTPServer(site)}, servers...)
-	return serve(ctx, servers, listeners, []string{publicURL(cfg.Addr, siteLn.Addr()), cfg.Endpoints.AccountsOrigin}, stdout, log)
+	servers = append([]*http.Server{httpserve.New(site)}, servers...)
+	return serve(ctx, servers, listeners, []string{httpserve.PublicURL(cfg.Addr, siteLn.Addr()), cfg.Endpoints.AccountsOrigin}, stdout, log)
 }
 
-// serve runs every server on its listener until ctx ends, then shuts them
-// down gracefully. It prints the addresses once all listen.
+// serve prints the addresses once all listen, then runs every server on its
+// listener until ctx ends (graceful shutdown).
 func serve(ctx context.Context, servers []*http.Server, listeners []net.Listener, urls []string, stdout io.Writer, log *slog.Logger) error {
 	for i := range listeners {
 		name := "site"
@@ -84,57 +81,14 @@ func serve(ctx context.Context, servers []*http.Server, listeners []net.Listener
 		}
 		fmt.Fprintf(stdout, "%s: %s\n", name, urls[i])
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	for i := range servers {
-		srv, ln := servers[i], listeners[i]
-		g.Go(func() error {
-			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
-		})
-	}
-	g.Go(func() error {
-		<-gctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		var errs []error
-		for _, srv := range servers {
-			errs = append(errs, srv.Shutdown(shutdownCtx))
-		}
-		log.Info("stopped")
-		return errors.Join(errs...)
-	})
-	return g.Wait()
-}
-
-func newHTTPServer(h http.Handler) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
-}
-
-// publicURL is how a browser reaches a listener: the configured host (so
-// "localhost" stays "localhost") with the port actually bound.
-func publicURL(configured string, bound net.Addr) string {
-	host, _, _ := net.SplitHostPort(configured)
-	_, port, _ := net.SplitHostPort(bound.String())
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port)
+	return httpserve.Run(ctx, servers, listeners, log)
 }
 
 // siteOrigins are the JavaScript origins the site is reached at, registered
 // with the emulator as a project registers them with Google. A loopback site
 // is reachable by every loopback name.
 func siteOrigins(configured string, bound net.Addr) []string {
-	origins := []string{publicURL(configured, bound)}
+	origins := []string{httpserve.PublicURL(configured, bound)}
 	host, port, _ := net.SplitHostPort(bound.String())
 	if ip := net.ParseIP(host); ip != nil && (ip.IsLoopback() || ip.IsUnspecified()) {
 		for _, h := range []string{"localhost", "127.0.0.1", "::1"} {

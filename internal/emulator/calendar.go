@@ -382,6 +382,8 @@ func (e eventSpec) occurrences(y int, m time.Month, d int, hour time.Time, cal *
 		day := d + e.day + 7*k
 		var o occurrence
 		switch {
+		case e.fixed:
+			o.start, o.end = e.fixedStart, e.fixedEnd
 		case e.relHour:
 			o.start = hour.Add(e.hours).AddDate(0, 0, 7*k)
 			o.end = o.start.Add(e.dur)

@@ -248,7 +248,7 @@ func (s *Server) handleMintToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ttl := tokenTTL
+	ttl := s.opts.TokenLifetime
 	if mr.TTL != "" {
 		d, err := time.ParseDuration(mr.TTL)
 		if err != nil || d < time.Second || d > maxMintTTL {

@@ -23,9 +23,21 @@ type Client struct {
 	Origins []string
 }
 
-// Options configure a Server. The zero value of every field but Clients is usable.
+// Options configure a Server. The zero value of every field but Clients is
+// usable; New expects Options that pass Validate (config.go).
 type Options struct {
 	Clients []Client
+	// Accounts replace the built-in fake accounts (alice@example.com,
+	// bob@example.com, carol@scopewise.test) when not empty. A missing Sub is
+	// derived from the email, a missing Name from its local part. Each
+	// account gets the generated seed (calendar, documents, photos).
+	Accounts []Account
+	// TokenLifetime is how long issued access tokens live. Default 3599s,
+	// as Google's.
+	TokenLifetime time.Duration
+	// Events and Documents are added to the generated seed.
+	Events    []SeedEvent
+	Documents []SeedDocument
 	// PublicURL is the emulator's own origin as browsers reach it, e.g.
 	// "http://localhost:8081". Empty: derived from each request's Host.
 	PublicURL string
@@ -66,22 +78,34 @@ func New(opts Options) *Server {
 	if opts.PickerPollInterval <= 0 {
 		opts.PickerPollInterval = 5 * time.Second
 	}
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = tokenTTL
+	}
+	accounts := fakeAccounts()
+	if len(opts.Accounts) > 0 {
+		accounts = normalizeAccounts(opts.Accounts)
+	}
 	s := &Server{
 		opts:     opts,
 		log:      opts.Logger,
 		mux:      http.NewServeMux(),
-		accounts: fakeAccounts(),
+		accounts: accounts,
 		state:    newState(),
 	}
-	s.seed = buildSeed(s.accounts)
+	s.seed = buildSeed(s.accounts, opts.Events, opts.Documents)
 	s.routes()
 	return s
 }
 
-// ServeHTTP applies any injected fault for the path, then serves the request.
+// ServeHTTP answers CORS (cors.go), applies any injected fault for the path,
+// then serves the request. CORS comes first: a preflight never uses up a
+// fault, and a faulted answer still carries the grant, so a page can read it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// No emulated endpoint takes a large body; a limit here covers them all.
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if s.cors(w, r) {
+		return
+	}
 	if s.applyFault(w, r) {
 		return
 	}

@@ -508,8 +508,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, req authRequest,
 	if req.responseType == "code" {
 		resp.Code = newAuthCode()
 	} else {
-		value, _ := s.mintToken(req.client.ID, acct.Email, scopes, tokenTTL)
-		resp.AccessToken, resp.TokenType, resp.ExpiresIn = value, "Bearer", int(tokenTTL/time.Second)
+		ttl := s.opts.TokenLifetime
+		value, _ := s.mintToken(req.client.ID, acct.Email, scopes, ttl)
+		resp.AccessToken, resp.TokenType, resp.ExpiresIn = value, "Bearer", int(ttl/time.Second)
 	}
 	s.renderResult(w, r, resultView{
 		ClientName: req.client.Name,

@@ -12,7 +12,6 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /tokeninfo", s.handleTokenInfo)
 	s.mux.HandleFunc("POST /tokeninfo", s.handleTokenInfo)
 	s.mux.HandleFunc("POST /revoke", s.handleRevoke)
-	s.mux.HandleFunc("OPTIONS /revoke", s.handleRevoke)
 
 	// Data APIs (calendar.go, docs.go, picker.go).
 	s.mux.HandleFunc("GET /calendar/v3/calendars/{calendarId}/events", s.handleCalendarEvents)

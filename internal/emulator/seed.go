@@ -27,7 +27,9 @@ type seedData struct {
 	images    *imageCache
 }
 
-func buildSeed(accounts []Account) *seedData {
+// buildSeed generates every account's data and adds the configured events
+// and documents (config.go), which New expects to have passed Validate.
+func buildSeed(accounts []Account, events []SeedEvent, docs []SeedDocument) *seedData {
 	sd := &seedData{
 		events:    map[string][]eventSpec{},
 		docByID:   map[string]*seedDoc{},
@@ -43,7 +45,17 @@ func buildSeed(accounts []Account) *seedData {
 			sd.photoByID[p.ID] = p
 		}
 	}
-	for _, d := range docSeed(accounts) {
+	for i, e := range events {
+		if spec, err := e.spec(i); err == nil {
+			email := strings.ToLower(e.Account)
+			sd.events[email] = append(sd.events[email], spec)
+		}
+	}
+	all := docSeed(accounts)
+	for _, d := range docs {
+		all = append(all, d.seedDoc())
+	}
+	for _, d := range all {
 		sd.docs = append(sd.docs, d)
 		sd.docByID[d.ID] = d
 	}

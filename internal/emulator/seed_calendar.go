@@ -19,18 +19,22 @@ type eventSpec struct {
 	location    string
 
 	// When. Exactly one form is used:
+	//   fixed:   fixedStart to fixedEnd (a configured event; with allDay, whole days)
 	//   relHour: start = current hour (calendar zone) + hours
 	//   allDay:  on day `day` (0 = today), lasting `days` days
 	//   else:    on day `day` at `at` in `zone` (default the calendar's)
-	relHour bool
-	hours   time.Duration
-	day     int
-	at      time.Duration
-	allDay  bool
-	days    int
-	dur     time.Duration
-	zone    string // the event's own time zone, when not the calendar's
-	endZone string // a different zone for the end (a flight)
+	fixed      bool
+	fixedStart time.Time
+	fixedEnd   time.Time
+	relHour    bool
+	hours      time.Duration
+	day        int
+	at         time.Duration
+	allDay     bool
+	days       int
+	dur        time.Duration
+	zone       string // the event's own time zone, when not the calendar's
+	endZone    string // a different zone for the end (a flight)
 
 	weekly      int    // > 0: a weekly series of that many occurrences
 	cancelled   bool   // status "cancelled": hidden unless showDeleted=true

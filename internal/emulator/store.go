@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,6 +28,25 @@ func fakeAccounts() []Account {
 	}
 }
 
+// normalizeAccounts fills what a configured account may leave out: Sub
+// (digits derived from the email, like Google's numeric IDs) and Name (the
+// email's local part, capitalised). Emails are kept lower-case.
+func normalizeAccounts(in []Account) []Account {
+	out := make([]Account, len(in))
+	for i, a := range in {
+		a.Email = strings.ToLower(strings.TrimSpace(a.Email))
+		if a.Sub == "" {
+			a.Sub = "1" + strconv.Itoa(100000000+seedUint(900000000, "sub", a.Email)) + "00000000000"
+		}
+		if a.Name == "" {
+			local, _, _ := strings.Cut(a.Email, "@")
+			a.Name = strings.ToUpper(local[:1]) + local[1:]
+		}
+		out[i] = a
+	}
+	return out
+}
+
 // account finds an account by email or by sub (login_hint accepts both).
 func (s *Server) account(emailOrSub string) (Account, bool) {
 	for _, a := range s.accounts {
@@ -37,7 +57,8 @@ func (s *Server) account(emailOrSub string) (Account, bool) {
 	return Account{}, false
 }
 
-// tokenTTL is the lifetime Google gives browser access tokens.
+// tokenTTL is the lifetime Google gives browser access tokens, the default
+// of Options.TokenLifetime.
 const tokenTTL = 3599 * time.Second
 
 // token is an issued access token. The value itself is never stored: only

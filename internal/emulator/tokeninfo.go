@@ -6,7 +6,6 @@ package emulator
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,13 +82,8 @@ func writeTokenError(w http.ResponseWriter, code, description string) {
 
 // handleRevoke ends the whole grant the token was issued under: every scope
 // and every token of that user for that client (GOOGLE.md §1, §3). GIS calls
-// it from the page with fetch, so it answers CORS for registered origins.
+// it from the page with fetch, so it answers CORS (cors.go).
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
-	s.allowRevokeCORS(w, r)
-	if r.Method == http.MethodOptions {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
 	w.Header().Set("Cache-Control", "no-store")
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
@@ -112,32 +106,4 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	s.revokeGrant(t.Account, t.ClientID)
 	writeJSON(w, http.StatusOK, struct{}{})
-}
-
-// allowRevokeCORS echoes the request's Origin when it is a registered
-// client's JavaScript origin.
-func (s *Server) allowRevokeCORS(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Add("Vary", "Origin")
-	origin := r.Header.Get("Origin")
-	if origin == "" || !s.registeredOrigin(origin) {
-		return
-	}
-	h.Set("Access-Control-Allow-Origin", origin)
-	if r.Method == http.MethodOptions {
-		h.Set("Access-Control-Allow-Methods", "POST")
-		h.Set("Access-Control-Allow-Headers", "Content-Type")
-		h.Set("Access-Control-Max-Age", "600")
-	}
-}
-
-// registeredOrigin reports whether any client lists origin as one of its
-// Authorized JavaScript origins.
-func (s *Server) registeredOrigin(origin string) bool {
-	for _, c := range s.opts.Clients {
-		if slices.Contains(c.Origins, origin) {
-			return true
-		}
-	}
-	return false
 }

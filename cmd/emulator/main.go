@@ -1,0 +1,39 @@
+// Command emulator serves the offline emulator of Google (internal/emulator)
+// on its own: the GIS library, the consent popup, tokeninfo, revoke, the
+// Calendar, Docs and Photos Picker APIs, and the /_emu/ test controls. Point
+// a page's <script src> at its /gsi/client instead of Google's and register
+// the page's origin with -client.
+//
+//	go run ./cmd/emulator -client 'my-app.apps.googleusercontent.com=http://localhost:5173'
+//
+// Bad flags or configuration exit with status 2; a failure to listen with 1.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // calendars name IANA zones; the binary must not depend on the host's
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	var uerr usageError
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case errors.As(err, &uerr):
+		fmt.Fprintln(os.Stderr, "emulator:", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "emulator:", err)
+		os.Exit(1)
+	}
+}

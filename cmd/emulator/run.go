@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"scopewise/internal/emulator"
+	"scopewise/internal/httpserve"
+)
+
+// usageError is a bad flag, variable or configuration file: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// settings are the command's flags and variables, before the file is read.
+type settings struct {
+	addr          string
+	publicURL     string
+	configPath    string
+	clients       clientFlags
+	tokenLifetime time.Duration
+	pollInterval  time.Duration
+	quiet         bool
+}
+
+// clientFlags collect repeated -client ID=ORIGIN[,ORIGIN…] values.
+type clientFlags []emulator.Client
+
+func (c *clientFlags) String() string {
+	parts := make([]string, len(*c))
+	for i, cl := range *c {
+		parts[i] = cl.ID + "=" + strings.Join(cl.Origins, ",")
+	}
+	return strings.Join(parts, " ")
+}
+
+func (c *clientFlags) Set(v string) error {
+	id, origins, ok := strings.Cut(strings.TrimSpace(v), "=")
+	if !ok || id == "" || origins == "" {
+		return fmt.Errorf("%q: want CLIENT_ID=ORIGIN[,ORIGIN…], such as my-app.apps.googleusercontent.com=http://localhost:5173", v)
+	}
+	cl := emulator.Client{ID: id}
+	for o := range strings.SplitSeq(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cl.Origins = append(cl.Origins, o)
+		}
+	}
+	*c = append(*c, cl)
+	return nil
+}
+
+// parse reads flags from args and variables through getenv; a flag wins
+// over its variable.
+func parse(args []string, getenv func(string) string, stderr io.Writer) (settings, error) {
+	var st settings
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: emulator [flags]\n\nThe offline emulator of Google's sign-in popup, tokeninfo and APIs. Flags (and variables):")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&st.addr, "addr", orDefault(getenv("EMULATOR_ADDR"), "localhost:8081"), "where to listen; port 0 picks a free one (EMULATOR_ADDR)")
+	fs.StringVar(&st.publicURL, "public-url", getenv("EMULATOR_PUBLIC_URL"), "the origin browsers reach the emulator at, when not the listening address (EMULATOR_PUBLIC_URL)")
+	fs.StringVar(&st.configPath, "config", getenv("EMULATOR_CONFIG"), "JSON file with clients, accounts, token_lifetime, events, documents (EMULATOR_CONFIG)")
+	fs.Var(&st.clients, "client", "register an OAuth client: CLIENT_ID=ORIGIN[,ORIGIN…]; repeatable, adds to EMULATOR_CLIENTS (space-separated) and the file's")
+	fs.DurationVar(&st.tokenLifetime, "token-lifetime", 0, "access token lifetime, 1s–24h (EMULATOR_TOKEN_LIFETIME; default Google's 3599s)")
+	fs.DurationVar(&st.pollInterval, "picker-poll-interval", 0, "the Photos Picker's pollInterval (PICKER_POLL_INTERVAL; default Google's 5s)")
+	fs.BoolVar(&st.quiet, "quiet", getenv("EMULATOR_QUIET") == "true", "log nothing but the start-up lines (EMULATOR_QUIET=true)")
+	for v := range strings.FieldsSeq(getenv("EMULATOR_CLIENTS")) {
+		if err := st.clients.Set(v); err != nil {
+			return st, fmt.Errorf("EMULATOR_CLIENTS: %w", err)
+		}
+	}
+	for name, dst := range map[string]*time.Duration{"EMULATOR_TOKEN_LIFETIME": &st.tokenLifetime, "PICKER_POLL_INTERVAL": &st.pollInterval} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return st, fmt.Errorf("%s: %q is not a Go duration such as \"3599s\"", name, v)
+			}
+			*dst = d
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return st, err
+	}
+	if fs.NArg() > 0 {
+		return st, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if _, _, err := net.SplitHostPort(st.addr); err != nil {
+		return st, fmt.Errorf("-addr %q: want host:port (port 0 picks a free one)", st.addr)
+	}
+	if st.pollInterval < 0 {
+		return st, fmt.Errorf("-picker-poll-interval %s: must not be negative", st.pollInterval)
+	}
+	return st, nil
+}
+
+// options merges the configuration file (if any) with the flags: flags add
+// clients and override the token lifetime.
+func (st settings) options() (emulator.Options, error) {
+	var opts emulator.Options
+	if st.configPath != "" {
+		f, err := os.Open(st.configPath)
+		if err != nil {
+			return opts, fmt.Errorf("-config: %w", err)
+		}
+		defer f.Close()
+		opts, err = emulator.ParseConfig(f)
+		if err != nil {
+			return opts, fmt.Errorf("-config %s: %w", st.configPath, err)
+		}
+	}
+	opts.Clients = append(opts.Clients, st.clients...)
+	for i := range opts.Clients {
+		if opts.Clients[i].Name == "" {
+			opts.Clients[i].Name = "Your app"
+		}
+	}
+	if st.tokenLifetime != 0 {
+		opts.TokenLifetime = st.tokenLifetime
+	}
+	opts.PickerPollInterval = st.pollInterval
+	if len(opts.Clients) == 0 {
+		return opts, fmt.Errorf("no OAuth client registered: pass -client CLIENT_ID=ORIGIN (your page's origin, such as http://localhost:5173), set EMULATOR_CLIENTS, or list \"clients\" in -config")
+	}
+	if st.publicURL != "" {
+		u, err := url.Parse(st.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimRight(u.Path, "/") != "" || u.RawQuery != "" {
+			return opts, fmt.Errorf("-public-url %q: want an origin such as http://localhost:8081", st.publicURL)
+		}
+	}
+	if err := opts.Validate(); err != nil {
+		return opts, err
+	}
+	return opts, nil
+}
+
+// run is the whole program; tests call it with their own args and env. It
+// returns when ctx ends (after a graceful shutdown) or the server fails.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	st, err := parse(args, getenv, stderr)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{err}
+	}
+	opts, err := st.options()
+	if err != nil {
+		return usageError{err}
+	}
+	level := slog.LevelInfo
+	if st.quiet {
+		level = slog.LevelError + 1
+	}
+	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
+	ln, err := net.Listen("tcp", st.addr)
+	if err != nil {
+		return err
+	}
+	origin := httpserve.PublicURL(st.addr, ln.Addr())
+	if st.publicURL != "" {
+		origin = strings.TrimRight(st.publicURL, "/")
+	}
+	opts.PublicURL = origin
+	opts.Logger = log.With("component", "emulator")
+	emu := emulator.New(opts)
+	fmt.Fprintf(stdout, "emulator: %s\n", origin)
+	fmt.Fprintln(stdout, hint(origin, opts.Clients))
+	return httpserve.Run(ctx, []*http.Server{httpserve.New(emu)}, []net.Listener{ln}, log)
+}
+
+// hint is the one-line "point your page at …" line.
+func hint(origin string, clients []emulator.Client) string {
+	regs := make([]string, len(clients))
+	for i, c := range clients {
+		regs[i] = c.ID + " (" + strings.Join(c.Origins, ", ") + ")"
+	}
+	return fmt.Sprintf("point your page at %s/gsi/client instead of https://accounts.google.com/gsi/client; client_id %s; controls at %s/_emu/",
+		origin, strings.Join(regs, " or "), origin)
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

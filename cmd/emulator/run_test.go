@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const testClient = "my-app.apps.googleusercontent.com"
+
+// start runs the command on a free port and returns its origin, the hint
+// line and a stop function that cancels it and returns run's error.
+func start(t *testing.T, args []string, env map[string]string) (origin, hint string, stop func() error) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"-addr", "127.0.0.1:0", "-quiet"}, args...), func(k string) string { return env[k] }, pw, io.Discard)
+		pw.CloseWithError(err)
+		done <- err
+	}()
+	lines := bufio.NewScanner(pr)
+	for range 2 {
+		if !lines.Scan() {
+			cancel()
+			t.Fatalf("no start-up lines: %v", <-done)
+		}
+		switch l := lines.Text(); {
+		case strings.HasPrefix(l, "emulator: "):
+			origin = strings.TrimPrefix(l, "emulator: ")
+		default:
+			hint = l
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	stopped := false
+	stop = func() error {
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(15 * time.Second):
+			t.Fatal("run did not return after cancel")
+			return nil
+		}
+	}
+	t.Cleanup(func() {
+		if !stopped {
+			stop()
+		}
+	})
+	return origin, hint, stop
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	origin, hint, stop := start(t, []string{"-client", testClient + "=http://localhost:5173,http://127.0.0.1:5173"}, nil)
+	if !strings.HasPrefix(origin, "http://127.0.0.1:") {
+		t.Fatalf("origin %q", origin)
+	}
+	for _, want := range []string{"point your page at " + origin + "/gsi/client", testClient, "http://localhost:5173, http://127.0.0.1:5173"} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint %q lacks %q", hint, want)
+		}
+	}
+	res, err := http.Get(origin + "/gsi/client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "initTokenClient") {
+		t.Fatalf("/gsi/client: %d", res.StatusCode)
+	}
+	// Both origins are registered: a CORS preflight from either is granted.
+	for _, o := range []string{"http://localhost:5173", "http://127.0.0.1:5173"} {
+		req, _ := http.NewRequest(http.MethodOptions, origin+"/tokeninfo", nil)
+		req.Header.Set("Origin", o)
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.Header.Get("Access-Control-Allow-Origin"); got != o {
+			t.Errorf("preflight from %s: Access-Control-Allow-Origin %q", o, got)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	if _, err := http.Get(origin + "/gsi/client"); err == nil {
+		t.Error("still serving after stop")
+	}
+}
+
+// The file gives clients, accounts, token lifetime and seed data; the
+// environment adds a client; the flag overrides the lifetime.
+func TestRunWithConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "emulator.json")
+	os.WriteFile(path, []byte(`{
+  "clients": [{"id": "file-client.apps.googleusercontent.com", "name": "File App", "origins": ["http://localhost:3000"]}],
+  "accounts": [{"email": "dana@example.org", "name": "Dana Example"}],
+  "token_lifetime": "600s",
+  "events": [{"account": "dana@example.org", "summary": "Standup", "in": "1h", "duration": "15m"}],
+  "documents": [{"id": "dana-notes", "owner": "dana@example.org", "title": "Notes", "paragraphs": ["# Plan", "Ship it."]}]
+}`), 0o600)
+	env := map[string]string{"EMULATOR_CONFIG": path, "EMULATOR_CLIENTS": testClient + "=http://localhost:5173"}
+	origin, hint, _ := start(t, []string{"-token-lifetime", "120s"}, env)
+	if !strings.Contains(hint, "file-client.apps.googleusercontent.com") || !strings.Contains(hint, testClient) {
+		t.Errorf("hint %q does not name both clients", hint)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+	}
+	post(t, origin+"/_emu/tokens", `{"client_id":"`+testClient+`","account":"dana@example.org",
+		"scopes":["https://www.googleapis.com/auth/calendar.readonly","https://www.googleapis.com/auth/documents.readonly"]}`, &tok)
+	if tok.ExpiresIn != 120 {
+		t.Errorf("expires_in %d, want the flag's 120", tok.ExpiresIn)
+	}
+	var events struct {
+		Items []struct{ Summary string } `json:"items"`
+	}
+	get(t, origin+"/calendar/v3/calendars/primary/events?singleEvents=true&orderBy=startTime&timeMin="+time.Now().UTC().Format(time.RFC3339), tok.AccessToken, &events)
+	found := false
+	for _, e := range events.Items {
+		found = found || e.Summary == "Standup"
+	}
+	if !found {
+		t.Errorf("the file's event is not listed: %+v", events.Items)
+	}
+	var doc struct {
+		Title string `json:"title"`
+	}
+	get(t, origin+"/v1/documents/dana-notes", tok.AccessToken, &doc)
+	if doc.Title != "Notes" {
+		t.Errorf("document title %q", doc.Title)
+	}
+	// The built-in accounts are replaced.
+	res, err := http.Post(origin+"/_emu/tokens", "application/json", strings.NewReader(`{"client_id":"`+testClient+`","account":"alice@example.com","scopes":["openid"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("alice still exists: %d", res.StatusCode)
+	}
+}
+
+func TestBadInputIsAUsageError(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o600)
+		return p
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no client", nil, nil, "no OAuth client registered"},
+		{"client without origin", []string{"-client", testClient}, nil, "want CLIENT_ID=ORIGIN"},
+		{"origin with a path", []string{"-client", testClient + "=http://localhost:5173/app"}, nil, "no path"},
+		{"unknown flag", []string{"-nope"}, nil, "flag provided but not defined"},
+		{"stray argument", []string{"-client", testClient + "=http://localhost:1", "serve"}, nil, "unexpected arguments"},
+		{"bad address", []string{"-addr", "8081", "-client", testClient + "=http://localhost:1"}, nil, "want host:port"},
+		{"bad lifetime variable", nil, map[string]string{"EMULATOR_TOKEN_LIFETIME": "an hour"}, "EMULATOR_TOKEN_LIFETIME"},
+		{"lifetime out of range", []string{"-client", testClient + "=http://localhost:1", "-token-lifetime", "48h"}, nil, "token lifetime"},
+		{"bad public URL", []string{"-client", testClient + "=http://localhost:1", "-public-url", "localhost:8081"}, nil, "-public-url"},
+		{"missing file", []string{"-config", filepath.Join(dir, "none.json")}, nil, "-config"},
+		{"file syntax", []string{"-config", write("syntax.json", "{\n\"clients\": [,]\n}")}, nil, "line 2"},
+		{"file unknown field", []string{"-config", write("unknown.json", `{"client": []}`)}, nil, `unknown field "client"`},
+		{"event for an unknown account", []string{"-client", testClient + "=http://localhost:1", "-config",
+			write("event.json", `{"events":[{"account":"zed@example.com","summary":"x","in":"1h","duration":"1h"}]}`)}, nil, `unknown account "zed@example.com"`},
+		{"duplicate account", []string{"-client", testClient + "=http://localhost:1", "-config",
+			write("dup.json", `{"accounts":[{"email":"a@example.com"},{"email":"A@example.com"}]}`)}, nil, "listed twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, tt.args...), func(k string) string { return tt.env[k] }, io.Discard, io.Discard)
+			var uerr usageError
+			if !errors.As(err, &uerr) {
+				t.Fatalf("got %v, want a usage error", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q lacks %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// The process itself: bad flags exit 2 with the reason on stderr.
+func TestExitStatus(t *testing.T) {
+	if os.Getenv("EMULATOR_TEST_MAIN") == "1" {
+		os.Args = append([]string{"emulator"}, strings.Fields(os.Getenv("EMULATOR_TEST_ARGS"))...)
+		main()
+		return
+	}
+	for _, tt := range []struct {
+		args string
+		code int
+	}{
+		{"-nope", 2},
+		{"-addr 127.0.0.1:0", 2}, // no client
+		{"-h", 0},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestExitStatus$")
+		cmd.Env = append(os.Environ(), "EMULATOR_TEST_MAIN=1", "EMULATOR_TEST_ARGS="+tt.args, "EMULATOR_CLIENTS=", "EMULATOR_CONFIG=")
+		out, err := cmd.CombinedOutput()
+		code := 0
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		}
+		if code != tt.code {
+			t.Errorf("%q: exit %d, want %d\n%s", tt.args, code, tt.code, out)
+		}
+		if tt.code == 2 && !strings.Contains(string(out), "emulator: ") {
+			t.Errorf("%q: no reason printed:\n%s", tt.args, out)
+		}
+	}
+}
+
+func post(t *testing.T, url, body string, out any) {
+	t.Helper()
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("POST %s: %d %s", url, res.StatusCode, b)
+	}
+	json.NewDecoder(res.Body).Decode(out)
+}
+
+func get(t *testing.T, url, token string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("GET %s: %d %s", url, res.StatusCode, b)
+	}
+	json.NewDecoder(res.Body).Decode(out)
+}
