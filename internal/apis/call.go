@@ -22,7 +22,8 @@ const maxBody = 4 << 20
 // redirects followed (a redirect would carry the bearer token elsewhere).
 func NewHTTPClient() *http.Client {
 	return &http.Client{
-		Timeout: DefaultTimeout,
+		Transport: newTransport(),
+		Timeout:   DefaultTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

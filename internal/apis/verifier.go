@@ -57,7 +57,7 @@ const apiTokenInfo = "tokeninfo"
 // KindInsufficientScope, or an upstream kind (never mistaken for an invalid
 // token: a tokeninfo outage is a 502/503/504, not "authorize again").
 func (v *Verifier) Verify(ctx context.Context, token, scope string) (TokenInfo, error) {
-	key := sha256.Sum256([]byte(token))
+	key := cacheKey(token)
 	info, ok := v.cached(key)
 	if !ok {
 		var err error
@@ -82,10 +82,22 @@ func (v *Verifier) Verify(ctx context.Context, token, scope string) (TokenInfo, 
 // Forget drops a token from the cache, e.g. after an API refused it as
 // revoked: the next Verify asks tokeninfo again.
 func (v *Verifier) Forget(token string) {
-	key := sha256.Sum256([]byte(token))
+	key := cacheKey(token)
 	v.mu.Lock()
 	delete(v.cache, key)
 	v.mu.Unlock()
+}
+
+// cacheKey is the token's SHA-256: the cache never holds a token. A token
+// of usual length is copied to the stack, so a cache hit allocates nothing
+// (a []byte conversion of more than 32 bytes would).
+func cacheKey(token string) [sha256.Size]byte {
+	var buf [2048]byte
+	if len(token) <= len(buf) {
+		n := copy(buf[:], token)
+		return sha256.Sum256(buf[:n])
+	}
+	return sha256.Sum256([]byte(token))
 }
 
 func (v *Verifier) cached(key [sha256.Size]byte) (TokenInfo, bool) {

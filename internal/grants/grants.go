@@ -59,8 +59,14 @@ type Entry struct {
 type Ledger map[string]Entry
 
 // Grant records a server-verified grant of scope until the token's expiry.
+// Verifying the same grant again changes nothing: the entry keeps the time it
+// was first recorded.
 func (l Ledger) Grant(scope string, until, now time.Time) {
-	l[scope] = Entry{State: Granted, Until: until.UTC().Truncate(time.Second), At: now.UTC().Truncate(time.Second)}
+	until = until.UTC().Truncate(time.Second)
+	if e := l[scope]; e.State == Granted && e.Until.Equal(until) {
+		return
+	}
+	l[scope] = Entry{State: Granted, Until: until, At: now.UTC().Truncate(time.Second)}
 }
 
 // Set records a state without an expiry (partial, denied, expired).
@@ -85,6 +91,13 @@ func (l Ledger) Current(scope string, now time.Time) Entry {
 		return Entry{State: Expired, Until: e.Until, At: e.Until}
 	}
 	return e
+}
+
+// Equal reports whether two ledgers hold the same entries.
+func (l Ledger) Equal(other Ledger) bool {
+	return maps.EqualFunc(l, other, func(a, b Entry) bool {
+		return a.State == b.State && a.Until.Equal(b.Until) && a.At.Equal(b.At)
+	})
 }
 
 // Clone copies the ledger.

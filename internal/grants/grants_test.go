@@ -47,3 +47,31 @@ func TestLedgerTransitions(t *testing.T) {
 		})
 	}
 }
+
+// TestGrantAgainChangesNothing: the session is saved only when its ledger
+// changed, so a second verification of the same grant must not change it,
+// and a new expiry must.
+func TestGrantAgainChangesNothing(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	cal := "https://www.googleapis.com/auth/calendar.readonly"
+	l := Ledger{}
+	l.Grant(cal, now.Add(time.Hour), now)
+	before := l.Clone()
+	l.Grant(cal, now.Add(time.Hour+300*time.Millisecond), now.Add(time.Minute)) // same second
+	if !l.Equal(before) {
+		t.Errorf("granting the same expiry again changed the ledger: %v → %v", before, l)
+	}
+	l.Grant(cal, now.Add(2*time.Hour), now.Add(time.Minute))
+	if l.Equal(before) || !l[cal].At.Equal(now.Add(time.Minute)) {
+		t.Errorf("a new expiry did not change the ledger: %v", l)
+	}
+	for name, other := range map[string]Ledger{
+		"fewer entries": {},
+		"other state":   {cal: {State: Expired, At: now}},
+		"other until":   {cal: {State: Granted, Until: now, At: now.Add(time.Minute)}},
+	} {
+		if l.Equal(other) || other.Equal(l) {
+			t.Errorf("%s: Equal says the ledgers are the same", name)
+		}
+	}
+}

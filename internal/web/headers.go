@@ -26,13 +26,17 @@ type CSP struct {
 	Connect        []string // further connect-src origins (the revoke endpoint)
 }
 
-// policy builds the Content-Security-Policy for one nonce. No unsafe-inline.
-func (p CSP) policy(nonce string) string {
+// nonceMark stands for the nonce while the policy is built once.
+const nonceMark = "\x00nonce\x00"
+
+// split builds the Content-Security-Policy once, as the text before and
+// after the request's nonce. No unsafe-inline.
+func (p CSP) split() (before, after string) {
 	gis := strings.TrimRight(p.AccountsOrigin, "/") + p.GISPath
 	connect := append([]string{"'self'", gis}, p.Connect...)
-	return strings.Join([]string{
+	whole := strings.Join([]string{
 		"default-src 'self'",
-		"script-src 'self' 'nonce-" + nonce + "' " + gis,
+		"script-src 'self' 'nonce-" + nonceMark + "' " + gis,
 		"style-src 'self' " + gis,
 		"connect-src " + strings.Join(connect, " "),
 		"frame-src " + gis,
@@ -42,6 +46,8 @@ func (p CSP) policy(nonce string) string {
 		"form-action 'self'",
 		"frame-ancestors 'none'",
 	}, "; ")
+	before, after, _ = strings.Cut(whole, nonceMark)
+	return before, after
 }
 
 // SecureHeaders makes a fresh nonce per request, sets the CSP with it and the
@@ -49,6 +55,7 @@ func (p CSP) policy(nonce string) string {
 // popup.closed and receives the answer through the opener link, which
 // same-origin would cut.
 func SecureHeaders(csp CSP) echo.MiddlewareFunc {
+	before, after := csp.split()
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			b := make([]byte, 18)
@@ -56,7 +63,7 @@ func SecureHeaders(csp CSP) echo.MiddlewareFunc {
 			nonce := base64.RawStdEncoding.EncodeToString(b)
 			c.Set(nonceKey, nonce)
 			h := c.Response().Header()
-			h.Set("Content-Security-Policy", csp.policy(nonce))
+			h.Set("Content-Security-Policy", before+nonce+after)
 			h.Set("Cross-Origin-Opener-Policy", "same-origin-allow-popups")
 			h.Set("X-Content-Type-Options", "nosniff")
 			h.Set("X-Frame-Options", "DENY")

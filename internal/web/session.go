@@ -49,6 +49,7 @@ func NewCookieStore(keys [][]byte, secure bool) *sessions.CookieStore {
 		SameSite: http.SameSiteLaxMode,
 	}
 	store.MaxAge(store.Options.MaxAge)
+	useSessionSerializer(store)
 	return store
 }
 
@@ -57,7 +58,10 @@ func NewCookieStore(keys [][]byte, secure bool) *sessions.CookieStore {
 func Sessions(store sessions.Store) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			raw, _ := store.Get(c.Request(), sessionName) // on error: a fresh session
+			// New, not Get: Get keeps a per-request registry in a copy of the
+			// request's context, which costs more than the decode. On error
+			// New returns a fresh session.
+			raw, _ := store.New(c.Request(), sessionName)
 			s := &Session{raw: raw}
 			if v, ok := raw.Values[dataKey].(string); ok {
 				if json.Unmarshal([]byte(v), &s.data) != nil {
@@ -99,10 +103,15 @@ func (s *Session) ValidCSRF(token string) bool {
 // Ledger is the grant ledger; change it through UpdateLedger.
 func (s *Session) Ledger() grants.Ledger { return s.data.Ledger }
 
-// UpdateLedger changes the ledger and marks the session for saving.
+// UpdateLedger changes the ledger and marks the session for saving when the
+// ledger changed: a postback that verifies the same grant again answers
+// without a new cookie.
 func (s *Session) UpdateLedger(f func(grants.Ledger)) {
+	before := s.data.Ledger.Clone()
 	f(s.data.Ledger)
-	s.dirty = true
+	if !s.data.Ledger.Equal(before) {
+		s.dirty = true
+	}
 }
 
 // RecentDocs are the IDs of documents read here, newest first.

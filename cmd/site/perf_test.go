@@ -1,0 +1,91 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+
+	"scopewise/internal/config"
+)
+
+var pagePaths = []string{"/", "/docs", "/calendar", "/photos", "/ajax", "/lab"}
+
+// TestPagesGzipped: a browser that takes gzip gets every page gzipped, with
+// Vary for caches and the length of what is sent; one that does not, gets
+// the page as it is.
+func TestPagesGzipped(t *testing.T) {
+	a := startApp(t, nil)
+	for _, path := range pagePaths {
+		for _, accept := range []string{"gzip, deflate, br, zstd", "identity"} {
+			req, _ := http.NewRequest(http.MethodGet, a.site+path, nil)
+			req.Header.Set("Accept-Encoding", accept) // set by hand: the client does not decode
+			res, err := a.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			body := raw
+			if accept == "identity" {
+				if res.Header.Get("Content-Encoding") != "" {
+					t.Errorf("%s for identity: Content-Encoding %q", path, res.Header.Get("Content-Encoding"))
+				}
+			} else {
+				if res.Header.Get("Content-Encoding") != "gzip" {
+					t.Fatalf("%s: Content-Encoding %q, want gzip", path, res.Header.Get("Content-Encoding"))
+				}
+				zr, err := gzip.NewReader(strings.NewReader(string(raw)))
+				if err != nil {
+					t.Fatalf("%s: %v", path, err)
+				}
+				body, _ = io.ReadAll(zr)
+				if len(raw) > len(body)/2 {
+					t.Errorf("%s: %d bytes gzipped of %d", path, len(raw), len(body))
+				}
+			}
+			if res.StatusCode != 200 || !strings.HasSuffix(strings.TrimSpace(string(body)), "</html>") {
+				t.Errorf("%s (%s): status %d, body ends %q", path, accept, res.StatusCode, string(body[max(0, len(body)-20):]))
+			}
+			if res.Header.Get("Vary") != "Accept-Encoding" || res.ContentLength != int64(len(raw)) {
+				t.Errorf("%s (%s): Vary %q, Content-Length %d for %d bytes", path, accept, res.Header.Get("Vary"), res.ContentLength, len(raw))
+			}
+		}
+	}
+}
+
+// TestPagesReflectNoRequestInput is what makes compressing pages safe from
+// BREACH: a page holds the CSRF token, so it must hold nothing an attacker
+// chose (query, path, headers) that compression could measure it against.
+func TestPagesReflectNoRequestInput(t *testing.T) {
+	a := startApp(t, nil)
+	const mark = "zqxjmarkzqxj"
+	for _, path := range append(pagePaths, "/no-such-page-"+mark) {
+		req, _ := http.NewRequest(http.MethodGet, a.site+path+"?q="+mark+"&document="+mark+"#"+mark, nil)
+		req.Header.Set("Referer", "http://evil.example/"+mark)
+		req.Header.Set("X-Requested-With", mark)
+		res := a.do(req)
+		if strings.Contains(res.Body, mark) {
+			t.Errorf("GET %s reflects request input: %.300s", path, res.Body[strings.Index(res.Body, mark)-min(200, strings.Index(res.Body, mark)):])
+		}
+	}
+}
+
+// TestRepeatedPostbackKeepsCookie: verifying the same token again leaves the
+// ledger as it was, so the answer sets no new cookie.
+func TestRepeatedPostbackKeepsCookie(t *testing.T) {
+	a := startApp(t, nil)
+	a.page("/calendar")
+	tok := a.mint(config.EmulatorClientID, calendarScope)
+	if res := a.postback("/calendar", tok); res.StatusCode != 200 || res.Header.Get("Set-Cookie") == "" {
+		t.Fatalf("first postback: %d, Set-Cookie %q: want 200 and the new grant saved", res.StatusCode, res.Header.Get("Set-Cookie"))
+	}
+	if res := a.postback("/calendar", tok); res.StatusCode != 200 || res.Header.Get("Set-Cookie") != "" {
+		t.Fatalf("second postback: %d, Set-Cookie %q: want 200 and no cookie", res.StatusCode, res.Header.Get("Set-Cookie"))
+	}
+	if res := a.get("/calendar"); res.Header.Get("Set-Cookie") != "" {
+		t.Errorf("page view of an unchanged session sets a cookie")
+	}
+}
