@@ -138,6 +138,7 @@ func (p *Pages) LabVerify(c echo.Context) error {
 	v.Scopes, v.Account = info.Scopes, info.Email
 	v.ExpiresAt = info.Expiry.UTC().Truncate(time.Second)
 	v.ExpiresIn = int64(info.Expiry.Sub(now) / time.Second)
+	web.SessionOf(c).SwitchAccount(info.Subject)
 	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
 		for _, s := range v.Catalog {
 			if s.Verified {

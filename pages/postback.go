@@ -34,6 +34,7 @@ func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, 
 	if err != nil {
 		return "", apis.TokenInfo{}, p.apiProblem(c, err, token, pb)
 	}
+	web.SessionOf(c).SwitchAccount(info.Subject)
 	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
 		// A cached verification can pass a token revoked since; remember what
 		// the ledger said, so a refusal by the API below can restore it.

@@ -42,7 +42,9 @@ func emulatedSite(tb testing.TB, opts emulator.Options, wrap func(http.Handler) 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	siteSrv := httptest.NewServer(handler)
+	siteSrv := httptest.NewUnstartedServer(handler)
+	siteSrv.Config = newHTTPServer(handler) // run's limits: header size, timeouts
+	siteSrv.Start()
 	tb.Cleanup(siteSrv.Close)
 	return siteSrv.URL, emuSrv.URL
 }

@@ -8,14 +8,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"scopewise/internal/config"
 )
 
 const (
@@ -191,63 +188,5 @@ func (a *app) checkNoTokenLeaked() {
 				a.t.Errorf("a token appears in a site answer: %.200s", b)
 			}
 		}
-	}
-}
-
-func TestCalendarPostback(t *testing.T) {
-	a := startApp(t, nil)
-	a.page("/calendar")
-	good := a.mint(config.EmulatorClientID, calendarScope)
-	other := a.mint(config.OtherClientID, calendarScope)
-	docsOnly := a.mint(config.EmulatorClientID, docsScope)
-
-	tests := []struct {
-		name      string
-		token     string
-		mutate    func(*http.Request)
-		status    int
-		challenge string // WWW-Authenticate, "" for none
-		body      string // text the fragment shows
-	}{
-		{name: "no token", status: 400, challenge: `Bearer error="invalid_request"`, body: "No usable access token"},
-		{name: "not bearer", mutate: func(r *http.Request) { r.Header.Set("Authorization", "Basic abc") }, status: 400, challenge: `Bearer error="invalid_request"`},
-		{name: "malformed", token: "ya29.bad token!", status: 400, challenge: `Bearer error="invalid_request"`},
-		{name: "too long", token: strings.Repeat("a", 5000), status: 400, challenge: `Bearer error="invalid_request"`},
-		{name: "token in query", mutate: func(r *http.Request) { r.URL.RawQuery = "access_token=" + good }, token: good, status: 400, challenge: `Bearer error="invalid_request"`},
-		{name: "token in form", mutate: func(r *http.Request) {
-			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			r.Body = io.NopCloser(strings.NewReader(url.Values{"access_token": {good}}.Encode()))
-		}, status: 400, challenge: `Bearer error="invalid_request"`},
-		{name: "garbage token", token: "ya29.garbage", status: 401, challenge: `Bearer error="invalid_token"`, body: "Access expired"},
-		{name: "other client's token", token: other, status: 401, challenge: `Bearer error="invalid_token"`, body: "another app"},
-		{name: "lacks calendar scope", token: docsOnly, status: 403, challenge: `Bearer error="insufficient_scope", scope="` + calendarScope + `"`, body: "Permission missing"},
-		{name: "cross origin", token: good, mutate: func(r *http.Request) { r.Header.Set("Origin", "http://evil.example"); r.Header.Del("Sec-Fetch-Site") }, status: 403},
-		{name: "cross site fetch", token: good, mutate: func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "cross-site") }, status: 403},
-		{name: "no csrf token", token: good, mutate: func(r *http.Request) { r.Header.Del("X-CSRF-Token") }, status: 403},
-		{name: "wrong csrf token", token: good, mutate: func(r *http.Request) { r.Header.Set("X-CSRF-Token", "x"+a.csrf) }, status: 403},
-		{name: "valid", token: good, status: 200, body: `aria-labelledby="calendar-results-title"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var mutate []func(*http.Request)
-			if tt.mutate != nil {
-				mutate = append(mutate, tt.mutate)
-			}
-			res := a.postback("/calendar", tt.token, mutate...)
-			if res.StatusCode != tt.status {
-				t.Fatalf("status = %d, want %d; body:\n%.600s", res.StatusCode, tt.status, res.Body)
-			}
-			if got := res.Header.Get("WWW-Authenticate"); got != tt.challenge {
-				t.Errorf("WWW-Authenticate = %q, want %q", got, tt.challenge)
-			}
-			if tt.body != "" && !strings.Contains(res.Body, tt.body) {
-				t.Errorf("body lacks %q:\n%.800s", tt.body, res.Body)
-			}
-			if tt.status != 200 && tt.status != 403 || tt.challenge != "" {
-				if !strings.Contains(res.Body, `role="alert"`) {
-					t.Errorf("no alert in the fragment:\n%.500s", res.Body)
-				}
-			}
-		})
 	}
 }

@@ -23,6 +23,8 @@ type TokenInfo struct {
 	Scopes          []string
 	Expiry          time.Time // on our clock: now + expires_in at verification
 	Email           string    // only with the email scope
+	// Subject is the account's stable ID ("sub"), only with openid or email.
+	Subject string
 }
 
 // HasScope reports whether scope is one of the token's scopes, as a whole word.
@@ -142,6 +144,7 @@ type tokenInfoBody struct {
 	Exp       string `json:"exp"`
 	ExpiresIn string `json:"expires_in"`
 	Email     string `json:"email"`
+	Sub       string `json:"sub"`
 	Error     string `json:"error"`
 }
 
@@ -203,5 +206,6 @@ func (v *Verifier) parse(b tokenInfoBody) (TokenInfo, error) {
 		Scopes:          strings.Fields(b.Scope),
 		Expiry:          expiry,
 		Email:           b.Email,
+		Subject:         b.Sub,
 	}, nil
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -24,9 +23,10 @@ func SameOriginPostback() echo.MiddlewareFunc {
 			if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
 				return forbidden(errors.New("cross-site request: Sec-Fetch-Site " + site))
 			}
-			if origin := r.Header.Get("Origin"); origin != "" {
-				u, err := url.Parse(origin)
-				if err != nil || u.Host != r.Host {
+			// A browser's Origin is exactly scheme://host[:port]; "null" (a
+			// sandboxed frame, a data: URL, a redirect) is never ours.
+			if origins := r.Header.Values("Origin"); len(origins) > 0 {
+				if len(origins) > 1 || !sameOrigin(origins[0], r.Host) {
 					return forbidden(errors.New("cross-origin request"))
 				}
 			}
@@ -36,6 +36,12 @@ func SameOriginPostback() echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// sameOrigin reports whether origin names this host, over HTTP or HTTPS (a
+// proxy in front may terminate TLS).
+func sameOrigin(origin, host string) bool {
+	return host != "" && (strings.EqualFold(origin, "http://"+host) || strings.EqualFold(origin, "https://"+host))
 }
 
 func forbidden(err error) error {
@@ -64,10 +70,15 @@ func BearerToken(r *http.Request) (string, error) {
 			return "", errors.New("token in the form body")
 		}
 	}
-	h := r.Header.Get("Authorization")
-	if h == "" {
+	values := r.Header.Values("Authorization")
+	if len(values) > 1 {
+		// A singleton field sent twice is ambiguous: which token was meant?
+		return "", errors.New("more than one Authorization header")
+	}
+	if len(values) == 0 || values[0] == "" {
 		return "", ErrNoBearer
 	}
+	h := values[0]
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return "", errors.New("authorization scheme is not Bearer")

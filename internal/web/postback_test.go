@@ -13,6 +13,7 @@ func TestBearerToken(t *testing.T) {
 		header  string
 		query   string
 		form    string
+		second  string // a second Authorization header
 		want    string
 		wantErr bool
 	}{
@@ -31,6 +32,10 @@ func TestBearerToken(t *testing.T) {
 		{name: "token in query", header: "Bearer abc", query: "access_token=abc", wantErr: true},
 		{name: "token in form", header: "Bearer abc", form: "access_token=abc", wantErr: true},
 		{name: "other form fields are fine", header: "Bearer abc", form: "document=x", want: "abc"},
+		{name: "two Authorization headers", header: "Bearer abc", second: "Bearer def", wantErr: true},
+		{name: "two identical Authorization headers", header: "Bearer abc", second: "Bearer abc", wantErr: true},
+		{name: "two tokens in one header", header: "Bearer abc, Bearer def", wantErr: true},
+		{name: "tab instead of space", header: "Bearer\tabc", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,6 +45,9 @@ func TestBearerToken(t *testing.T) {
 			}
 			if tt.header != "" {
 				r.Header.Set("Authorization", tt.header)
+			}
+			if tt.second != "" {
+				r.Header.Add("Authorization", tt.second)
 			}
 			got, err := BearerToken(r)
 			if (err != nil) != tt.wantErr || got != tt.want {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -36,6 +37,9 @@ type sessionData struct {
 	CSRF   string        `json:"c"`
 	Ledger grants.Ledger `json:"l,omitempty"`
 	Docs   []string      `json:"r,omitempty"` // recent document IDs, newest first
+	// Account is a short hash of the account ("sub") whose grants the
+	// ledger shows, when a token said whose it is; never the email.
+	Account string `json:"u,omitempty"`
 }
 
 // NewCookieStore builds the session store with every cookie option explicit.
@@ -112,6 +116,29 @@ func (s *Session) UpdateLedger(f func(grants.Ledger)) {
 	if !s.data.Ledger.Equal(before) {
 		s.dirty = true
 	}
+}
+
+// SwitchAccount binds the ledger to the account a verified token belongs to
+// (its "sub", empty when the token does not say). When the session holds
+// another account's ledger, it starts over: one account's grants and
+// documents are never shown as another's. It reports whether it started over.
+func (s *Session) SwitchAccount(sub string) bool {
+	if sub == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte("scopewise account\x00" + sub))
+	id := base64.RawURLEncoding.EncodeToString(sum[:12])
+	if s.data.Account == id {
+		return false
+	}
+	reset := s.data.Account != ""
+	if reset {
+		s.data.Ledger = grants.Ledger{}
+		s.data.Docs = nil
+	}
+	s.data.Account = id
+	s.dirty = true
+	return reset
 }
 
 // RecentDocs are the IDs of documents read here, newest first.
