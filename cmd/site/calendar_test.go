@@ -178,24 +178,6 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
-// TestSessionCookie: options explicit, and a cookie that fails to decode is a
-// new session, not an error.
-func TestSessionCookie(t *testing.T) {
-	a := startApp(t, nil)
-	res := a.page("/calendar")
-	cookie := res.Header.Get("Set-Cookie")
-	for _, want := range []string{"HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="} {
-		if !strings.Contains(cookie, want) {
-			t.Errorf("Set-Cookie %q lacks %s", cookie, want)
-		}
-	}
-	req, _ := http.NewRequest(http.MethodGet, a.site+"/calendar", nil)
-	req.Header.Set("Cookie", "scopewise=tampered-value")
-	if res := a.do(req); res.StatusCode != 200 {
-		t.Errorf("tampered cookie: %d, want a fresh session", res.StatusCode)
-	}
-}
-
 func TestGrantEventsBadInput(t *testing.T) {
 	a := startApp(t, nil)
 	a.page("/")

@@ -23,6 +23,13 @@ import (
 // wired to it, as run does, and returns their URLs. The site logs to logs.
 func emulatedSite(tb testing.TB, opts emulator.Options, wrap func(http.Handler) http.Handler, logs io.Writer) (site, emu string) {
 	tb.Helper()
+	return emulatedSiteWith(tb, emulatorConfig(tb), opts, wrap, logs)
+}
+
+// emulatedSiteWith is emulatedSite with a configuration of the test's own
+// (its endpoints are set to the emulator's).
+func emulatedSiteWith(tb testing.TB, cfg config.Config, opts emulator.Options, wrap func(http.Handler) http.Handler, logs io.Writer) (site, emu string) {
+	tb.Helper()
 	if opts.Clients == nil {
 		opts.Clients = []emulator.Client{
 			{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1"}},
@@ -36,7 +43,6 @@ func emulatedSite(tb testing.TB, opts emulator.Options, wrap func(http.Handler) 
 	emuSrv := httptest.NewServer(h)
 	tb.Cleanup(emuSrv.Close)
 
-	cfg := emulatorConfig(tb)
 	cfg.Endpoints = config.EmulatorEndpoints(emuSrv.URL)
 	handler, err := newSite(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), pages.DocSamples{})
 	if err != nil {
@@ -49,10 +55,19 @@ func emulatedSite(tb testing.TB, opts emulator.Options, wrap func(http.Handler) 
 	return siteSrv.URL, emuSrv.URL
 }
 
-// emulatorConfig is the default configuration: emulator mode.
-func emulatorConfig(tb testing.TB) config.Config {
+// emulatorConfig is the default configuration: emulator mode, with env's
+// variables when given.
+func emulatorConfig(tb testing.TB, env ...map[string]string) config.Config {
 	tb.Helper()
-	cfg, err := config.Load(nil, func(string) string { return "" }, io.Discard)
+	getenv := func(k string) string {
+		for _, e := range env {
+			if v, ok := e[k]; ok {
+				return v
+			}
+		}
+		return ""
+	}
+	cfg, err := config.Load(nil, getenv, io.Discard)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 	e.Use(
 		middleware.Recover(),
 		web.RequestLog(log),
-		web.SecureHeaders(cspFor(cfg)),
+		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
 		middleware.BodyLimit("64K"),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 20 * time.Second}),
 		web.Sessions(web.NewCookieStore(cfg.SessionKeys, cfg.SecureCookies)),

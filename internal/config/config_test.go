@@ -41,6 +41,12 @@ func TestLoad(t *testing.T) {
 				t.Errorf("endpoints %+v", c.Endpoints)
 			}
 		}},
+		{name: "session keys: current pair, then an old one", env: map[string]string{"SESSION_KEYS": key32 + "," + key32 + ", " + strings.Repeat("cd", 64) + "," + strings.Repeat("ef", 32)}, check: func(t *testing.T, c Config) {
+			if len(c.SessionKeys) != 4 || len(c.SessionKeys[2]) != 64 || c.SessionKeys[3][0] != 0xef {
+				t.Errorf("SessionKeys = %x", c.SessionKeys)
+			}
+		}},
+		{name: "session keys: an old pair's short hash key", env: map[string]string{"SESSION_KEYS": key32 + "," + key32 + ",abcd," + key32}, wantErr: "hash key 2"},
 		{name: "picker poll interval", env: map[string]string{"PICKER_POLL_INTERVAL": "250ms"}, check: func(t *testing.T, c Config) {
 			if c.PickerPollInterval.Milliseconds() != 250 {
 				t.Errorf("got %v", c.PickerPollInterval)

@@ -50,11 +50,19 @@ func (p CSP) split() (before, after string) {
 	return before, after
 }
 
+// hsts is two years (the preload list's minimum is one). No
+// includeSubDomains: the site does not know what else its domain serves.
+const hsts = "max-age=63072000"
+
 // SecureHeaders makes a fresh nonce per request, sets the CSP with it and the
 // other security headers. COOP is same-origin-allow-popups: GIS polls
 // popup.closed and receives the answer through the opener link, which
 // same-origin would cut.
-func SecureHeaders(csp CSP) echo.MiddlewareFunc {
+//
+// https says the site is served over HTTPS (SECURE_COOKIES): only then is
+// Strict-Transport-Security sent. Over plain HTTP browsers ignore it, and on
+// localhost it would pin every local port to HTTPS.
+func SecureHeaders(csp CSP, https bool) echo.MiddlewareFunc {
 	before, after := csp.split()
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -69,6 +77,9 @@ func SecureHeaders(csp CSP) echo.MiddlewareFunc {
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			if https {
+				h.Set("Strict-Transport-Security", hsts)
+			}
 			return next(c)
 		}
 	}

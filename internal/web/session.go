@@ -42,8 +42,21 @@ type sessionData struct {
 	Account string `json:"u,omitempty"`
 }
 
+// CookieStore is the session cookie: its name and the codecs that seal it.
+type CookieStore struct {
+	name  string
+	store *sessions.CookieStore
+}
+
 // NewCookieStore builds the session store with every cookie option explicit.
-func NewCookieStore(keys [][]byte, secure bool) *sessions.CookieStore {
+// keys are hash/block pairs, the current pair first: cookies are sealed with
+// it, and opened with any pair still listed, so an old pair can stay listed
+// while the cookies it sealed are re-sealed with the current one.
+//
+// secure means the site is served over HTTPS: the cookie is then Secure and
+// named with the __Host- prefix (no Domain, Path=/, so no other host or path
+// can set or shadow it).
+func NewCookieStore(keys [][]byte, secure bool) *CookieStore {
 	store := sessions.NewCookieStore(keys...)
 	store.Options = &sessions.Options{
 		Path:     "/",
@@ -54,23 +67,30 @@ func NewCookieStore(keys [][]byte, secure bool) *sessions.CookieStore {
 	}
 	store.MaxAge(store.Options.MaxAge)
 	useSessionSerializer(store)
-	return store
+	name := sessionName
+	if secure {
+		name = "__Host-" + sessionName
+	}
+	return &CookieStore{name: name, store: store}
 }
 
 // Sessions loads the session into the context. A cookie that fails to
-// decode (old keys, tampering) is a new session, not an error.
-func Sessions(store sessions.Store) echo.MiddlewareFunc {
+// decode (tampered, truncated, sealed with a key no longer listed, expired,
+// too long) is a new session, not an error. One opened with an old key pair
+// is saved again, sealed with the current pair.
+func Sessions(cs *CookieStore) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			// New, not Get: Get keeps a per-request registry in a copy of the
 			// request's context, which costs more than the decode. On error
 			// New returns a fresh session.
-			raw, _ := store.New(c.Request(), sessionName)
+			raw, _ := cs.store.New(c.Request(), cs.name)
 			s := &Session{raw: raw}
 			if v, ok := raw.Values[dataKey].(string); ok {
 				if json.Unmarshal([]byte(v), &s.data) != nil {
 					s.data = sessionData{}
 				}
+				s.dirty = cs.sealedWithOldKey(c.Request())
 			}
 			if s.data.Ledger == nil {
 				s.data.Ledger = grants.Ledger{}
@@ -85,6 +105,20 @@ func Sessions(store sessions.Store) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// sealedWithOldKey reports whether the request's (valid) cookie does not
+// open with the current key pair. Only while old pairs are listed.
+func (cs *CookieStore) sealedWithOldKey(r *http.Request) bool {
+	if len(cs.store.Codecs) < 2 {
+		return false
+	}
+	ck, err := r.Cookie(cs.name)
+	if err != nil {
+		return false
+	}
+	values := map[any]any{}
+	return cs.store.Codecs[0].Decode(cs.name, ck.Value, &values) != nil
 }
 
 // SessionOf returns the request's session; outside Sessions, an empty one
