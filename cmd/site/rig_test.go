@@ -23,36 +23,65 @@ import (
 // wired to it, as run does, and returns their URLs. The site logs to logs.
 func emulatedSite(tb testing.TB, opts emulator.Options, wrap func(http.Handler) http.Handler, logs io.Writer) (site, emu string) {
 	tb.Helper()
-	return emulatedSiteWith(tb, emulatorConfig(tb), opts, wrap, logs)
+	return siteRig{Config: emulatorConfig(tb), Emulator: opts, Wrap: wrap, Logs: logs}.start(tb)
 }
 
-// emulatedSiteWith is emulatedSite with a configuration of the test's own
-// (its endpoints are set to the emulator's).
-func emulatedSiteWith(tb testing.TB, cfg config.Config, opts emulator.Options, wrap func(http.Handler) http.Handler, logs io.Writer) (site, emu string) {
+// siteRig is emulatedSite with every choice open: the site's configuration
+// (its endpoints are set to the emulator's) and HTTPS for both servers.
+type siteRig struct {
+	Config   config.Config
+	Emulator emulator.Options
+	Wrap     func(http.Handler) http.Handler
+	Logs     io.Writer
+	// TLS serves both over HTTPS with httptest's certificate, which the
+	// site's API client (http.DefaultTransport) trusts for the test's time.
+	TLS bool
+}
+
+func (r siteRig) start(tb testing.TB) (site, emu string) {
 	tb.Helper()
+	opts := r.Emulator
 	if opts.Clients == nil {
 		opts.Clients = []emulator.Client{
-			{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1"}},
+			{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1", "https://127.0.0.1"}},
 			{ID: config.OtherClientID, Name: "Another App"},
 		}
 	}
 	var h http.Handler = emulator.New(opts)
-	if wrap != nil {
-		h = wrap(h)
+	if r.Wrap != nil {
+		h = r.Wrap(h)
 	}
-	emuSrv := httptest.NewServer(h)
-	tb.Cleanup(emuSrv.Close)
+	emuSrv := httptest.NewUnstartedServer(h)
+	startServer(tb, emuSrv, r.TLS)
+	if r.TLS {
+		saved := http.DefaultTransport
+		http.DefaultTransport = emuSrv.Client().Transport
+		tb.Cleanup(func() { http.DefaultTransport = saved })
+	}
 
+	cfg := r.Config
 	cfg.Endpoints = config.EmulatorEndpoints(emuSrv.URL)
+	logs := r.Logs
+	if logs == nil {
+		logs = io.Discard
+	}
 	handler, err := newSite(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), pages.DocSamples{})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	siteSrv := httptest.NewUnstartedServer(handler)
 	siteSrv.Config = newHTTPServer(handler) // run's limits: header size, timeouts
-	siteSrv.Start()
-	tb.Cleanup(siteSrv.Close)
+	startServer(tb, siteSrv, r.TLS)
 	return siteSrv.URL, emuSrv.URL
+}
+
+func startServer(tb testing.TB, srv *httptest.Server, tls bool) {
+	if tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	tb.Cleanup(srv.Close)
 }
 
 // emulatorConfig is the default configuration: emulator mode, with env's

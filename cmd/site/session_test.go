@@ -19,7 +19,6 @@ import (
 	"github.com/gorilla/securecookie"
 
 	"scopewise/internal/config"
-	"scopewise/internal/emulator"
 )
 
 // keyPair is one SESSION_KEYS pair, made up for a test.
@@ -47,7 +46,7 @@ func cookieSite(t *testing.T, keys string, env ...map[string]string) (site, emu 
 	t.Helper()
 	out = &syncBuffer{}
 	cfg := emulatorConfig(t, append(env, map[string]string{"SESSION_KEYS": keys})...)
-	site, emu = emulatedSiteWith(t, cfg, emulator.Options{}, nil, out)
+	site, emu = siteRig{Config: cfg, Logs: out}.start(t)
 	return site, emu, out
 }
 
