@@ -16,6 +16,7 @@ import (
 
 	"scopewise/internal/config"
 	"scopewise/internal/emulator"
+	"scopewise/internal/httpserve"
 	"scopewise/pages"
 )
 
@@ -148,7 +149,7 @@ func httpsSite(t *testing.T, cfg config.Config) (string, http.RoundTripper) {
 		t.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(handler)
-	srv.Config = newHTTPServer(handler)
+	srv.Config = httpserve.New(handler)
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv.URL, srv.Client().Transport

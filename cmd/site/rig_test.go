@@ -13,6 +13,7 @@ import (
 
 	"scopewise/internal/config"
 	"scopewise/internal/emulator"
+	"scopewise/internal/httpserve"
 	"scopewise/pages"
 )
 
@@ -70,7 +71,7 @@ func (r siteRig) start(tb testing.TB) (site, emu string) {
 		tb.Fatal(err)
 	}
 	siteSrv := httptest.NewUnstartedServer(handler)
-	siteSrv.Config = newHTTPServer(handler) // run's limits: header size, timeouts
+	siteSrv.Config = httpserve.New(handler) // run's limits: header size, timeouts
 	startServer(tb, siteSrv, r.TLS)
 	return siteSrv.URL, emuSrv.URL
 }
