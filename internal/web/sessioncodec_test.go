@@ -15,7 +15,7 @@ import (
 
 // loadSession runs the Sessions middleware for a request with cookie and
 // returns the session it loaded.
-func loadSession(t *testing.T, store sessions.Store, cookie string) *Session {
+func loadSession(t *testing.T, store *CookieStore, cookie string) *Session {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	if cookie != "" {
