@@ -26,8 +26,8 @@ type Assets struct {
 	files map[string]*file  // hashed URL → content
 }
 
-// file is one asset with its compressed forms, made on first demand (brotli
-// at its best takes milliseconds a file: not at start-up).
+// file is one asset with its compressed forms, made once, in the background
+// from start-up or on first demand, whichever comes first.
 type file struct {
 	raw         []byte
 	contentType string
@@ -49,7 +49,29 @@ const Prefix = "/assets/"
 
 // Load hashes every embedded file once, at start-up.
 func Load() (*Assets, error) {
+	loaded, err := load()
+	if err != nil {
+		return nil, err
+	}
 	a := &Assets{urls: map[string]string{}, files: map[string]*file{}}
+	for _, l := range loaded {
+		a.urls[l.name] = l.hashed
+		a.files[l.hashed] = l.file
+	}
+	return a, nil
+}
+
+type loadedFile struct {
+	name, hashed string
+	file         *file
+}
+
+// load reads and hashes the embedded files once per process (every site a
+// test builds shares them), and starts compressing them in the background:
+// brotli at its best takes tens of milliseconds a file, so start-up does not
+// wait for it and the first visitor rarely does.
+var load = sync.OnceValues(func() ([]loadedFile, error) {
+	var out []loadedFile
 	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -61,12 +83,19 @@ func Load() (*Assets, error) {
 		sum := sha256.Sum256(b)
 		ext := path.Ext(name)
 		hashed := Prefix + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		a.urls[name] = hashed
-		a.files[hashed] = &file{raw: b, contentType: mime.TypeByExtension(ext)}
+		out = append(out, loadedFile{name, hashed, &file{raw: b, contentType: mime.TypeByExtension(ext)}})
 		return nil
 	})
-	return a, err
-}
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		for _, l := range out {
+			l.file.compressed()
+		}
+	}()
+	return out, nil
+})
 
 // URL is the hashed URL of a logical name; it panics on a name that is not
 // embedded, which is a programming error caught by any test that renders.

@@ -61,14 +61,28 @@ func New(d Deps) *Pages {
 	return &Pages{Deps: d}
 }
 
+// descriptions are the pages' meta descriptions (what a search result shows).
+var descriptions = map[string]string{
+	"/":         "Scopewise shows Google's token model of incremental authorization page by page, with an offline emulator of Google's side.",
+	"/docs":     "Read a Google Docs document by URL or ID with the documents.readonly scope, asked for only when you press the button.",
+	"/calendar": "List your next calendar events with the calendar.readonly scope, asked for only when you press the button.",
+	"/photos":   "Pick photos with the Google Photos Picker and browse them, with the photospicker.mediaitems.readonly scope.",
+	"/ajax":     "Docs, Calendar and Photos on one page: one token client that asks for each scope when its section opens.",
+	"/lab":      "The consent lab: request any mix of scopes with any prompt and see each answer, the server's verdict and the token's life.",
+}
+
 // Base is the layout's view model for this request.
 func (p *Pages) Base(c echo.Context, title string) views.Page {
+	path := c.Request().URL.Path
 	page := views.Page{
-		Title:  title,
-		Path:   c.Request().URL.Path,
-		CSRF:   web.SessionOf(c).CSRF(),
-		Ledger: p.LedgerRows(c),
-		Assets: p.assets(""),
+		Title:       title,
+		Description: descriptions[path],
+		Path:        path,
+		CSRF:        web.SessionOf(c).CSRF(),
+		Ledger:      p.LedgerRows(c),
+		// No script: a page without a token client has nothing for the page
+		// script to bind (withGIS adds it).
+		Assets: views.Assets{CSS: p.Assets.URL("css/site.css")},
 	}
 	if p.Config.EmulatorMode() {
 		page.EmulatorURL = p.Config.Endpoints.AccountsOrigin
@@ -91,6 +105,7 @@ func (p *Pages) assets(pageScript string) views.Assets {
 // withGIS is Base for a page that runs a token client.
 func (p *Pages) withGIS(c echo.Context, title string) views.Page {
 	page := p.Base(c, title)
+	page.Assets = p.assets("")
 	page.GIS = &views.GIS{ScriptURL: p.Config.Endpoints.GISScript, ClientID: p.Config.ClientID()}
 	return page
 }

@@ -13,11 +13,13 @@ import (
 
 // Page is what the layout needs from every page.
 type Page struct {
-	Title  string // "Upcoming events"
-	Path   string // the current path, to mark the nav link
-	CSRF   string // rendered for the page script's postbacks
-	Ledger []LedgerRow
-	Assets Assets
+	Title string // "Upcoming events"
+	// Description is the page's meta description; empty on error pages.
+	Description string
+	Path        string // the current path, to mark the nav link
+	CSRF        string // rendered for the page script's postbacks
+	Ledger      []LedgerRow
+	Assets      Assets
 	// GIS is set on pages with a token client.
 	GIS *GIS
 	// EmulatorURL is the emulator's origin in emulator mode; empty with Google.

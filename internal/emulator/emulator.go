@@ -10,6 +10,7 @@ package emulator
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -107,9 +108,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.applyFault(w, r) {
+		_, pattern := s.mux.Handler(r)
+		s.countCall(pattern)
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	s.mux.ServeHTTP(w, r) // sets r.Pattern
+	s.countCall(r.Pattern)
+}
+
+// countCall counts a call of one of Google's endpoints by its route pattern,
+// for /_emu/state's "calls" (how many upstream calls a site makes).
+func (s *Server) countCall(pattern string) {
+	if pattern == "" || strings.Contains(pattern, " /_emu/") {
+		return
+	}
+	s.mu.Lock()
+	s.state.calls[pattern]++
+	s.mu.Unlock()
 }
 
 // maxBodyBytes bounds every request body the emulator reads.

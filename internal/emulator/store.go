@@ -84,6 +84,7 @@ type state struct {
 	pickers     map[string]*pickerSession // by session id (picker.go)
 	faults      map[string][]*fault       // by path (faults.go)
 	signIns     map[string]string         // popup sign-in cookie value → account email (popup.go)
+	calls       map[string]int            // Google endpoint calls by route pattern (emulator.go)
 }
 
 func newState() *state {
@@ -93,6 +94,7 @@ func newState() *state {
 		pickers: map[string]*pickerSession{},
 		faults:  map[string][]*fault{},
 		signIns: map[string]string{},
+		calls:   map[string]int{},
 	}
 }
 

@@ -43,6 +43,10 @@ type Pages interface {
 	LedgerRows(c echo.Context) []views.LedgerRow
 }
 
+// StatusClientClosed is logged for a request whose client left before the
+// answer (nginx's 499): it is neither a success nor a server failure.
+const StatusClientClosed = 499
+
 // ErrorHandler is echo's HTTPErrorHandler: it logs once and renders once. A
 // GET gets a whole error page; a POST (every POST here is a postback from a
 // page script) gets a fragment with the alert and the ledger.
@@ -50,6 +54,14 @@ func ErrorHandler(log *slog.Logger, pages Pages) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			log.Warn("error after the answer started", "path", c.Request().URL.Path, "err", err)
+			return
+		}
+		if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+			// The browser went away mid-request (a closed tab, a client's
+			// timeout): nobody reads an answer, and nothing failed on our
+			// side or Google's. 499 is the log's "client closed request".
+			log.Debug("client closed request", "method", c.Request().Method, "path", c.Request().URL.Path)
+			c.Response().WriteHeader(StatusClientClosed)
 			return
 		}
 		p := asProblem(err)

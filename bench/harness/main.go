@@ -1,0 +1,75 @@
+// Command harness measures Scopewise against the physical limit on the same
+// machine, in the same run, as ratios (issue 7), or holds it under a bounded
+// load (issue 6). It is run by `go tool task bench` and `go tool task load`,
+// which build bin/site and bin/bare first.
+//
+//	harness -mode bench   page serving vs a bare handler, postback vs a direct
+//	                      upstream call, page weight, click to data, start-up
+//	                      and memory; a table, and bench/results.json
+//	harness -mode load    30 s at 64 connections on pages and postbacks:
+//	                      socket errors, 5xx, RSS after warm-up and after
+//	harness -mode lighthouse
+//	                      bench/lighthouse.mjs on every page; bench/lighthouse.json
+//
+// It needs wrk, and for click to data Node.js with bench/node_modules and
+// Debian's Chromium.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"time"
+)
+
+type options struct {
+	mode      string
+	site      string
+	bare      string
+	out       string
+	rounds    int
+	dur       time.Duration
+	conns     int
+	loadDur   time.Duration
+	warmDur   time.Duration
+	clickRuns int
+	noClick   bool
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.mode, "mode", "bench", "bench, load or lighthouse")
+	flag.StringVar(&o.site, "site", "bin/site", "the site binary")
+	flag.StringVar(&o.bare, "bare", "bin/bare", "the bare handler binary (bench/bare)")
+	flag.StringVar(&o.out, "out", "", "where to write the results as JSON (bench: default bench/results.json)")
+	flag.IntVar(&o.rounds, "rounds", 3, "bench: interleaved rounds of each comparison")
+	flag.DurationVar(&o.dur, "dur", 5*time.Second, "bench: length of one wrk run")
+	flag.IntVar(&o.conns, "conns", 64, "connections: bench page serving, and load in all (split between pages and postbacks)")
+	flag.DurationVar(&o.loadDur, "load-dur", 30*time.Second, "load: length of the measured run")
+	flag.DurationVar(&o.warmDur, "warm-dur", 10*time.Second, "load: length of the warm-up")
+	flag.IntVar(&o.clickRuns, "click-runs", 20, "bench: click-to-data runs")
+	flag.BoolVar(&o.noClick, "no-click", false, "bench: skip click to data (no browser)")
+	flag.Parse()
+
+	var err error
+	switch o.mode {
+	case "bench":
+		if o.out == "" {
+			o.out = "bench/results.json"
+		}
+		err = benchMain(o)
+	case "load":
+		err = loadMain(o)
+	case "lighthouse":
+		if o.out == "" {
+			o.out = "bench/lighthouse.json"
+		}
+		err = lighthouseMain(o)
+	default:
+		err = fmt.Errorf("unknown -mode %q: bench, load or lighthouse", o.mode)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "harness:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"time"
+)
+
+// visitor is a returning browser: it holds the session cookie and the CSRF
+// token the pages carry, and talks to the emulator's control API.
+type visitor struct {
+	site, emu string
+	hc        *http.Client // no transparent decompression: sizes are as sent
+	cookie    string
+	csrf      string
+}
+
+var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
+
+func newVisitor(site, emu string) (*visitor, error) {
+	v := &visitor{site: site, emu: emu, hc: &http.Client{
+		Timeout:   15 * time.Second,
+		Transport: &http.Transport{DisableCompression: true},
+	}}
+	res, err := v.hc.Get(site + "/calendar")
+	if err != nil {
+		return nil, err
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfMeta.FindSubmatch(body)
+	if res.StatusCode != http.StatusOK || m == nil || len(res.Cookies()) == 0 {
+		return nil, fmt.Errorf("first visit to /calendar: status %d, no session", res.StatusCode)
+	}
+	v.cookie = res.Cookies()[0].Name + "=" + res.Cookies()[0].Value
+	v.csrf = string(m[1])
+	return v, nil
+}
+
+// fetch GETs a URL as sent with the given Accept-Encoding ("" for none).
+func (v *visitor) fetch(url, acceptEncoding string) (body []byte, encoding string, err error) {
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Cookie", v.cookie)
+	if acceptEncoding != "" {
+		req.Header.Set("Accept-Encoding", acceptEncoding)
+	}
+	res, err := v.hc.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer res.Body.Close()
+	body, err = io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		return nil, "", fmt.Errorf("GET %s: %d", url, res.StatusCode)
+	}
+	return body, res.Header.Get("Content-Encoding"), err
+}
+
+// postbackHeaders are what the page script sends with a postback.
+func (v *visitor) postbackHeaders(token string) []string {
+	return []string{"Cookie: " + v.cookie, "X-CSRF-Token: " + v.csrf, "Authorization: Bearer " + token}
+}
+
+func (v *visitor) postback(path, token string) error {
+	req, _ := http.NewRequest(http.MethodPost, v.site+path, nil)
+	req.Header.Set("Cookie", v.cookie)
+	req.Header.Set("X-CSRF-Token", v.csrf)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := v.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %s: %d", path, res.StatusCode)
+	}
+	// A first verification changes the ledger: keep the cookie it sets, as a
+	// browser would, so later postbacks find the grant and set none.
+	for _, c := range res.Cookies() {
+		v.cookie = c.Name + "=" + c.Value
+	}
+	return nil
+}
+
+// control POSTs JSON to the emulator's control API and decodes the answer.
+func (v *visitor) control(path string, in, out any) error {
+	b, _ := json.Marshal(in)
+	res, err := v.hc.Post(v.emu+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(res.Body)
+		return fmt.Errorf("emulator %s: %d %s", path, res.StatusCode, msg)
+	}
+	return json.NewDecoder(res.Body).Decode(out)
+}
+
+const (
+	clientID      = "1000000000001-scopewise.apps.googleusercontent.com"
+	calendarScope = "https://www.googleapis.com/auth/calendar.readonly"
+	docsScope     = "https://www.googleapis.com/auth/documents.readonly"
+)
+
+func (v *visitor) mint(scopes ...string) (string, error) {
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err := v.control("/_emu/tokens", map[string]any{"client_id": clientID, "account": "alice@example.com", "scopes": scopes, "ttl": "3600s"}, &tok)
+	return tok.AccessToken, err
+}
+
+// upstreamCalls is the emulator's count of calls to Google's endpoints.
+func (v *visitor) upstreamCalls() (int, error) {
+	res, err := v.hc.Get(v.emu + "/_emu/state")
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	var st struct {
+		Calls map[string]int `json:"calls"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range st.Calls {
+		n += c
+	}
+	return n, nil
+}
