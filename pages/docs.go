@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -164,7 +165,9 @@ func (p *Pages) docProblem(c echo.Context, err error, token, id string) error {
 
 // recentDocs reads the titles of the documents in ids (newest first). A
 // document that fails on its own (gone, no longer shared, a failed call) is
-// listed as unavailable; only a failure of the token itself is an error.
+// listed as unavailable; a failure of the token itself is an error, and so
+// is an upstream failure of every call: a list of nothing but "did not
+// answer" is an outage, not an answer.
 func (p *Pages) recentDocs(ctx context.Context, token string, ids []string) ([]RecentDoc, error) {
 	docs := make([]RecentDoc, 0, len(ids))
 	for _, id := range ids {
@@ -173,6 +176,7 @@ func (p *Pages) recentDocs(ctx context.Context, token string, ids []string) ([]R
 			docs = append(docs, RecentDoc{ID: id})
 		}
 	}
+	upstream := make([]error, len(docs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(docsTitleFetches)
 	for i := range docs {
@@ -192,12 +196,16 @@ func (p *Pages) recentDocs(ctx context.Context, token string, ids []string) ([]R
 					return err // the request itself ran out of time
 				}
 				docs[i].Unavailable = "the Docs API did not answer for it just now"
+				upstream[i] = err
 			}
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	if len(docs) > 0 && !slices.Contains(upstream, nil) {
+		return nil, upstream[0]
 	}
 	return docs, nil
 }

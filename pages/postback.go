@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -113,13 +114,44 @@ func (p *Pages) apiProblem(c echo.Context, err error, token string, pb postback)
 		prob.Status = http.StatusGatewayTimeout
 		prob.Alert = views.Problem{Title: "No answer in time", Detail: upstreamName(err) + " did not answer in time. Try again.", Retry: "Refresh"}
 	case apis.KindRateLimited:
-		prob.Status = http.StatusServiceUnavailable
-		prob.Alert = views.Problem{Title: "Too many requests", Detail: upstreamName(err) + " asks us to slow down. Try again in a minute."}
-	default: // KindUnavailable, KindBadRequest, anything unexpected
+		// Google asks us, not the user, to slow down; "try later" passes on,
+		// with its Retry-After when it named a sane one.
+		prob.Status = http.StatusTooManyRequests
+		prob.RetryAfter = retryAfter(err)
+		prob.Alert = views.Problem{Title: "Too many requests", Detail: upstreamName(err) + " asks us to slow down. " + tryAgainIn(prob.RetryAfter)}
+	case apis.KindServiceDisabled:
+		// The site's Cloud project lacks the API: no token can fix that.
+		prob.Status = http.StatusBadGateway
+		prob.Alert = views.Problem{Title: "API not enabled", Detail: upstreamName(err) + " is not enabled for this site's Google Cloud project, so it refuses every call. Authorizing again will not help: the site's operator must enable the API."}
+	case apis.KindUnavailable:
+		prob.Status = http.StatusBadGateway
+		if e, ok := err.(*apis.Error); ok && e.Status == http.StatusServiceUnavailable {
+			prob.Status = http.StatusServiceUnavailable
+			prob.RetryAfter = e.RetryAfter
+		}
+		prob.Alert = views.Problem{Title: "Google's side failed", Detail: upstreamName(err) + " failed or gave an answer we could not read. Nothing was changed; try again."}
+	default: // KindBadRequest, anything unexpected
 		prob.Status = http.StatusBadGateway
 		prob.Alert = views.Problem{Title: "Google's side failed", Detail: upstreamName(err) + " failed or gave an answer we could not read. Nothing was changed; try again."}
 	}
 	return prob
+}
+
+// retryAfter is the upstream's Retry-After, if it named one.
+func retryAfter(err error) time.Duration {
+	if e, ok := err.(*apis.Error); ok {
+		return e.RetryAfter
+	}
+	return 0
+}
+
+// tryAgainIn says when asking again is worth it.
+func tryAgainIn(d time.Duration) string {
+	if d <= 0 {
+		return "Try again in a minute."
+	}
+	secs := int64((d + time.Second - 1) / time.Second)
+	return fmt.Sprintf("Try again in %s.", count(int(secs), "second", "seconds"))
 }
 
 // upstreamName names the failing API for the user, without any detail of the

@@ -98,48 +98,6 @@ type nopCloser struct{ *strings.Reader }
 
 func (nopCloser) Close() error { return nil }
 
-// TestCalendarUpstreamFailures: a failing Google is a 502/504, never "authorize again".
-func TestCalendarUpstreamFailures(t *testing.T) {
-	a := startApp(t, nil)
-	a.page("/calendar")
-	const events = "/calendar/v3/calendars/primary/events"
-	tests := []struct {
-		name   string
-		fault  map[string]any
-		status int
-		says   string
-	}{
-		{"calendar 503", map[string]any{"path": events, "status": 503}, 502, "Calendar API"},
-		{"calendar 500 garbage", map[string]any{"path": events, "status": 500, "body": "garbage"}, 502, "Calendar API"},
-		{"calendar 200 garbage", map[string]any{"path": events, "body": "garbage"}, 502, "Calendar API"},
-		{"calendar 429", map[string]any{"path": events, "status": 429}, 503, "slow down"},
-		{"tokeninfo 503", map[string]any{"path": "/tokeninfo", "status": 503}, 502, "tokeninfo"},
-		{"tokeninfo garbage", map[string]any{"path": "/tokeninfo", "status": 200, "body": "garbage"}, 502, "tokeninfo"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tok := a.mint(config.EmulatorClientID, calendarScope) // a new token: no cached verification
-			a.emu("/_emu/faults", tt.fault, nil)
-			res := a.postback("/calendar", tok)
-			if res.StatusCode != tt.status {
-				t.Fatalf("status = %d, want %d\n%.500s", res.StatusCode, tt.status, res.Body)
-			}
-			if res.Header.Get("WWW-Authenticate") != "" {
-				t.Errorf("an upstream failure must not challenge the token")
-			}
-			if !strings.Contains(res.Body, tt.says) || !strings.Contains(res.Body, `role="alert"`) {
-				t.Errorf("fragment does not name the failing API %q:\n%.500s", tt.says, res.Body)
-			}
-			if strings.Contains(res.Body, "garbage") {
-				t.Errorf("upstream body leaked into the page")
-			}
-			if res = a.postback("/calendar", tok); res.StatusCode != 200 {
-				t.Errorf("after the fault, the same token works again: %d", res.StatusCode)
-			}
-		})
-	}
-}
-
 var scriptTag = regexp.MustCompile(`<script[^>]*>`)
 
 // TestSecurityHeaders: every page has a nonce CSP without unsafe-inline, every

@@ -300,7 +300,7 @@ func TestDocsFlow(t *testing.T) {
 
 	t.Run("a listed document that now fails shows as unavailable", func(t *testing.T) {
 		a.emu("/_emu/faults", map[string]any{"path": "/v1/documents/" + plan, "status": 404, "count": 1}, nil)
-		a.emu("/_emu/faults", map[string]any{"path": "/v1/documents/" + empty, "status": 503, "count": 1}, nil)
+		a.emu("/_emu/faults", map[string]any{"path": "/v1/documents/" + empty, "status": 503, "count": 2}, nil) // the retry fails too
 		res := a.postback("/docs", good)
 		if res.StatusCode != 200 {
 			t.Fatalf("status %d\n%.600s", res.StatusCode, res.Body)

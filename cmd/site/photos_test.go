@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,15 +38,31 @@ type photosRig struct {
 	stallMedia atomic.Bool
 	failMedia  atomic.Bool
 	tokens     []string
+
+	// upstream counts the calls of every emulator path and the bytes its
+	// answers got out (the fault suite's retry and size checks).
+	upstreamMu sync.Mutex
+	calls      map[string]int
+	written    map[string]int64
+	inflight   sync.WaitGroup
 }
 
-func newPhotosRig(tb testing.TB) *photosRig {
+func newPhotosRig(tb testing.TB, configure ...func(*config.Config)) *photosRig {
 	tb.Helper()
-	r := &photosRig{tb: tb, logs: &syncBuffer{}}
+	r := &photosRig{tb: tb, logs: &syncBuffer{}, calls: map[string]int{}, written: map[string]int64{}}
 	r.site, r.emulator = emulatedSite(tb, emulator.Options{PickerPollInterval: 200 * time.Millisecond}, func(emu http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			if !strings.HasPrefix(req.URL.Path, "/media/") {
-				emu.ServeHTTP(w, req)
+				r.inflight.Add(1)
+				defer r.inflight.Done()
+				r.upstreamMu.Lock()
+				r.calls[req.URL.Path]++
+				r.upstreamMu.Unlock()
+				cw := &countingWriter{ResponseWriter: w}
+				emu.ServeHTTP(cw, req)
+				r.upstreamMu.Lock()
+				r.written[req.URL.Path] += cw.n
+				r.upstreamMu.Unlock()
 				return
 			}
 			r.mediaHits.Add(1)
@@ -63,7 +80,7 @@ func newPhotosRig(tb testing.TB) *photosRig {
 			emu.ServeHTTP(cw, req)
 			r.mediaBytes.Add(cw.n)
 		})
-	}, r.logs)
+	}, r.logs, configure...)
 
 	jar, _ := cookiejar.New(nil)
 	r.client = &http.Client{Jar: jar, Timeout: 15 * time.Second}
@@ -83,6 +100,26 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.ResponseWriter.Write(b)
 	c.n += int64(n)
 	return n, err
+}
+
+// Flush lets a dripping answer through byte by byte.
+func (c *countingWriter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// upstream reads and clears what the emulator's path saw: calls, bytes out.
+// It waits for the emulator's handlers to end first (one the site hung up
+// on ends when it notices).
+func (r *photosRig) upstream(path string) (calls int, written int64) {
+	r.inflight.Wait()
+	r.upstreamMu.Lock()
+	defer r.upstreamMu.Unlock()
+	calls, written = r.calls[path], r.written[path]
+	delete(r.calls, path)
+	delete(r.written, path)
+	return calls, written
 }
 
 // loadPage loads /photos and keeps its CSRF token, as the browser does.
@@ -249,7 +286,7 @@ func TestPhotosPostbacks(t *testing.T) {
 		{name: "start: another app's token", path: "/photos", token: func(f *fixture) string { return f.other }, status: 401, challenge: `Bearer error="invalid_token"`},
 		{name: "start: upstream 503", path: "/photos", setup: func(f *fixture) {
 			r.emu("/_emu/faults", map[string]any{"path": "/v1/sessions", "status": 503}, nil)
-		}, status: 502, want: []string{"Photos Picker API", `role="alert"`, "Display photos"}},
+		}, status: 503, want: []string{"Photos Picker API", `role="alert"`, "Display photos"}},
 		{name: "poll while picking", path: "/photos/session", status: 202, want: []string{`id="photos-poll"`, `data-poll-interval-ms="200"`, `id="ledger"`}, wantNot: []string{"data:image"}},
 		{name: "poll once done: the carousel", path: "/photos/session", setup: func(f *fixture) { f.picked = r.pick(f.pickerURI, 3) },
 			status: 200, media: 3,
@@ -267,8 +304,8 @@ func TestPhotosPostbacks(t *testing.T) {
 			r.emu("/_emu/clock", map[string]any{"advance": "3600s"}, nil)
 		}, status: 401, challenge: `Bearer error="invalid_token"`, want: []string{"Access expired", "Display photos"}},
 		{name: "poll: upstream 503", path: "/photos/session", setup: func(f *fixture) {
-			r.emu("/_emu/faults", map[string]any{"path": "/v1/sessions/" + f.session, "status": 503}, nil)
-		}, status: 502, want: []string{"Photos Picker API"}},
+			r.emu("/_emu/faults", map[string]any{"path": "/v1/sessions/" + f.session, "status": 503, "count": 2}, nil) // the retry fails too
+		}, status: 503, want: []string{"Photos Picker API"}},
 		{name: "poll: unknown session", path: "/photos/session", form: func(*fixture) url.Values { return url.Values{"session": {"0f6a1b2c-0000-4000-8000-000000000000"}} }, status: 410, want: []string{"Picking session expired"}},
 		{name: "poll: no session", path: "/photos/session", form: func(*fixture) url.Values { return nil }, status: 400},
 		{name: "poll: a path for a session", path: "/photos/session", form: func(*fixture) url.Values { return url.Values{"session": {"../../_emu/reset"}} }, status: 400},

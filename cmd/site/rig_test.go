@@ -21,10 +21,15 @@ import (
 // with the emulator behind a wrapper a test may use to count or break calls.
 
 // emulatedSite starts an emulator (behind wrap, when not nil) and the site
-// wired to it, as run does, and returns their URLs. The site logs to logs.
-func emulatedSite(tb testing.TB, opts emulator.Options, wrap func(http.Handler) http.Handler, logs io.Writer) (site, emu string) {
+// wired to it, as run does, and returns their URLs. The site logs to logs;
+// configure, when given, changes the site's configuration first.
+func emulatedSite(tb testing.TB, opts emulator.Options, wrap func(http.Handler) http.Handler, logs io.Writer, configure ...func(*config.Config)) (site, emu string) {
 	tb.Helper()
-	return siteRig{Config: emulatorConfig(tb), Emulator: opts, Wrap: wrap, Logs: logs}.start(tb)
+	cfg := emulatorConfig(tb)
+	for _, c := range configure {
+		c(&cfg)
+	}
+	return siteRig{Config: cfg, Emulator: opts, Wrap: wrap, Logs: logs}.start(tb)
 }
 
 // siteRig is emulatedSite with every choice open: the site's configuration

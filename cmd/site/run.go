@@ -108,6 +108,9 @@ func newSite(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (
 		return nil, err
 	}
 	hc := apis.NewHTTPClient()
+	if cfg.UpstreamTimeout > 0 {
+		hc.Timeout = cfg.UpstreamTimeout
+	}
 	deps := pages.Deps{
 		Config:      cfg,
 		Log:         log,

@@ -6,17 +6,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
-	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// DefaultTimeout bounds every upstream call; the request context may cut it shorter.
+// DefaultTimeout bounds every upstream call, answer body included (config
+// UPSTREAM_TIMEOUT sets the site's); the request context may cut it shorter.
 const DefaultTimeout = 10 * time.Second
 
-// maxBody bounds what we read from an upstream JSON answer.
+// maxBody bounds what we read from an upstream JSON answer; a longer one is
+// an upstream fault, and the rest of it is never read.
 const maxBody = 4 << 20
+
+// maxErrorBody bounds what we read of an error answer that is not JSON we
+// decode into data (tokeninfo's answers, a media fetch's error).
+const maxErrorBody = 64 << 10
 
 // NewHTTPClient is the client every API uses: a timeout on every call, no
 // redirects followed (a redirect would carry the bearer token elsewhere).
@@ -45,32 +52,39 @@ type googleError struct {
 	} `json:"error"`
 }
 
-// getJSON calls an API with the bearer token and decodes a 2xx answer into out.
+// getJSON calls an API with the bearer token and decodes a 2xx answer into
+// out. A GET is retried once where that is safe (see send); nothing else is.
 func getJSON(ctx context.Context, hc *http.Client, api, method, rawURL, token string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
-	if err != nil {
-		return &Error{API: api, Kind: KindUnavailable, Err: err}
+	newReq := func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "application/json")
+		if method == http.MethodPost {
+			req.Body = io.NopCloser(strings.NewReader("{}"))
+			req.ContentLength = 2
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, nil
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "application/json")
-	if method == http.MethodPost {
-		req.Body = io.NopCloser(strings.NewReader("{}"))
-		req.ContentLength = 2
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := hc.Do(req)
+	resp, err := send(ctx, hc, api, method == http.MethodGet, newReq)
 	if err != nil {
-		return transportError(api, err)
+		return err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := readCapped(api, resp, maxBody)
 	if err != nil {
-		return transportError(api, err)
+		return err
 	}
 	if resp.StatusCode/100 != 2 {
-		return statusError(api, resp.StatusCode, body)
+		return statusError(api, resp, body)
 	}
-	if out == nil {
+	if out == nil { // an answer without data (DELETE's {}) must still be JSON
+		if len(body) > 0 && !json.Valid(body) {
+			return &Error{API: api, Kind: KindUnavailable, Status: resp.StatusCode, Err: errors.New("unreadable answer: not JSON")}
+		}
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
@@ -79,18 +93,137 @@ func getJSON(ctx context.Context, hc *http.Client, api, method, rawURL, token st
 	return nil
 }
 
-// transportError maps a failed round trip. The error text of net/http holds
-// the URL, which never carries a token (tokens travel in headers only).
+const (
+	// maxRetryWait is the longest Retry-After worth waiting for within one
+	// request: a 429 or 503 asking for longer is passed on, not retried.
+	maxRetryWait = 2 * time.Second
+	// retryBackoff is the pause before retrying a 502 or 503 that names no
+	// Retry-After; up to half as much again is added at random, so many
+	// requests failing at once do not come back at once.
+	retryBackoff = 200 * time.Millisecond
+	// drainOnRetry is how much of a failed answer is read before it is
+	// dropped, so its connection can serve the retry.
+	drainOnRetry = 4 << 10
+)
+
+// send makes one upstream call, and at most one more where that is safe:
+// the call is idempotent (a GET), the answer was a 502 or 503 or a 429, any
+// Retry-After is short (maxRetryWait; a 429 without one is not retried), and
+// the wait plus a fresh attempt fit in what is left of ctx's deadline. Auth
+// and other 4xx answers, 500 and 504, timeouts and refused connections are
+// never retried. newReq builds the request for each attempt.
+func send(ctx context.Context, hc *http.Client, api string, idempotent bool, newReq func(context.Context) (*http.Request, error)) (*http.Response, error) {
+	for attempt := 1; ; attempt++ {
+		req, err := newReq(ctx)
+		if err != nil {
+			return nil, &Error{API: api, Kind: KindUnavailable, Err: err}
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			return nil, transportError(api, err)
+		}
+		wait, retry := retryAfter(resp, idempotent && attempt == 1)
+		if !retry || !fitsDeadline(ctx, wait) {
+			return resp, nil
+		}
+		io.CopyN(io.Discard, resp.Body, drainOnRetry)
+		resp.Body.Close()
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, transportError(api, ctx.Err())
+		}
+	}
+}
+
+// retryAfter says whether resp is worth one more try, and after how long.
+func retryAfter(resp *http.Response, allowed bool) (time.Duration, bool) {
+	if !allowed {
+		return 0, false
+	}
+	wait, named := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	switch resp.StatusCode {
+	case http.StatusBadGateway, http.StatusServiceUnavailable:
+		if !named {
+			return retryBackoff + rand.N(retryBackoff/2), true
+		}
+	case http.StatusTooManyRequests:
+		if !named {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	return wait, wait <= maxRetryWait
+}
+
+// fitsDeadline reports whether waiting d still leaves a fair attempt
+// (retryBackoff or more) before ctx's deadline.
+func fitsDeadline(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) > d+retryBackoff
+}
+
+// maxRetryAfter bounds a Retry-After passed on to the page.
+const maxRetryAfter = time.Hour
+
+// parseRetryAfter reads Retry-After as seconds or an HTTP date (RFC 9110
+// §10.2.3). ok is false when it is absent, unreadable, or over an hour.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseUint(v, 10, 32); err == nil {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = max(t.Sub(now), 0)
+	} else {
+		return 0, false
+	}
+	if d > maxRetryAfter {
+		return 0, false
+	}
+	return d, true
+}
+
+// readCapped reads at most limit bytes of resp's body. A longer answer is
+// an upstream fault, found out without reading past the limit: its
+// Content-Length, or the limit's next byte. The rest is never read.
+func readCapped(api string, resp *http.Response, limit int64) ([]byte, error) {
+	tooBig := func(what string) error {
+		return &Error{API: api, Kind: KindUnavailable, Status: resp.StatusCode, Err: fmt.Errorf("answer of %s is over the %d-byte limit", what, limit)}
+	}
+	if resp.ContentLength > limit {
+		return nil, tooBig(strconv.FormatInt(resp.ContentLength, 10) + " bytes")
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, transportError(api, err)
+	}
+	if int64(len(body)) > limit {
+		return nil, tooBig("more bytes")
+	}
+	return body, nil
+}
+
+// transportError maps a failed round trip or body read. A timeout, ours or
+// the request's, is KindTimeout. The error text of net/http holds the URL,
+// which never carries a token (tokens travel in headers only).
 func transportError(api string, err error) error {
-	var ue *url.Error
-	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ue) && ue.Timeout()) {
+	var timeout interface{ Timeout() bool }
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &timeout) && timeout.Timeout()) {
 		return &Error{API: api, Kind: KindTimeout, Err: err}
 	}
 	return &Error{API: api, Kind: KindUnavailable, Err: err}
 }
 
 // statusError maps a non-2xx answer by its status and Google's reason.
-func statusError(api string, status int, body []byte) error {
+func statusError(api string, resp *http.Response, body []byte) error {
+	status := resp.StatusCode
 	var ge googleError
 	_ = json.Unmarshal(body, &ge) // a garbage body still maps by status
 	reason := ge.Error.Status
@@ -108,6 +241,8 @@ func statusError(api string, status int, body []byte) error {
 		e.Kind = KindInvalidToken
 	case status == http.StatusForbidden && (reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT" || reason == "insufficientPermissions"):
 		e.Kind = KindInsufficientScope
+	case status == http.StatusForbidden && (reason == "SERVICE_DISABLED" || reason == "accessNotConfigured"):
+		e.Kind = KindServiceDisabled
 	case status == http.StatusForbidden:
 		e.Kind = KindPermissionDenied
 	case status == http.StatusNotFound:
@@ -122,6 +257,9 @@ func statusError(api string, status int, body []byte) error {
 		e.Kind = KindTimeout
 	default:
 		e.Kind = KindUnavailable
+	}
+	if e.Kind == KindRateLimited || status == http.StatusServiceUnavailable {
+		e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 	return e
 }

@@ -7,6 +7,7 @@ package apis
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies a failed call by what the user can do about it.
@@ -33,6 +34,9 @@ const (
 	KindUnavailable
 	// KindTimeout: no answer in time.
 	KindTimeout
+	// KindServiceDisabled: 403 SERVICE_DISABLED, the API is not enabled in
+	// the site's Cloud project (the operator's to fix, not the user's).
+	KindServiceDisabled
 )
 
 var kindNames = map[Kind]string{
@@ -46,6 +50,7 @@ var kindNames = map[Kind]string{
 	KindRateLimited:        "rate limited",
 	KindUnavailable:        "unavailable",
 	KindTimeout:            "timeout",
+	KindServiceDisabled:    "service disabled",
 }
 
 func (k Kind) String() string { return kindNames[k] }
@@ -56,7 +61,10 @@ type Error struct {
 	Kind   Kind
 	Status int    // upstream HTTP status; 0 when no answer came
 	Reason string // Google's status or reason, e.g. "NOT_FOUND"
-	Err    error  // the transport or decoding error, if any
+	// RetryAfter is the upstream's Retry-After on a 429 or 503, when it
+	// named one of at most an hour.
+	RetryAfter time.Duration
+	Err        error // the transport or decoding error, if any
 }
 
 func (e *Error) Error() string {

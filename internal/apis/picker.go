@@ -215,20 +215,27 @@ func (p *Picker) FetchMedia(ctx context.Context, token, baseURL, size string) (M
 	if err := p.onMediaOrigin(baseURL); err != nil {
 		return Media{}, &Error{API: apiMedia, Kind: KindBadRequest, Err: err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+size, nil)
+	// Not retried: a missing thumbnail shows as missing, and retrying every
+	// image of a carousel against a failing server doubles its load.
+	resp, err := send(ctx, p.hc, apiMedia, false, func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+size, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "image/avif,image/webp,image/png,image/jpeg,image/gif")
+		return req, nil
+	})
 	if err != nil {
-		return Media{}, &Error{API: apiMedia, Kind: KindBadRequest, Err: err}
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "image/avif,image/webp,image/png,image/jpeg,image/gif")
-	resp, err := p.hc.Do(req)
-	if err != nil {
-		return Media{}, transportError(apiMedia, err)
+		return Media{}, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-		return Media{}, statusError(apiMedia, resp.StatusCode, body)
+		body, err := readCapped(apiMedia, resp, maxErrorBody)
+		if err != nil {
+			return Media{}, err
+		}
+		return Media{}, statusError(apiMedia, resp, body)
 	}
 	ct, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if err != nil || !mediaTypes[ct] {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -149,21 +148,24 @@ type tokenInfoBody struct {
 }
 
 func (v *Verifier) fetch(ctx context.Context, token string) (TokenInfo, error) {
-	// POST keeps the token out of the URL, and so out of every proxy log.
+	// POST keeps the token out of the URL, and so out of every proxy log. A
+	// POST is never retried (send): an outage is passed on as one.
 	form := url.Values{"access_token": {token}}.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, v.endpoint, strings.NewReader(form))
+	resp, err := send(ctx, v.hc, apiTokenInfo, false, func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, v.endpoint, strings.NewReader(form))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return req, nil
+	})
 	if err != nil {
-		return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindUnavailable, Err: err}
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := v.hc.Do(req)
-	if err != nil {
-		return TokenInfo{}, transportError(apiTokenInfo, err)
+		return TokenInfo{}, err
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	raw, err := readCapped(apiTokenInfo, resp, maxErrorBody)
 	if err != nil {
-		return TokenInfo{}, transportError(apiTokenInfo, err)
+		return TokenInfo{}, err
 	}
 	var body tokenInfoBody
 	jsonErr := json.Unmarshal(raw, &body)
@@ -171,7 +173,7 @@ func (v *Verifier) fetch(ctx context.Context, token string) (TokenInfo, error) {
 	case resp.StatusCode == http.StatusBadRequest && jsonErr == nil && body.Error == "invalid_token":
 		return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindInvalidToken, Status: resp.StatusCode, Reason: body.Error}
 	case resp.StatusCode != http.StatusOK:
-		return TokenInfo{}, statusError(apiTokenInfo, resp.StatusCode, raw)
+		return TokenInfo{}, statusError(apiTokenInfo, resp, raw)
 	case jsonErr != nil:
 		return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindUnavailable, Status: resp.StatusCode, Err: fmt.Errorf("unreadable answer: %w", jsonErr)}
 	}

@@ -166,10 +166,12 @@ func TestStatusErrorKinds(t *testing.T) {
 		{"429", 429, `{}`, KindRateLimited},
 		{"500 garbage", 500, `garbage`, KindUnavailable},
 		{"504", 504, ``, KindTimeout},
+		{"403 SERVICE_DISABLED", 403, `{"error":{"code":403,"status":"PERMISSION_DENIED","details":[{"reason":"SERVICE_DISABLED"}]}}`, KindServiceDisabled},
+		{"403 accessNotConfigured (Calendar's errors[] only)", 403, `{"error":{"code":403,"errors":[{"reason":"accessNotConfigured"}]}}`, KindServiceDisabled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := statusError("Calendar API", tt.status, []byte(tt.body))
+			err := statusError("Calendar API", &http.Response{StatusCode: tt.status}, []byte(tt.body))
 			if got := KindOf(err); got != tt.want {
 				t.Fatalf("kind = %v, want %v", got, tt.want)
 			}

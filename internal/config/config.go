@@ -22,6 +22,13 @@ const EmulatorClientID = "1000000000001-scopewise.apps.googleusercontent.com"
 // issued to another app can be minted to show the audience check working.
 const OtherClientID = "2000000000002-otherapp.apps.googleusercontent.com"
 
+// DefaultUpstreamTimeout and MaxUpstreamTimeout bound UPSTREAM_TIMEOUT. The
+// most stays under the site's 20-second request deadline.
+const (
+	DefaultUpstreamTimeout = 10 * time.Second
+	MaxUpstreamTimeout     = 15 * time.Second
+)
+
 // Config is loaded once in run and passed down. It holds no secrets but the
 // session keys.
 type Config struct {
@@ -33,6 +40,9 @@ type Config struct {
 	// PickerPollInterval overrides the emulator's Picker pollInterval ("5s",
 	// like Google) so demos and tests need not wait; zero keeps Google's.
 	PickerPollInterval time.Duration
+	// UpstreamTimeout bounds each call to Google (or the emulator), answer
+	// body included: a hung or dripping upstream becomes a 504 by then.
+	UpstreamTimeout time.Duration
 
 	// Endpoints are Google's base URLs, or the emulator's once it listens.
 	Endpoints Endpoints
@@ -112,6 +122,14 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		}
 		*poll = d
 	}
+	upstream := fs.Duration("upstream-timeout", DefaultUpstreamTimeout, "bound on each call to Google, answer included (UPSTREAM_TIMEOUT)")
+	if v := getenv("UPSTREAM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("UPSTREAM_TIMEOUT: %w", err)
+		}
+		*upstream = d
+	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -120,6 +138,10 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	}
 	cfg.SecureCookies = *secure
 	cfg.PickerPollInterval = *poll
+	cfg.UpstreamTimeout = *upstream
+	if cfg.UpstreamTimeout <= 0 || cfg.UpstreamTimeout > MaxUpstreamTimeout {
+		return Config{}, fmt.Errorf("upstream timeout %s: want a duration above 0s and at most %s", cfg.UpstreamTimeout, MaxUpstreamTimeout)
+	}
 	cfg.GoogleClientID = strings.TrimSpace(cfg.GoogleClientID)
 
 	for name, addr := range map[string]string{"addr": cfg.Addr, "emulator-addr": cfg.EmulatorAddr} {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoad(t *testing.T) {
@@ -52,6 +53,24 @@ func TestLoad(t *testing.T) {
 				t.Errorf("got %v", c.PickerPollInterval)
 			}
 		}},
+		{name: "upstream timeout: default", check: func(t *testing.T, c Config) {
+			if c.UpstreamTimeout != DefaultUpstreamTimeout {
+				t.Errorf("got %v", c.UpstreamTimeout)
+			}
+		}},
+		{name: "upstream timeout: env", env: map[string]string{"UPSTREAM_TIMEOUT": "300ms"}, check: func(t *testing.T, c Config) {
+			if c.UpstreamTimeout != 300*time.Millisecond {
+				t.Errorf("got %v", c.UpstreamTimeout)
+			}
+		}},
+		{name: "upstream timeout: flag wins", env: map[string]string{"UPSTREAM_TIMEOUT": "300ms"}, args: []string{"-upstream-timeout", "2s"}, check: func(t *testing.T, c Config) {
+			if c.UpstreamTimeout != 2*time.Second {
+				t.Errorf("got %v", c.UpstreamTimeout)
+			}
+		}},
+		{name: "upstream timeout: unreadable", env: map[string]string{"UPSTREAM_TIMEOUT": "soon"}, wantErr: "UPSTREAM_TIMEOUT"},
+		{name: "upstream timeout: zero", env: map[string]string{"UPSTREAM_TIMEOUT": "0s"}, wantErr: "upstream timeout"},
+		{name: "upstream timeout: past the request deadline", args: []string{"-upstream-timeout", "30s"}, wantErr: "at most 15s"},
 		{name: "google mode needs session keys", env: map[string]string{"GOOGLE_CLIENT_ID": "1-x.apps.googleusercontent.com"}, wantErr: "SESSION_KEYS is required"},
 		{name: "client id shape", env: map[string]string{"GOOGLE_CLIENT_ID": "not-a-client"}, wantErr: "does not look like"},
 		{name: "odd key count", env: map[string]string{"SESSION_KEYS": key32}, wantErr: "pairs"},

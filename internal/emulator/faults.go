@@ -179,6 +179,16 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return false
 	}
+	if f.Delay > 0 || f.Drip > 0 {
+		// Only once a request's body is read does net/http watch the
+		// connection, and so cancel the request when the caller hangs up:
+		// read it now (it is small) and hand the real handler a copy.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return true // the caller is gone, or sent too much
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	if f.Delay > 0 {
 		timer := time.NewTimer(f.Delay)
 		defer timer.Stop()

@@ -309,3 +309,25 @@ func TestIssued(t *testing.T) {
 		t.Errorf("bounded list: total %d, kept %d, newest %s", it.total, len(it.values), it.values[len(it.values)-1])
 	}
 }
+
+// A hang on a POST (tokeninfo's form) ends when the caller hangs up, as on a
+// GET: the emulator reads the small body first, so net/http notices.
+func TestFaultHangEndsWithThePOSTCaller(t *testing.T) {
+	s := newBrowserEmu(t)
+	addTestFault(t, s, `{"path":"/tokeninfo","delay":"60s"}`)
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(done)
+		s.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	client := &http.Client{Timeout: 50 * time.Millisecond}
+	if _, err := client.PostForm(srv.URL+"/tokeninfo", map[string][]string{"access_token": {"x"}}); err == nil {
+		t.Fatal("the hang answered")
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the emulator still holds the request 10s after the caller left")
+	}
+}

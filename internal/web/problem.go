@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -21,6 +23,9 @@ type Problem struct {
 	Challenge string
 	// Target is the id of the element a postback's fragment replaces.
 	Target string
+	// RetryAfter, when set, is sent as Retry-After (whole seconds, at least 1)
+	// with a 429 or 503: when asking again is worth it.
+	RetryAfter time.Duration
 	// Err is the cause, for the log only (it never holds a token).
 	Err error
 }
@@ -76,6 +81,10 @@ func ErrorHandler(log *slog.Logger, pages Pages) echo.HTTPErrorHandler {
 
 		if p.Challenge != "" {
 			c.Response().Header().Set("WWW-Authenticate", p.Challenge)
+		}
+		if p.RetryAfter > 0 {
+			secs := max(int64((p.RetryAfter+time.Second-1)/time.Second), 1)
+			c.Response().Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 		}
 		var comp templ.Component
 		if c.Request().Method == http.MethodPost {
