@@ -261,21 +261,23 @@ test.describe('Photos page', () => {
     await expectShowing(page, names, 0);
   });
 
-  test('the Picker API fails (503) → 502 alert naming it, when starting and while polling', async ({ page, emu }) => {
+  test('the Picker API fails (503) → 503 alert naming it, when starting and while polling', async ({ page, emu }) => {
+    // Creating a session is a POST: never retried.
     await emu.fault({ path: '/v1/sessions', status: 503, count: 1 });
     const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/photos');
     await consent(page, { button });
-    expect((await created).status()).toBe(502);
+    expect((await created).status()).toBe(503);
     await expect(alertSaying(page, /Photos Picker API/)).toBeVisible();
     await expect(page.getByRole('button', { name: choose })).toHaveCount(0);
 
     await startPicking(page, false);
     const id = await page.locator('[data-picker]').getAttribute('data-session-id');
-    await emu.fault({ path: `/v1/sessions/${id}`, status: 503, count: 1 });
+    // A poll is a GET, retried once: the fault outlasts the retry.
+    await emu.fault({ path: `/v1/sessions/${id}`, status: 503, count: 2 });
     const interval = await pollInterval(page);
     const picker = await openPicker(page);
     const failed = page.waitForResponse((r) => isPoll(r.request()));
-    expect((await failed).status()).toBe(502);
+    expect((await failed).status()).toBe(503);
     await expect(alertSaying(page, /Photos Picker API/)).toBeVisible();
     await expect(waiting(page)).toHaveCount(0);
     const polls = pollCounter(page);
