@@ -30,6 +30,7 @@ type options struct {
 	rounds    int
 	dur       time.Duration
 	conns     int
+	postConns int
 	loadDur   time.Duration
 	warmDur   time.Duration
 	clickRuns int
@@ -45,6 +46,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "bench: interleaved rounds of each comparison")
 	flag.DurationVar(&o.dur, "dur", 5*time.Second, "bench: length of one wrk run")
 	flag.IntVar(&o.conns, "conns", 64, "connections: bench page serving, and load in all (split between pages and postbacks)")
+	flag.IntVar(&o.postConns, "post-conns", 1, "bench: connections for the postback comparison (latency, not throughput)")
 	flag.DurationVar(&o.loadDur, "load-dur", 30*time.Second, "load: length of the measured run")
 	flag.DurationVar(&o.warmDur, "warm-dur", 10*time.Second, "load: length of the warm-up")
 	flag.IntVar(&o.clickRuns, "click-runs", 20, "bench: click-to-data runs")

@@ -28,7 +28,12 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 		web.RequestLog(log),
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
 		middleware.BodyLimit("64K"),
-		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 20 * time.Second}),
+		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
+			Timeout: 20 * time.Second,
+			// Pages (GET) render from the session alone; only postbacks
+			// call Google, and only they need a deadline.
+			Skipper: func(c echo.Context) bool { return c.Request().Method == http.MethodGet },
+		}),
 		web.Sessions(web.NewCookieStore(cfg.SessionKeys, cfg.SecureCookies)),
 		web.SameOriginPostback(),
 	)

@@ -275,8 +275,10 @@ test.describe('Photos page', () => {
     // A poll is a GET, retried once: the fault outlasts the retry.
     await emu.fault({ path: `/v1/sessions/${id}`, status: 503, count: 2 });
     const interval = await pollInterval(page);
-    const picker = await openPicker(page);
+    // Listen before the click that starts polling: on a busy machine the
+    // first (failing) poll can come before the picker window has drawn.
     const failed = page.waitForResponse((r) => isPoll(r.request()));
+    const picker = await openPicker(page);
     expect((await failed).status()).toBe(503);
     await expect(alertSaying(page, /Photos Picker API/)).toBeVisible();
     await expect(waiting(page)).toHaveCount(0);
