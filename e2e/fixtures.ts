@@ -11,11 +11,12 @@ import {
   type Request,
   type Response,
 } from '@playwright/test';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { findTokens, redact, type Output } from './canary';
 import { emulatorURL, logDir, siteClientID, siteURL, tokensFile } from './env';
 
 export { expect };
+export { redact, tokenLabel } from './canary';
 
 // ---------------------------------------------------------------- emulator
 
@@ -55,6 +56,16 @@ export class Emulator {
   /** Forgets grants, tokens, sessions and faults; restores the clock. */
   async reset(): Promise<void> {
     await this.post('/_emu/reset', {});
+  }
+
+  /**
+   * Every token value the emulator issued since it started (the newest
+   * 20,000), through resets: the leak canary's list. `total` counts them all.
+   */
+  async issued(): Promise<{ total: number; tokens: string[] }> {
+    const res = await this.api.get('/_emu/issued');
+    expect(res.status(), `GET /_emu/issued: ${await res.text()}`).toBe(200);
+    return (await res.json()) as { total: number; tokens: string[] };
   }
 
   async state(): Promise<EmulatorState> {
@@ -126,8 +137,9 @@ export const test = base.extend<Fixtures>({
   ],
 
   tokenLeakGuard: [
-    async ({ page, context, seenTokens }, use, testInfo) => {
+    async ({ page, context, emu, seenTokens }, use, testInfo) => {
       const guard = new LeakGuard(seenTokens);
+      const issuedBefore = (await emu.issued()).total;
       context.on('request', guard.onRequest);
       context.on('response', guard.onResponse);
 
@@ -137,11 +149,15 @@ export const test = base.extend<Fixtures>({
       context.off('request', guard.onRequest);
       context.off('response', guard.onResponse);
       await guard.recordBrowserState(await context.cookies(), context.pages());
-      // The run's token list, for the server-log scan in leak.teardown.ts.
-      if (seenTokens.size > 0) {
-        fs.mkdirSync(logDir, { recursive: true });
-        fs.appendFileSync(tokensFile, [...seenTokens].map((t) => t + '\n').join(''));
+      // Every token the emulator issued during the test, whether or not the
+      // page ever saw it (the log canary).
+      const issued = await emu.issued();
+      for (const t of issued.tokens.slice(Math.max(0, issued.tokens.length - (issued.total - issuedBefore)))) {
+        seenTokens.add(t);
       }
+      // The run's token list and output count, for leak.teardown.ts.
+      fs.mkdirSync(logDir, { recursive: true });
+      fs.appendFileSync(tokensFile, [...seenTokens].map((t) => t + '\n').join('') + `# outputs ${guard.outputs.length}\n`);
       testInfo.annotations.push({
         type: 'token-leak-guard',
         description:
@@ -154,8 +170,6 @@ export const test = base.extend<Fixtures>({
     { auto: true },
   ],
 });
-
-type Output = { where: string; text: string };
 
 // Tokens as the emulator issues them (and as Google does): "ya29." + URL-safe.
 const tokenShape = /ya29\.[A-Za-z0-9_\-]{20,}/g;
@@ -243,13 +257,7 @@ class LeakGuard {
 
   /** Where each token was found, with tokens shown only by a hash prefix. */
   leaks(): string[] {
-    const found: string[] = [];
-    for (const token of this.tokens) {
-      for (const out of this.outputs) {
-        if (out.text.includes(token)) found.push(`${tokenLabel(token)} in ${redact(out.where, this.tokens)}`);
-      }
-    }
-    return found;
+    return findTokens(this.tokens, this.outputs);
   }
 
   private noteBearer(header: string | undefined): void {
@@ -271,17 +279,6 @@ function originOf(url: string): string {
   } catch {
     return '';
   }
-}
-
-/** A token named by the start of its SHA-256, as /_emu/state names it. */
-export function tokenLabel(token: string): string {
-  return `token sha256:${crypto.createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
-}
-
-export function redact(text: string, tokens: Iterable<string>): string {
-  let out = text;
-  for (const t of tokens) out = out.split(t).join(`<${tokenLabel(t)}>`);
-  return out;
 }
 
 // ---------------------------------------------------------------- pages

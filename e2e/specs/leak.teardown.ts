@@ -1,30 +1,42 @@
-// After every spec: no token the run saw may appear in anything bin/site
-// printed (issue 2, "Done when": logs are searched for every issued token).
+// The log canary, after every spec: no token the emulator issued during the
+// run (GET /_emu/issued, through every reset) nor any the pages saw may
+// appear in anything the servers printed (issue 6: logs, responses, cookies
+// and URLs are searched for every issued token; the per-test guard in
+// fixtures.ts searched the responses, cookies, URLs, DOM and storage).
 import { expect, test as teardown } from '@playwright/test';
 import fs from 'node:fs';
-import { siteLog, tokensFile } from '../env';
-import { tokenLabel } from '../fixtures';
+import path from 'node:path';
+import { scanFiles } from '../canary';
+import { emulatorURL, logDir, runLogs, siteLog, tokensFile } from '../env';
 
-teardown('no token appears in the server log', async () => {
+teardown('no token appears in the server logs (log canary)', async ({ request }) => {
   const list = fs.existsSync(tokensFile) ? fs.readFileSync(tokensFile, 'utf8') : '';
   fs.rmSync(tokensFile, { force: true });
   const started = Number(/^# run started (\d+)$/m.exec(list)?.[1] ?? 0);
-  const tokens = [...new Set(list.split('\n').filter((l) => l && !l.startsWith('#')))];
+  const seen = list.split('\n').filter((l) => l && !l.startsWith('#'));
+  const outputs = [...list.matchAll(/^# outputs (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const tests = [...list.matchAll(/^# outputs /gm)].length;
+
+  const res = await request.get(`${emulatorURL}/_emu/issued`);
+  expect(res.status(), 'GET /_emu/issued').toBe(200);
+  const issued = (await res.json()) as { total: number; tokens: string[] };
+  const tokens = new Set([...issued.tokens, ...seen]);
 
   // A server Playwright did not start (reuseExistingServer, local runs only)
   // writes its log elsewhere, so there is nothing of this run to scan.
   const fresh = fs.existsSync(siteLog) && fs.statSync(siteLog).mtimeMs >= started;
   if (!process.env.CI) teardown.skip(!fresh, `${siteLog} was not written during this run (a reused server?)`);
   expect(fs.existsSync(siteLog), `${siteLog} exists`).toBe(true);
+  expect(tokens.size, 'the emulator issued tokens during the run').toBeGreaterThan(0);
 
-  const lines = fs.readFileSync(siteLog, 'utf8').split('\n');
-  const leaks: string[] = [];
-  lines.forEach((line, i) => {
-    for (const t of tokens) if (line.includes(t)) leaks.push(`${tokenLabel(t)} on site.log line ${i + 1}`);
-  });
-  teardown.info().annotations.push({
-    type: 'log-scan',
-    description: `${tokens.length} token(s) looked for in ${lines.length} log lines`,
-  });
-  expect(leaks, 'token values in the server log').toEqual([]);
+  const logs = runLogs();
+  const { found, lines } = scanFiles(tokens, logs);
+  const summary =
+    `log canary (Playwright): ${tokens.size} tokens (${issued.total} issued by the emulator) looked for in ` +
+    `${logs.length} log file(s) (${logs.map((l) => path.relative(logDir, l)).join(', ')}; ${lines} lines) ` +
+    `and in ${outputs} URLs, headers, cookies, bodies, DOMs and storages of ${tests} tests: ` +
+    `${found.length} occurrences in the logs`;
+  console.log(summary);
+  teardown.info().annotations.push({ type: 'log-canary', description: summary });
+  expect(found, 'token values in the server logs').toEqual([]);
 });
