@@ -294,6 +294,11 @@ func TestIssued(t *testing.T) {
 	if rec.Code != 200 || got.Total != 2 || strings.Join(got.Tokens, " ") != first+" "+second {
 		t.Errorf("%d %+v, want both tokens, oldest first", rec.Code, got)
 	}
+	cross := httptest.NewRequest(http.MethodGet, "/_emu/issued", nil)
+	cross.Header.Set("Origin", siteOrigin) // a registered origin: still no CORS grant
+	if got := serveEmu(s, cross).Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("a page may read the issued tokens: Access-Control-Allow-Origin %q", got)
+	}
 	if rec.Header().Get("Cache-Control") != "no-store" {
 		t.Errorf("Cache-Control %q", rec.Header().Get("Cache-Control"))
 	}
