@@ -143,20 +143,20 @@ func retryAfter(resp *http.Response, allowed bool) (time.Duration, bool) {
 	if !allowed {
 		return 0, false
 	}
-	wait, named := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	header := resp.Header.Get("Retry-After")
 	switch resp.StatusCode {
 	case http.StatusBadGateway, http.StatusServiceUnavailable:
-		if !named {
+		if header == "" {
 			return retryBackoff + rand.N(retryBackoff/2), true
 		}
 	case http.StatusTooManyRequests:
-		if !named {
-			return 0, false
-		}
 	default:
 		return 0, false
 	}
-	return wait, wait <= maxRetryWait
+	// A Retry-After we cannot read, or one of more than an hour, is a
+	// "not soon" too.
+	wait, ok := parseRetryAfter(header, time.Now())
+	return wait, ok && wait <= maxRetryWait
 }
 
 // fitsDeadline reports whether waiting d still leaves a fair attempt
