@@ -44,7 +44,7 @@ type photosRig struct {
 	upstreamMu sync.Mutex
 	calls      map[string]int
 	written    map[string]int64
-	inflight   sync.WaitGroup
+	inflight   atomic.Int32 // emulator handlers running
 
 	// answers are the URLs, headers and bodies the site answered, for the
 	// leak check.
@@ -59,7 +59,7 @@ func newPhotosRig(tb testing.TB, configure ...func(*config.Config)) *photosRig {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			if !strings.HasPrefix(req.URL.Path, "/media/") {
 				r.inflight.Add(1)
-				defer r.inflight.Done()
+				defer r.inflight.Add(-1)
 				r.upstreamMu.Lock()
 				r.calls[req.URL.Path]++
 				r.upstreamMu.Unlock()
@@ -118,7 +118,11 @@ func (c *countingWriter) Flush() {
 // It waits for the emulator's handlers to end first (one the site hung up
 // on ends when it notices).
 func (r *photosRig) upstream(path string) (calls int, written int64) {
-	r.inflight.Wait()
+	for deadline := time.Now().Add(15 * time.Second); r.inflight.Load() > 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			r.tb.Fatalf("an emulator handler still runs 15 s after its answer was due")
+		}
+	}
 	r.upstreamMu.Lock()
 	defer r.upstreamMu.Unlock()
 	calls, written = r.calls[path], r.written[path]
