@@ -5,6 +5,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/deps-lib.sh"
 
 chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
 if [[ -x "$chromium" ]]; then
@@ -14,11 +15,7 @@ elif [[ -n "${CHROMIUM_PATH:-}" ]]; then
 	exit 1
 else
 	echo "chromium: not found at $chromium; installing Debian's chromium"
-	sudo=()
-	if [[ $EUID -ne 0 ]]; then sudo=(sudo); fi
-	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" apt-get update -qq
-	"${sudo[@]}" apt-get install -y -qq chromium >/dev/null
+	apt_install chromium
 	"$chromium" --version
 fi
 
@@ -27,14 +24,4 @@ if ! command -v npm >/dev/null; then
 	exit 1
 fi
 
-cd "$root/e2e"
-# npm ci wipes node_modules and installs exactly the lock file. A copy of the
-# lock file it installed from tells whether it must run again.
-stamp=node_modules/.installed-package-lock.json
-if [[ -f "$stamp" ]] && cmp -s package-lock.json "$stamp"; then
-	echo "e2e/node_modules: current"
-else
-	echo "e2e/node_modules: installing (npm ci)"
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
-	cp package-lock.json "$stamp"
-fi
+npm_ci_when_changed "$root/e2e"

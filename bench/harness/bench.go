@@ -56,21 +56,12 @@ type budget struct {
 }
 
 func benchMain(o options) error {
-	tmp, err := os.MkdirTemp("", "scopewise-bench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	if err := writeWrkScript(tmp); err != nil {
-		return err
-	}
 	res := results{When: time.Now().UTC().Truncate(time.Second), CPUs: runtime.NumCPU(), Load: loadAvg()}
-
-	site, err := startSite(o.site)
+	tmp, site, done, err := setUp(o)
 	if err != nil {
 		return err
 	}
-	defer site.stop()
+	defer done()
 	res.StartupMS = float64(site.startup.Microseconds()) / 1000
 	time.Sleep(time.Second)
 	res.RSSIdleMB = site.rssMiB() * 1.048576
@@ -172,6 +163,22 @@ func benchMain(o options) error {
 	}
 	fmt.Println("wrote", o.out)
 	return nil
+}
+
+// setUp makes a scratch folder with the wrk script and starts the site;
+// done stops the site and removes the folder.
+func setUp(o options) (tmp string, site *siteProc, done func(), err error) {
+	if tmp, err = os.MkdirTemp("", "scopewise-bench-"); err != nil {
+		return "", nil, nil, err
+	}
+	if err = writeWrkScript(tmp); err == nil {
+		site, err = startSite(o.site)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", nil, nil, err
+	}
+	return tmp, site, func() { site.stop(); os.RemoveAll(tmp) }, nil
 }
 
 func upstreamCallsOr0(v *visitor) int {

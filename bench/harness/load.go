@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"sync"
 	"time"
 )
@@ -11,19 +10,11 @@ import (
 // connections each, a warm-up and then the measured run, with the site's
 // memory after each.
 func loadMain(o options) error {
-	tmp, err := os.MkdirTemp("", "scopewise-load-")
+	_, site, done, err := setUp(o)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if err := writeWrkScript(tmp); err != nil {
-		return err
-	}
-	site, err := startSite(o.site)
-	if err != nil {
-		return err
-	}
-	defer site.stop()
+	defer done()
 	v, err := newVisitor(site.site, site.emulator)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -34,7 +35,12 @@ const nonceMark = "\x00nonce\x00"
 // not listed: default-src 'none'.
 func (p CSP) split() (before, after string) {
 	gis := strings.TrimRight(p.AccountsOrigin, "/") + p.GISPath
-	connect := append([]string{"'self'", gis}, p.Connect...)
+	connect := []string{"'self'", gis}
+	for _, c := range p.Connect {
+		if !slices.Contains(connect, c) { // the emulator's revoke is its GIS origin
+			connect = append(connect, c)
+		}
+	}
 	whole := strings.Join([]string{
 		"default-src 'none'",
 		"script-src 'self' 'nonce-" + nonceMark + "' " + gis,
