@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -93,6 +94,9 @@ var load = sync.OnceValues(func() ([]loadedFile, error) {
 		for _, l := range out {
 			l.file.compressed()
 		}
+		// Brotli's scratch memory (megabytes a file) is garbage now: give
+		// it back, or it stays in the process's resident set for minutes.
+		debug.FreeOSMemory()
 	}()
 	return out, nil
 })
