@@ -72,24 +72,35 @@ func benchMain(o options) error {
 		return err
 	}
 
-	// 1. Page serving: /calendar against a bare handler writing its bytes.
-	page, _, err := v.fetch(site.site+"/calendar", "")
+	// 1. Page serving: /calendar against a bare handler writing its bytes:
+	// the same body and header lines (a fresh CSP nonce per answer aside),
+	// so both put the same bytes on the wire in the same number of writes.
+	page, header, err := v.fetchWithHeader(site.site+"/calendar", "")
 	if err != nil {
 		return err
 	}
-	bodyFile := filepath.Join(tmp, "calendar.html")
+	bodyFile, headerFile := filepath.Join(tmp, "calendar.html"), filepath.Join(tmp, "calendar.headers")
 	os.WriteFile(bodyFile, page, 0o644)
-	bare, bareURL, err := startBare(o.bare, bodyFile)
+	var lines strings.Builder
+	for k, vs := range header {
+		if k != "Date" && k != "Content-Length" {
+			for _, v := range vs {
+				fmt.Fprintf(&lines, "%s: %s\n", k, v)
+			}
+		}
+	}
+	os.WriteFile(headerFile, []byte(lines.String()), 0o644)
+	bare, bareURL, err := startBare(o.bare, bodyFile, headerFile)
 	if err != nil {
 		return err
 	}
 	defer func() { bare.Process.Kill(); bare.Wait() }()
-	if b, _, err := v.fetch(bareURL+"/calendar", ""); err != nil || len(b) != len(page) {
-		return fmt.Errorf("bare handler answers %d bytes, the site %d (%v)", len(b), len(page), err)
+	if b, h, err := v.fetchWithHeader(bareURL+"/calendar", ""); err != nil || len(b) != len(page) || len(h) != len(header) {
+		return fmt.Errorf("bare handler answers %d bytes and %d headers, the site %d and %d (%v)", len(b), len(h), len(page), len(header), err)
 	}
 	siteLoad := load{base: site.site, paths: []string{"/calendar"}, headers: []string{"Cookie: " + v.cookie}, threads: 2, conns: o.conns, dur: o.dur}
 	bareLoad := load{base: bareURL, paths: []string{"/calendar"}, threads: 2, conns: o.conns, dur: o.dur}
-	res.Serving = comparison{What: fmt.Sprintf("GET /calendar (%d bytes) vs bare net/http, req/s", len(page)), Conns: o.conns}
+	res.Serving = comparison{What: fmt.Sprintf("GET /calendar (%d bytes) vs bare net/http answering the same header lines and body, req/s", len(page)), Conns: o.conns}
 	fmt.Printf("page serving: %d rounds of %s each, %d connections\n", o.rounds, o.dur, o.conns)
 	if err := interleave(o.rounds, siteLoad, bareLoad, &res.Serving, func(s, l wrkResult) float64 { return s.rps() / l.rps() }); err != nil {
 		return err
@@ -223,8 +234,8 @@ func interleave(rounds int, site, limit load, c *comparison, ratio func(s, l wrk
 	return nil
 }
 
-func startBare(bin, bodyFile string) (*exec.Cmd, string, error) {
-	cmd := exec.Command(bin, "-addr", "localhost:0", "-body", bodyFile)
+func startBare(bin, bodyFile, headerFile string) (*exec.Cmd, string, error) {
+	cmd := exec.Command(bin, "-addr", "localhost:0", "-body", bodyFile, "-headers", headerFile)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, "", err

@@ -43,6 +43,12 @@ func newVisitor(site, emu string) (*visitor, error) {
 
 // fetch GETs a URL as sent with the given Accept-Encoding ("" for none).
 func (v *visitor) fetch(url, acceptEncoding string) (body []byte, encoding string, err error) {
+	body, h, err := v.fetchWithHeader(url, acceptEncoding)
+	return body, h.Get("Content-Encoding"), err
+}
+
+// fetchWithHeader is fetch, with the answer's header.
+func (v *visitor) fetchWithHeader(url, acceptEncoding string) ([]byte, http.Header, error) {
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("Cookie", v.cookie)
 	if acceptEncoding != "" {
@@ -50,14 +56,14 @@ func (v *visitor) fetch(url, acceptEncoding string) (body []byte, encoding strin
 	}
 	res, err := v.hc.Do(req)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	defer res.Body.Close()
-	body, err = io.ReadAll(res.Body)
+	body, err := io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusOK {
-		return nil, "", fmt.Errorf("GET %s: %d", url, res.StatusCode)
+		return nil, nil, fmt.Errorf("GET %s: %d", url, res.StatusCode)
 	}
-	return body, res.Header.Get("Content-Encoding"), err
+	return body, res.Header, err
 }
 
 // postbackHeaders are what the page script sends with a postback.
