@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -100,7 +101,7 @@ func (s *scanner) mint(client string, scopes ...string) string {
 }
 
 // everything fetches every page (and the error page, the health check and
-// the assets it links) and, with an emulator, every kind of fragment.
+// the assets they link) and, with an emulator, every kind of fragment.
 func (s *scanner) everything() []scanned {
 	s.t.Helper()
 	var out []scanned
@@ -108,13 +109,15 @@ func (s *scanner) everything() []scanned {
 		out = append(out, s.get(p))
 	}
 	var assetPaths []string
-	for _, tag := range append(startTags(out[0].body, "link"), startTags(out[0].body, "script")...) {
-		if p := tag["href"] + tag["src"]; strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
-			assetPaths = append(assetPaths, p)
+	for _, page := range out {
+		for _, tag := range append(startTags(page.body, "link"), startTags(page.body, "script")...) {
+			if p := tag["href"] + tag["src"]; strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !slices.Contains(assetPaths, p) {
+				assetPaths = append(assetPaths, p)
+			}
 		}
 	}
-	if len(assetPaths) == 0 {
-		s.t.Fatal("the home page links no asset")
+	if len(assetPaths) < 3 {
+		s.t.Fatalf("the pages link %d assets: %v", len(assetPaths), assetPaths)
 	}
 	for _, p := range assetPaths {
 		out = append(out, s.get(p))
