@@ -16,7 +16,10 @@ import (
 
 // The consent lab: one token client and every knob of requestAccessToken
 // (scopes, prompt, include_granted_scopes, login_hint), with a timeline of
-// each request and answer (assets/js/lab.js). The server's part:
+// each request and answer (assets/js/lab.js). A switch makes the page also
+// call the APIs itself with the token (REST + CORS), beside the server's
+// postback; the CSP's connect-src allows the API origins (cmd/site/routes.go).
+// The server's part:
 //
 //	GET  /lab          the page
 //	POST /lab/verify   the server's verdict on the page's token (tokeninfo,
@@ -76,18 +79,35 @@ type LabView struct {
 	Prompts  []LabPrompt
 	// Emulator enables Expire now, and names an account for login_hint.
 	Emulator bool
+	// REST is what the browser-side switch calls ("Using REST and CORS").
+	REST LabREST
+}
+
+// LabREST are the API base URLs the page calls from the browser (Google's,
+// or the emulator's), and the document its Docs call reads.
+type LabREST struct {
+	Calendar string // …/calendar/v3
+	Docs     string // …/v1
+	Picker   string // …/v1
+	DocID    string // the emulator's first sample document; empty with Google
 }
 
 // Lab renders the consent lab: GET /lab.
 func (p *Pages) Lab(c echo.Context) error {
 	page := p.withGIS(c, "Consent lab")
 	page.Assets = p.assets("js/lab.js")
+	ep := p.Config.Endpoints
+	rest := LabREST{Calendar: ep.Calendar, Docs: ep.Docs, Picker: ep.Picker}
+	if len(p.DocSamples.Docs) > 0 {
+		rest.DocID = p.DocSamples.Docs[0].ID
+	}
 	return web.Render(c, http.StatusOK, LabPage(LabView{
 		Page:     page,
 		ClientID: p.Config.ClientID(),
 		Scopes:   labScopes(),
 		Prompts:  labPrompts,
 		Emulator: p.Config.EmulatorMode(),
+		REST:     rest,
 	}))
 }
 

@@ -10,6 +10,10 @@
 //   - Revoke access ends the whole grant with google.accounts.oauth2.revoke,
 //     then tells the server (POST /grants/events event=revoked).
 //   - Export JSON downloads the timeline.
+//   - "call the API from the browser (REST + CORS)": after each verdict the
+//     page also calls the APIs itself with fetch and the token, as Google's
+//     "Using REST and CORS" does; each call and answer goes into the timeline
+//     beside the server's postback.
 //
 // The newest token lives in this module's memory only. The timeline, the
 // page and the export show it redacted: never its value.
@@ -18,11 +22,10 @@ import { gis, messages, postForm, postToken, showAlert } from 'scopewise/token-c
 const root = document.querySelector('[data-lab]');
 const retry = 'Request access';
 // The pages' scopes: partial and denied answers for these go to the ledger.
-const catalog = [
-  'https://www.googleapis.com/auth/documents.readonly',
-  'https://www.googleapis.com/auth/calendar.readonly',
-  'https://www.googleapis.com/auth/photospicker.mediaitems.readonly',
-];
+const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
+const calendarScope = 'https://www.googleapis.com/auth/calendar.readonly';
+const photosScope = 'https://www.googleapis.com/auth/photospicker.mediaitems.readonly';
+const catalog = [docsScope, calendarScope, photosScope];
 
 /** "ya29…(redacted, 212 chars)": what a token looks like anywhere but memory. */
 function redact(token) {
@@ -256,6 +259,7 @@ class Lab {
       }
     }
     await this.verify(t.token, 'after the grant');
+    await this.callFromBrowser(t.token, t.scopes);
   }
 
   onError(err) {
@@ -297,6 +301,94 @@ class Lab {
     );
   }
 
+  // ------------------------------------------------------------- REST + CORS
+
+  /** Whether the switch says to call the APIs from the browser too. */
+  get browserCalls() {
+    return new FormData(this.form).get('path') === 'browser';
+  }
+
+  /**
+   * With the switch on, calls each API the token's scopes allow straight from
+   * the page, as Google's "Using REST and CORS" does. The token goes only in
+   * the Authorization header, to the API; the timeline shows it redacted.
+   */
+  async callFromBrowser(token, scopes) {
+    if (!this.browserCalls) return;
+    const api = root.dataset;
+    if (scopes.includes(calendarScope)) {
+      const q = new URLSearchParams({ maxResults: '5', singleEvents: 'true', orderBy: 'startTime', timeMin: new Date().toISOString() });
+      await this.fetchAPI(token, 'Calendar', 'GET', `${api.calendarApi}/calendars/primary/events?${q}`, (b) => {
+        const items = Array.isArray(b?.items) ? b.items : [];
+        return [{ events: items.length, summaries: items.map((e) => e.summary) }, [`${items.length} upcoming events: ${items.map((e) => e.summary).join(' · ') || 'none'}`]];
+      });
+    }
+    if (scopes.includes(docsScope)) {
+      const id = String(new FormData(this.form).get('doc_id') ?? '').trim();
+      if (!id) {
+        this.log('rest', 'From the browser: Docs call skipped', {}, ['Give a document ID: the Docs API cannot list documents.']);
+      } else {
+        await this.fetchAPI(token, 'Docs', 'GET', `${api.docsApi}/documents/${encodeURIComponent(id)}`, (b) => {
+          const n = Array.isArray(b?.body?.content) ? b.body.content.length : 0;
+          return [{ title: b?.title, structural_elements: n }, [`Document “${b?.title}”: ${n} structural elements`]];
+        });
+      }
+    }
+    if (scopes.includes(photosScope)) {
+      const session = await this.fetchAPI(token, 'Photos Picker', 'POST', `${api.pickerApi}/sessions`, (b) => [
+        { id: b?.id, mediaItemsSet: b?.mediaItemsSet, pollingConfig: b?.pollingConfig },
+        [`Picking session ${b?.id} created (${b?.pickerUri ? 'a pickerUri to open' : 'no pickerUri'})`],
+      ], '{}');
+      if (session?.id) {
+        await this.fetchAPI(token, 'Photos Picker', 'DELETE', `${api.pickerApi}/sessions/${encodeURIComponent(session.id)}`, () => [{}, ['The session was deleted again: the lab only shows the call.']]);
+      }
+    }
+  }
+
+  /**
+   * One cross-origin call with the token. summarize(body) gives the details
+   * and lines the timeline shows (never the whole answer). Returns the
+   * parsed body of a 2xx answer, else null.
+   */
+  async fetchAPI(token, name, method, url, summarize, body) {
+    const path = new URL(url).pathname;
+    const request = { method, url, headers: { Authorization: `Bearer ${redact(token)}` }, mode: 'cors' };
+    const headers = { Authorization: `Bearer ${token}` };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      request.headers['Content-Type'] = 'application/json';
+    }
+    let res;
+    let json = null;
+    try {
+      res = await fetch(url, { method, headers, body, mode: 'cors', credentials: 'omit', cache: 'no-store' });
+      json = await res.json().catch(() => null);
+    } catch (err) {
+      this.log('rest', `From the browser: ${method} ${path} → refused`, { request, error: String(err) }, [
+        `The browser could not read the ${name} API's answer: no CORS grant for this origin (is it registered for the client?), or the API is unreachable.`,
+      ]);
+      return null;
+    }
+    // A readable answer means the API granted this origin CORS (the grant
+    // header itself is not exposed to scripts).
+    const response = { status: res.status, cors: `granted to ${location.origin}` };
+    const challenge = res.headers.get('WWW-Authenticate');
+    if (challenge) response['www-authenticate'] = challenge;
+    if (res.ok) {
+      const [summary, lines] = summarize(json);
+      this.log('rest', `From the browser: ${method} ${path} → ${res.status}`, { request, response: { ...response, body: summary } }, [
+        `${name} API, called from the page with the token (REST + CORS).`,
+        ...lines,
+      ]);
+      return json ?? {};
+    }
+    const e = json?.error ?? {};
+    this.log('rest', `From the browser: ${method} ${path} → ${res.status}`, { request, response: { ...response, error: { status: e.status, message: e.message } } }, [
+      `${name} API answered ${res.status}${e.status ? ` ${e.status}` : ''}: ${e.message ?? 'no message'}`,
+    ]);
+    return null;
+  }
+
   // ------------------------------------------------------------- expire, revoke
 
   async expireNow() {
@@ -325,7 +417,10 @@ class Lab {
     ]);
     this.status('Every token on this page has expired.');
     const newest = this.tokens.at(-1);
-    if (newest?.token) await this.verify(newest.token, 'after Expire now');
+    if (newest?.token) {
+      await this.verify(newest.token, 'after Expire now');
+      await this.callFromBrowser(newest.token, newest.scopes);
+    }
   }
 
   revoke() {
@@ -351,6 +446,7 @@ class Lab {
       await postForm('/grants/events', { event: 'revoked' });
       this.status('Access revoked: every scope this site held is gone.');
       await this.verify(token, 'after the revoke');
+      await this.callFromBrowser(token, t.scopes);
     });
   }
 }

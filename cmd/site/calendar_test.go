@@ -115,6 +115,11 @@ func TestSecurityHeaders(t *testing.T) {
 			if !strings.Contains(csp, a.emulator) {
 				t.Errorf("CSP does not allow the emulator's GIS: %q", csp)
 			}
+			// The emulator serves GIS, revoke and the APIs the lab calls from
+			// the browser: its origin, once, and nothing else to connect to.
+			if got, want := cspDirective(csp, "connect-src"), "connect-src 'self' "+a.emulator; got != want {
+				t.Errorf("%q, want %q", got, want)
+			}
 			for _, tag := range scriptTag.FindAllString(res.Body, -1) {
 				if !strings.Contains(tag, `nonce="`+m[1]+`"`) {
 					t.Errorf("script without the nonce: %s", tag)

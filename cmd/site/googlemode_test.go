@@ -70,6 +70,19 @@ func TestGoogleMode(t *testing.T) {
 				t.Errorf("%s: CSP %s does not allow GIS: %q", path, directive, csp)
 			}
 		}
+		// connect-src: GIS, revoke, and the APIs the lab calls from the
+		// browser (REST + CORS); nothing more.
+		want := "connect-src 'self' https://accounts.google.com/gsi/ https://oauth2.googleapis.com https://www.googleapis.com https://docs.googleapis.com https://photospicker.googleapis.com"
+		if got := cspDirective(csp, "connect-src"); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+		if path == "/lab" {
+			for _, attr := range []string{`data-calendar-api="https://www.googleapis.com/calendar/v3"`, `data-docs-api="https://docs.googleapis.com/v1"`, `data-picker-api="https://photospicker.googleapis.com/v1"`} {
+				if !strings.Contains(html, attr) {
+					t.Errorf("/lab lacks %s", attr)
+				}
+			}
+		}
 	}
 }
 

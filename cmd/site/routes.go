@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -69,14 +70,20 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 }
 
 // cspFor allows the accounts origin's GIS paths (Google) or the whole
-// emulator, and the revoke endpoint GIS's revoke() calls.
+// emulator, the revoke endpoint GIS's revoke() calls, and the API origins the
+// lab calls from the browser (REST + CORS): nothing else.
 func cspFor(cfg config.Config) web.CSP {
 	csp := web.CSP{AccountsOrigin: cfg.Endpoints.AccountsOrigin}
 	if !cfg.EmulatorMode() {
 		csp.GISPath = "/gsi/"
 	}
-	if revoke := web.OriginOf(cfg.Endpoints.Revoke); revoke != "" {
-		csp.Connect = []string{revoke}
+	ep := cfg.Endpoints
+	for _, u := range []string{ep.Revoke, ep.Calendar, ep.Docs, ep.Picker} {
+		o := web.OriginOf(u)
+		wholeAccounts := o == csp.AccountsOrigin && csp.GISPath == "" // already allowed
+		if o != "" && !wholeAccounts && !slices.Contains(csp.Connect, o) {
+			csp.Connect = append(csp.Connect, o)
+		}
 	}
 	return csp
 }

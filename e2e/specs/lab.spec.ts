@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Locator, Page, Response } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from '../a11y';
-import { calendarScope, emulatorURL } from '../env';
+import { calendarScope, emulatorURL, siteURL } from '../env';
 import {
   alertSaying,
   clickAndWaitForClose,
@@ -263,6 +263,46 @@ test.describe('Consent lab', () => {
       expect((await page.content()).includes(token), 'a token in the DOM').toBe(false);
     }
     expect(exported).not.toMatch(/ya29\.[A-Za-z0-9_-]{20,}/);
+  });
+
+  test('the browser-side switch: Calendar and Docs called from the page (REST + CORS), beside the server postback', async ({ page }) => {
+    const siteOrigin = new URL(siteURL).origin;
+    await page.getByRole('radio', { name: /^call the API from the browser \(REST \+ CORS\)/ }).check();
+    await expect(page.getByRole('textbox', { name: "Document ID for the browser's Docs call" })).not.toHaveValue('');
+    await choose(page, [docsScope, calendarScope]);
+
+    const fromBrowser = (path: RegExp) =>
+      page.waitForResponse((r) => r.url().startsWith(emulatorURL) && path.test(new URL(r.url()).pathname) && r.request().method() === 'GET');
+    const calendarCall = fromBrowser(/^\/calendar\/v3\/calendars\/primary\/events$/);
+    const docsCall = fromBrowser(/^\/v1\/documents\//);
+    const verified = nextVerify(page);
+    await consent(page, { button: request, tick: ['Select all'] });
+    expect((await verified).status()).toBe(200);
+
+    // The calls really leave the page for the API's origin, with the token,
+    // and the API grants this origin CORS.
+    for (const call of [await calendarCall, await docsCall]) {
+      expect(call.status()).toBe(200);
+      expect(call.request().headers()['authorization']).toMatch(/^Bearer ya29\./);
+      expect(await call.request().headerValue('origin')).toBe(siteOrigin);
+      expect(await call.headerValue('access-control-allow-origin')).toBe(siteOrigin);
+    }
+
+    // Both paths in the timeline: the server's verdict, then the browser's calls.
+    const cal = entry(page, /From the browser: GET \/calendar\/v3\/calendars\/primary\/events → 200/);
+    await expect(cal).toContainText(/\d+ upcoming events: /);
+    await expect(cal).toContainText(`"cors": "granted to ${siteOrigin}"`);
+    await expect(cal).toContainText(/"Authorization": "Bearer ya29…\(redacted, \d+ chars\)"/);
+    const docs = entry(page, /From the browser: GET \/v1\/documents\/\S+ → 200/);
+    await expect(docs).toContainText('Document “Getting started with Scopewise”');
+    const kinds = await timeline(page).evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.kind));
+    expect(kinds).toEqual(['request', 'response', 'verdict', 'rest', 'rest']);
+
+    // After a revoke the API refuses the token, and the page can read why.
+    await page.getByRole('button', { name: 'Revoke access', exact: true }).click();
+    const refused = entry(page, /From the browser: GET \/calendar\/v3\/calendars\/primary\/events → 401/);
+    await expect(refused).toContainText('UNAUTHENTICATED');
+    await expect(refused).toContainText('invalid_token'); // WWW-Authenticate is exposed to the page
   });
 
   test('keyboard: every control is reachable, and a request runs from the keyboard', async ({ page }) => {
