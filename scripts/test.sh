@@ -2,8 +2,10 @@
 # The test command (README; .ci/run calls exactly this).
 #
 # Installs what is missing (Debian Chromium, the e2e npm packages), checks the
-# generated templ files are current, then runs go vet, go test, and the
-# Playwright specs against the real binary. Any failure stops it non-zero.
+# generated templ files are current, then runs go vet, go test, the
+# Playwright specs against the real binary, and the README's offline GIS
+# example against bin/emulator started on its own. Any failure stops it
+# non-zero.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,8 +62,9 @@ go test -race ./...
 done_section
 
 # ---------------------------------------------------------------------------
-section "build bin/site"
+section "build bin/site and bin/emulator"
 go build -o bin/site ./cmd/site
+go build -o bin/emulator ./cmd/emulator
 done_section
 
 # ---------------------------------------------------------------------------
@@ -70,6 +73,11 @@ cd "$root/e2e"
 npx tsc -p .
 # CI, when set, is passed through: no server reuse, no test.only.
 npx playwright test
+done_section
+
+# ---------------------------------------------------------------------------
+section "examples/gis-offline against bin/emulator on its own"
+"$root/scripts/example-test.sh"
 done_section
 
 printf '\n==> all tests passed (%ds)\n' $((SECONDS - started))

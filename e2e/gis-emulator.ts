@@ -1,0 +1,244 @@
+// gis-emulator.ts: Playwright fixtures for testing any page that uses Google
+// Identity Services' token model (google.accounts.oauth2.initTokenClient)
+// against Scopewise's offline emulator of Google, cmd/emulator.
+//
+// Copy this file as is into your project's tests: it needs only
+// @playwright/test. Google blocks sign-in from automated browsers, so a page
+// test cannot use the real popup; the emulator's popup behaves as Google's
+// (account chooser, granular consent checkboxes, errors), offline.
+//
+// 1. Start the emulator with your page's origin registered for your client ID:
+//      go run ./cmd/emulator -client 'YOUR_CLIENT_ID=http://localhost:5173'
+//    in a Scopewise checkout (or its built binary, bin/emulator). It prints
+//    "emulator: http://localhost:8081". Set GIS_EMULATOR_URL when it listens
+//    elsewhere.
+// 2. In a spec:  import { test, expect } from './gis-emulator';
+//      test('grant', async ({ page, gis }) => {
+//        await page.goto('/');
+//        await gis.grant(page.getByRole('button', { name: 'Connect calendar' }));
+//        …
+//      });
+//
+// Your page keeps loading https://accounts.google.com/gsi/client and calling
+// Google's API hosts: the fixture routes those requests to the emulator (the
+// popup itself opens on the emulator's origin). To point the page at the
+// emulator yourself instead, `test.use({ rerouteGoogle: false })`.
+//
+// Every test starts with a reset emulator: no grants, no tokens, nobody signed
+// in, no faults, the clock restored.
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
+
+export { expect };
+
+/** What the popup's Continue or Cancel gives: see grant, deny, grantPartially. */
+export type PopupOptions = {
+  /** The account picked in the chooser, when it shows. Default alice@example.com. */
+  account?: string;
+  /**
+   * Consent checkboxes to tick (two or more non-sign-in scopes show one per
+   * scope, named by the scope's description, plus "Select all"). grant()
+   * ticks "Select all" when there are checkboxes and you name none.
+   */
+  tick?: string[];
+};
+
+/** A fault for POST /_emu/faults: the next `count` calls of `path` fail so. */
+export type Fault = {
+  /** A Google path, matched exactly, e.g. "/calendar/v3/calendars/primary/events". */
+  path: string;
+  /** Answer with Google's error envelope for this status (503 UNAVAILABLE, 429 …). */
+  status?: number;
+  /** Default 1. */
+  count?: number;
+  /** A Go duration waited first, e.g. "5s". */
+  delay?: string;
+  /** A literal body instead of the envelope (status 200 unless given). */
+  body?: string;
+};
+
+/** Something that opens the popup: a locator to click, or a function doing the click. */
+export type Trigger = Locator | (() => Promise<unknown>);
+
+const defaultAccount = 'alice@example.com';
+// Playwright may report a click as failed when the page closes under it (the
+// popup closes itself on Continue): exactly that error is expected.
+const closedTarget = 'Target page, context or browser has been closed';
+
+/** The emulator: its control API (/_emu/) and the popup, as a user drives it. */
+export class GISEmulator {
+  constructor(
+    /** The emulator's origin, e.g. http://localhost:8081. */
+    readonly url: string,
+    private readonly api: APIRequestContext,
+    private readonly page: Page,
+  ) {}
+
+  // ---------------------------------------------------------------- control
+
+  /** Forgets grants, tokens, sign-ins, picker sessions and faults; restores the clock. */
+  async reset(): Promise<void> {
+    await this.post('/_emu/reset', {});
+  }
+
+  /** Accounts, clients, grants and tokens (hashes only: never token values). */
+  async state(): Promise<Record<string, unknown>> {
+    const res = await this.api.get('/_emu/state');
+    expect(res.ok(), `GET /_emu/state answered ${res.status()}`).toBe(true);
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  /** Moves the emulator's clock forward by a Go duration ("3600s"): tokens expire without waiting. */
+  async advanceClock(by: string): Promise<void> {
+    await this.post('/_emu/clock', { advance: by });
+  }
+
+  /** Makes the next calls of a path fail (see Fault). */
+  async injectFault(fault: Fault): Promise<void> {
+    await this.post('/_emu/faults', fault);
+  }
+
+  /** A token minted without the popup (no grant is recorded), for tests of a backend. */
+  async mintToken(req: { client_id: string; account?: string; scopes: string[]; ttl?: string }): Promise<string> {
+    const body = (await this.post('/_emu/tokens', { account: defaultAccount, ...req })) as { access_token: string };
+    return body.access_token;
+  }
+
+  // ---------------------------------------------------------------- popup
+
+  /** Clicks the trigger and returns the popup it opens (inside the user gesture, as GIS requires). */
+  async openPopup(trigger: Trigger): Promise<Page> {
+    const popup = this.page.waitForEvent('popup');
+    await (typeof trigger === 'function' ? trigger() : trigger.click());
+    return popup;
+  }
+
+  /**
+   * Grants everything asked: picks the account when the chooser shows, ticks
+   * "Select all" when there are checkboxes (or the boxes you name), presses
+   * Continue. When everything asked is already granted the popup answers and
+   * closes by itself, as Google's does; that is fine too.
+   */
+  async grant(trigger: Trigger, opts: PopupOptions = {}): Promise<void> {
+    await this.answer(await this.openPopup(trigger), 'Continue', opts, true);
+  }
+
+  /** A partial grant: ticks only these consent checkboxes, then Continue. */
+  async grantPartially(trigger: Trigger, tick: string[], opts: Omit<PopupOptions, 'tick'> = {}): Promise<void> {
+    await this.answer(await this.openPopup(trigger), 'Continue', { ...opts, tick }, false);
+  }
+
+  /** Presses Cancel: the page's callback gets {error: 'access_denied'}. */
+  async deny(trigger: Trigger, opts: Omit<PopupOptions, 'tick'> = {}): Promise<void> {
+    await this.answer(await this.openPopup(trigger), 'Cancel', opts, false);
+  }
+
+  /** Closes the popup unanswered: the page's error_callback gets {type: 'popup_closed'}. */
+  async closePopup(trigger: Trigger): Promise<void> {
+    const popup = await this.openPopup(trigger);
+    await popup.waitForLoadState('domcontentloaded').catch(() => undefined);
+    if (!popup.isClosed()) await popup.close();
+  }
+
+  private async answer(popup: Page, button: 'Continue' | 'Cancel', opts: PopupOptions, selectAll: boolean): Promise<void> {
+    // A popup with nothing to ask may have closed itself already.
+    const closed = popup.isClosed() ? Promise.resolve(popup) : popup.waitForEvent('close', { timeout: 15_000 });
+    closed.catch(() => undefined); // awaited below
+    const chooser = popup.getByRole('heading', { name: 'Choose an account' });
+    const action = popup.getByRole('button', { name: button, exact: true });
+    const blocked = popup.getByRole('heading', { name: /^Access blocked/ });
+    const shown = chooser.or(action).or(blocked).first();
+    const first = await Promise.race([
+      shown.waitFor().then(
+        () => 'ui' as const,
+        // The popup may close itself while the wait is still looking.
+        (err) => {
+          if (popup.isClosed() || String(err).includes(closedTarget)) return 'closed' as const;
+          throw err;
+        },
+      ),
+      closed.then(() => 'closed' as const),
+    ]);
+    if (first === 'closed') {
+      await closed;
+      if (button === 'Cancel') throw new Error('the popup answered by itself: there was nothing to cancel (everything asked was already granted)');
+      return; // answered at once: everything asked was already granted
+    }
+    if (await blocked.isVisible()) {
+      // Google's error page: unknown client_id (invalid_client) or an origin
+      // not registered for it (origin_mismatch).
+      throw new Error(`the popup shows Google's error page: ${(await popup.locator('main, body').first().innerText()).replace(/\s+/g, ' ')}`);
+    }
+    if (await chooser.isVisible()) {
+      await popup.getByRole('button', { name: opts.account ?? defaultAccount }).click();
+      await expect(action).toBeVisible();
+    }
+    const boxes = popup.getByRole('checkbox');
+    const tick = opts.tick ?? (selectAll && (await boxes.count()) > 0 ? ['Select all'] : []);
+    for (const name of tick) await popup.getByRole('checkbox', { name, exact: true }).check();
+    try {
+      await action.click();
+    } catch (err) {
+      if (!String(err).includes(closedTarget)) throw err;
+    }
+    await closed;
+  }
+
+  private async post(path: string, data: unknown): Promise<unknown> {
+    const res = await this.api.post(path, { data });
+    const text = await res.text();
+    expect(res.ok(), `POST ${path} answered ${res.status()}: ${text}`).toBe(true);
+    return text ? JSON.parse(text) : undefined;
+  }
+}
+
+// Google's URLs a page uses, and where they live on the emulator.
+const googleToEmulator: Array<[prefix: string, path: string]> = [
+  ['https://accounts.google.com/gsi/client', '/gsi/client'],
+  ['https://oauth2.googleapis.com/', '/'],
+  ['https://www.googleapis.com/calendar/v3/', '/calendar/v3/'],
+  ['https://docs.googleapis.com/v1/', '/v1/'],
+  ['https://photospicker.googleapis.com/v1/', '/v1/'],
+];
+
+/** Routes the context's requests for Google's GIS script and APIs to the emulator. */
+export async function rerouteGoogleToEmulator(context: BrowserContext, emulatorURL: string): Promise<void> {
+  const target = (url: string): string | undefined => {
+    for (const [prefix, path] of googleToEmulator) {
+      if (url.startsWith(prefix)) return emulatorURL + path + url.slice(prefix.length);
+    }
+    return undefined;
+  };
+  await context.route(
+    (url) => target(url.href) !== undefined,
+    async (route) => {
+      // The emulator sees the browser's method, headers (Origin included) and
+      // body, and its answer (CORS headers included) goes back as is.
+      const response = await route.fetch({ url: target(route.request().url()) });
+      await route.fulfill({ response });
+    },
+  );
+}
+
+type Options = {
+  /** The emulator's origin. Default: $GIS_EMULATOR_URL, else http://localhost:8081. */
+  gisEmulatorURL: string;
+  /** Route Google's GIS script and API hosts to the emulator (default true). */
+  rerouteGoogle: boolean;
+};
+
+export const test = base.extend<Options & { gis: GISEmulator }>({
+  gisEmulatorURL: [(process.env.GIS_EMULATOR_URL || 'http://localhost:8081').replace(/\/+$/, ''), { option: true }],
+  rerouteGoogle: [true, { option: true }],
+
+  gis: [
+    async ({ playwright, page, context, gisEmulatorURL, rerouteGoogle }, use) => {
+      const api = await playwright.request.newContext({ baseURL: gisEmulatorURL });
+      const gis = new GISEmulator(gisEmulatorURL, api, page);
+      await gis.reset();
+      if (rerouteGoogle) await rerouteGoogleToEmulator(context, gisEmulatorURL);
+      await use(gis);
+      await api.dispose();
+    },
+    { auto: true },
+  ],
+});

@@ -1,0 +1,23 @@
+// The example's Playwright config: the page on 127.0.0.1:$PAGE_PORT, the
+// emulator wherever $GIS_EMULATOR_URL says (started on its own, before).
+import { defineConfig } from '@playwright/test';
+
+const port = process.env.PAGE_PORT || '5173';
+// Debian's Chromium where test tools cannot download a browser.
+const chromium = process.env.CHROMIUM_PATH ? { executablePath: process.env.CHROMIUM_PATH, args: ['--no-sandbox'] } : {};
+
+export default defineConfig({
+  testDir: '.',
+  outputDir: 'test-results',
+  workers: 1, // one emulator, shared state: tests run one at a time
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  use: { baseURL: `http://127.0.0.1:${port}`, browserName: 'chromium', launchOptions: chromium },
+  webServer: {
+    command: 'node serve.mjs',
+    url: `http://127.0.0.1:${port}/`,
+    env: { PAGE_PORT: port },
+    reuseExistingServer: false,
+  },
+});
