@@ -14,22 +14,15 @@ import {
 import fs from 'node:fs';
 import { findTokens, redact, type Output } from './canary';
 import { emulatorURL, logDir, siteClientID, siteURL, tokensFile } from './env';
+import type { Fault } from './gis-emulator';
 
 export { expect };
 export { redact, tokenLabel } from './canary';
 
 // ---------------------------------------------------------------- emulator
 
-export type Fault = {
-  /** A Google path on the emulator, e.g. /calendar/v3/calendars/primary/events. */
-  path: string;
-  status?: number;
-  count?: number;
-  /** A Go duration such as "5s". */
-  delay?: string;
-  /** "garbage" answers with a body no client can parse. */
-  body?: string;
-};
+// The fault shape is the copyable fixture file's (gis-emulator.ts).
+export type { Fault } from './gis-emulator';
 
 export type MintRequest = {
   client_id?: string; // default: the site's client
