@@ -1,0 +1,116 @@
+// Regenerates the README's screenshots (docs/screenshots/*.png) from the real
+// UI: starts bin/site in emulator mode on free ports, drives headless Debian
+// Chromium through Playwright, and writes one PNG per view. Not a test:
+// `go tool task screenshots` runs it (after building bin/site).
+//
+//   home.png      the home page
+//   consent.png   the emulator's consent popup with a checkbox per scope
+//   calendar.png  a page with data: Upcoming events after consent
+//   lab.png       the consent lab's timeline after a partial grant, with the
+//                 browser-side REST + CORS calls
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.join(root, 'docs', 'screenshots');
+const calendarScope = 'https://www.googleapis.com/auth/calendar.readonly';
+const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
+const calendarBox = 'See and download any calendar you can access using your Google Calendar';
+
+/** Starts bin/site on free ports; resolves with its URLs once both listen. */
+function startSite() {
+  const site = spawn(path.join(root, 'bin', 'site'), ['-addr', 'localhost:0', '-emulator-addr', 'localhost:0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const urls = {};
+    const timer = setTimeout(() => reject(new Error('bin/site printed no addresses in 20 s')), 20_000);
+    site.on('exit', (code) => reject(new Error(`bin/site exited (${code}) before listening`)));
+    readline.createInterface({ input: site.stdout }).on('line', (line) => {
+      const m = /^(site|emulator): (http\S+)$/.exec(line);
+      if (m) urls[m[1]] = m[2];
+      if (urls.site && urls.emulator) {
+        clearTimeout(timer);
+        resolve({ proc: site, siteURL: urls.site, emulatorURL: urls.emulator });
+      }
+    });
+  });
+}
+
+/** Presses the button, picks alice in the chooser, ticks boxes, presses Continue. */
+async function consent(page, button, { tick = [], shoot } = {}) {
+  const opened = page.waitForEvent('popup');
+  await page.getByRole('button', { name: button, exact: true }).click();
+  const popup = await opened;
+  await popup.setViewportSize({ width: 520, height: 720 });
+  await popup.getByRole('button', { name: /alice@example\.com/ }).click();
+  const go = popup.getByRole('button', { name: 'Continue', exact: true });
+  await go.waitFor();
+  for (const name of tick) await popup.getByRole('checkbox', { name, exact: true }).check();
+  if (shoot) await popup.screenshot({ path: shoot });
+  const closed = popup.waitForEvent('close');
+  await go.click().catch((err) => {
+    if (!/has been closed/.test(String(err))) throw err;
+  });
+  await closed;
+}
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  const { proc, siteURL, emulatorURL } = await startSite();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--hide-scrollbars'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, baseURL: siteURL, colorScheme: 'light' });
+    const page = await context.newPage();
+
+    await page.goto('/');
+    await page.screenshot({ path: path.join(outDir, 'home.png') });
+
+    await page.goto('/calendar');
+    await consent(page, 'Show calendar info');
+    await page.getByRole('region', { name: 'Upcoming events' }).getByRole('listitem').first().waitFor();
+    await page.screenshot({ path: path.join(outDir, 'calendar.png') });
+
+    // The lab in a fresh context, so the popup asks for both scopes again.
+    const lab = await (await browser.newContext({ viewport: { width: 1280, height: 1400 }, baseURL: siteURL })).newPage();
+    await fetch(`${emulatorURL}/_emu/reset`, { method: 'POST' });
+    await lab.goto('/lab');
+    await lab.getByRole('button', { name: 'Request access', exact: true }).waitFor();
+    await lab.getByRole('checkbox', { name: docsScope }).check();
+    await lab.getByRole('checkbox', { name: calendarScope }).check();
+    await lab.getByRole('radio', { name: /^call the API from the browser/ }).check();
+    await consent(lab, 'Request access', { tick: [calendarBox], shoot: path.join(outDir, 'consent.png') });
+    const timeline = lab.getByRole('region', { name: 'Timeline' });
+    await timeline.getByRole('listitem').filter({ hasText: /From the browser: GET/ }).waitFor();
+    // Collapse the JSON details so the shot shows the story, not the payloads.
+    // (CSSOM, which the page's CSP allows; a <style> tag it would refuse.)
+    await timeline.locator('pre').evaluateAll((pres) => {
+      for (const pre of pres) Object.assign(pre.style, { maxHeight: '7.5rem', overflow: 'hidden' });
+    });
+    const box = await timeline.boundingBox();
+    const pad = 24;
+    await lab.screenshot({
+      path: path.join(outDir, 'lab.png'),
+      fullPage: true,
+      clip: { x: Math.max(0, box.x - pad), y: Math.max(0, box.y - pad), width: box.width + 2 * pad, height: box.height + 2 * pad },
+    });
+  } finally {
+    await browser.close();
+    proc.kill('SIGTERM');
+  }
+  for (const f of fs.readdirSync(outDir).sort()) {
+    console.log(`${path.join('docs', 'screenshots', f)}: ${fs.statSync(path.join(outDir, f)).size} bytes`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
