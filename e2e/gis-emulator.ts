@@ -54,6 +54,14 @@ export type Fault = {
   delay?: string;
   /** A literal body instead of the envelope (status 200 unless given). */
   body?: string;
+  /** The envelope's details reason, e.g. "SERVICE_DISABLED". */
+  reason?: string;
+  /** Extra answer headers, e.g. { 'Retry-After': '1' }. */
+  headers?: Record<string, string>;
+  /** A streamed JSON body of this many bytes. */
+  size?: number;
+  /** Send the body a byte per this Go duration, e.g. "1s". */
+  drip?: string;
 };
 
 /** Something that opens the popup: a locator to click, or a function doing the click. */
