@@ -3,7 +3,6 @@ package main
 import (
 	"log/slog"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -79,10 +78,8 @@ func cspFor(cfg config.Config) web.CSP {
 	}
 	ep := cfg.Endpoints
 	for _, u := range []string{ep.Revoke, ep.Calendar, ep.Docs, ep.Picker} {
-		o := web.OriginOf(u)
-		wholeAccounts := o == csp.AccountsOrigin && csp.GISPath == "" // already allowed
-		if o != "" && !wholeAccounts && !slices.Contains(csp.Connect, o) {
-			csp.Connect = append(csp.Connect, o)
+		if o := web.OriginOf(u); o != "" {
+			csp.Connect = append(csp.Connect, o) // the policy lists each origin once
 		}
 	}
 	return csp

@@ -24,7 +24,7 @@ func Nonce(c echo.Context) string {
 type CSP struct {
 	AccountsOrigin string   // e.g. https://accounts.google.com or the emulator
 	GISPath        string   // "/gsi/" on Google: narrows script/frame/style/connect to GIS
-	Connect        []string // further connect-src origins (the revoke endpoint)
+	Connect        []string // further connect-src origins (revoke, the APIs the lab calls from the browser)
 }
 
 // nonceMark stands for the nonce while the policy is built once.
