@@ -237,30 +237,37 @@ func TestExitStatus(t *testing.T) {
 
 func post(t *testing.T, url, body string, out any) {
 	t.Helper()
-	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
-	if res.StatusCode != 200 {
-		b, _ := io.ReadAll(res.Body)
-		t.Fatalf("POST %s: %d %s", url, res.StatusCode, b)
-	}
-	json.NewDecoder(res.Body).Decode(out)
+	req.Header.Set("Content-Type", "application/json")
+	do(t, req, out)
 }
 
 func get(t *testing.T, url, token string, out any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
+	do(t, req, out)
+}
+
+// do sends req, wants a 200 and decodes its JSON body into out.
+func do(t *testing.T, req *http.Request, out any) {
+	t.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	if res.StatusCode != 200 {
+	if res.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(res.Body)
-		t.Fatalf("GET %s: %d %s", url, res.StatusCode, b)
+		t.Fatalf("%s %s: %d %s", req.Method, req.URL, res.StatusCode, b)
 	}
-	json.NewDecoder(res.Body).Decode(out)
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+		t.Fatalf("%s %s: decoding the answer: %v", req.Method, req.URL, err)
+	}
 }
