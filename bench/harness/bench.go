@@ -339,11 +339,7 @@ func printBench(r results) {
 	}
 	fmt.Printf("upstream calls per postback: %d on the first, %.3f after\n\n", r.Upstream.First, r.Upstream.Steady)
 
-	fmt.Printf("%-10s %9s %9s %11s %11s %11s %10s %12s\n", "page", "HTML raw", "HTML gz", "CSS+JS raw", "CSS+JS br", "CSS+JS gz", "total raw", "total sent")
-	for _, w := range r.Weight {
-		fmt.Printf("%-10s %9d %9d %11d %11d %11d %10d %12d\n", w.Path, w.HTMLRaw, w.HTMLGzip, w.AssetsRaw, w.AssetsBr, w.AssetsGzip, w.TotalRaw, w.TotalSent)
-	}
-	fmt.Println("(bytes; total sent = HTML gzip + CSS/JS brotli, as to a browser that takes both; GIS excluded)")
+	printWeight(r.Weight)
 	if r.Click != nil {
 		fmt.Printf("\nclick to data (%d runs): median %.0f ms, p90 %.0f ms, min %.0f ms, max %.0f ms\n", len(r.Click.RunsMS), r.Click.MedianMS, r.Click.P90MS, slices.Min(r.Click.RunsMS), slices.Max(r.Click.RunsMS))
 	}

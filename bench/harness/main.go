@@ -10,6 +10,8 @@
 //	                      socket errors, 5xx, RSS after warm-up and after
 //	harness -mode lighthouse
 //	                      bench/lighthouse.mjs on every page; bench/lighthouse.json
+//	harness -mode weight  page weight and start-up only (-startups runs), in
+//	                      seconds; prints, writes nothing
 //
 // It needs wrk, and for click to data Node.js with bench/node_modules and
 // Debian's Chromium.
@@ -35,11 +37,12 @@ type options struct {
 	warmDur   time.Duration
 	clickRuns int
 	noClick   bool
+	startups  int
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.mode, "mode", "bench", "bench, load or lighthouse")
+	flag.StringVar(&o.mode, "mode", "bench", "bench, load, lighthouse or weight")
 	flag.StringVar(&o.site, "site", "bin/site", "the site binary")
 	flag.StringVar(&o.bare, "bare", "bin/bare", "the bare handler binary (bench/bare)")
 	flag.StringVar(&o.out, "out", "", "where to write the results as JSON (bench: default bench/results.json)")
@@ -51,6 +54,7 @@ func main() {
 	flag.DurationVar(&o.warmDur, "warm-dur", 10*time.Second, "load: length of the warm-up")
 	flag.IntVar(&o.clickRuns, "click-runs", 20, "bench: click-to-data runs")
 	flag.BoolVar(&o.noClick, "no-click", false, "bench: skip click to data (no browser)")
+	flag.IntVar(&o.startups, "startups", 5, "weight: start the site this many times for the start-up figure")
 	flag.Parse()
 
 	var err error
@@ -67,8 +71,10 @@ func main() {
 			o.out = "bench/lighthouse.json"
 		}
 		err = lighthouseMain(o)
+	case "weight":
+		err = weightMain(o)
 	default:
-		err = fmt.Errorf("unknown -mode %q: bench, load or lighthouse", o.mode)
+		err = fmt.Errorf("unknown -mode %q: bench, load, lighthouse or weight", o.mode)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "harness:", err)
