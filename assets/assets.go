@@ -1,5 +1,7 @@
-// Package assets embeds the site's static files and serves them under
-// content-hashed names, so they can be cached for a year and still change.
+// Package assets embeds the site's static files and serves them minified,
+// under content-hashed names, so they can be cached for a year and still
+// change. The files in js/ and css/ stay readable as written; each one's
+// source map (named by the SourceMap header) gives them back to devtools.
 package assets
 
 import (
@@ -14,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"scopewise/internal/compress"
 )
@@ -32,6 +36,7 @@ type Assets struct {
 type file struct {
 	raw         []byte
 	contentType string
+	sourceMap   string // the URL of its source map; empty for a map
 
 	once     sync.Once
 	gzip, br []byte
@@ -58,36 +63,49 @@ func Load() (*Assets, error) {
 	for _, l := range loaded {
 		a.urls[l.name] = l.hashed
 		a.files[l.hashed] = l.file
+		a.files[l.file.sourceMap] = l.sourceMap
 	}
 	return a, nil
 }
 
 type loadedFile struct {
-	name, hashed string
-	file         *file
+	name, hashed    string
+	file, sourceMap *file
 }
 
-// load reads and hashes the embedded files once per process (every site a
-// test builds shares them), and starts compressing them in the background:
+// load minifies and hashes the embedded files once per process (every site
+// a test builds shares them), and starts compressing them in the background:
 // brotli at its best takes tens of milliseconds a file, so start-up does not
-// wait for it and the first visitor rarely does.
+// wait for it and the first visitor rarely does. Minifying all of them takes
+// a few milliseconds, one file per goroutine. Source maps are compressed on
+// first demand only: just devtools ask for them.
 var load = sync.OnceValues(func() ([]loadedFile, error) {
-	var out []loadedFile
-	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := files.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		ext := path.Ext(name)
-		hashed := Prefix + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		out = append(out, loadedFile{name, hashed, &file{raw: b, contentType: mime.TypeByExtension(ext)}})
-		return nil
-	})
+	names, err := fs.Glob(files, "*/*")
 	if err != nil {
+		return nil, err
+	}
+	out := make([]loadedFile, len(names))
+	var g errgroup.Group
+	for i, name := range names {
+		g.Go(func() error {
+			src, err := files.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			code, sourceMap, err := minify(name, src)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(code)
+			ext := path.Ext(name)
+			hashed := Prefix + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+			out[i] = loadedFile{name: name, hashed: hashed,
+				file:      &file{raw: code, contentType: mime.TypeByExtension(ext), sourceMap: hashed + ".map"},
+				sourceMap: &file{raw: sourceMap, contentType: "application/json"}}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	go func() {
@@ -124,6 +142,9 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("Vary", "Accept-Encoding")
+	if f.sourceMap != "" {
+		h.Set("SourceMap", f.sourceMap)
+	}
 	body := f.raw
 	if len(body) >= compress.MinSize {
 		gz, br := f.compressed()

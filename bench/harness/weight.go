@@ -22,7 +22,10 @@ type pageWeight struct {
 	Assets     []string
 }
 
-var ownAsset = regexp.MustCompile(`(?:href|src)="(/assets/[^"]+)"`)
+// ownAsset finds the site's own files a page names: in href and src, and as
+// the import map's values (a module that a page module imports, such as
+// photos.js on /ajax, is named only there).
+var ownAsset = regexp.MustCompile(`"(/assets/[^"]+)"`)
 
 func weighPages(v *visitor, paths []string) ([]pageWeight, error) {
 	var out []pageWeight
