@@ -96,6 +96,7 @@ type LabREST struct {
 func (p *Pages) Lab(c echo.Context) error {
 	page := p.withGIS(c, "Consent lab")
 	page.Assets = p.assets("js/lab.js")
+	page.Assets.PageCSS = p.Assets.URL("css/lab.css")
 	ep := p.Config.Endpoints
 	rest := LabREST{Calendar: ep.Calendar, Docs: ep.Docs, Picker: ep.Picker}
 	if len(p.DocSamples.Docs) > 0 {

@@ -28,8 +28,11 @@ type Page struct {
 
 // Assets are content-hashed URLs of the site's static files.
 type Assets struct {
-	CSS    string
-	Script string // the page script: token clients bound by data-* attributes
+	CSS string
+	// PageCSS, when set, is a page's own stylesheet, loaded after CSS: rules
+	// only one page uses stay off the others.
+	PageCSS string
+	Script  string // the page script: token clients bound by data-* attributes
 	// PageScript, when set, is a page's own module. It imports the page
 	// script's exports as "scopewise/token-client" through Modules.
 	PageScript string

@@ -23,6 +23,7 @@ import {
   sections,
   showAlert,
   showStatus,
+  unreachable,
 } from 'scopewise/token-client';
 
 // A token this close to its expiry counts as expired: better a popup now than
@@ -125,7 +126,7 @@ class AjaxSection {
       if (res.status === 401) this.page.forget(token);
     } catch {
       showStatus(this.el, '');
-      showAlert(this.el, 'Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.', this.label);
+      showAlert(this.el, ...unreachable, this.label);
     }
   }
 

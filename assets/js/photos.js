@@ -12,7 +12,7 @@
 //
 // The token stays in the shared script's memory (the section object): it is
 // sent in the Authorization header only, never put in the DOM or a URL.
-import { postToken, sections, showAlert, swap } from 'scopewise/token-client';
+import { postToken, sections, showAlert, swap, unreachable } from 'scopewise/token-client';
 
 
 // Bounds on the server-given poll interval, whatever it says.
@@ -155,7 +155,7 @@ async function showPicked(panel) {
     if (res.status !== 409) pollers.get(panel)?.stop();
     if (res.status === 200) focusCarousel(section);
   } catch {
-    showAlert(section, 'Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.');
+    showAlert(section, ...unreachable);
   }
 }
 
@@ -172,7 +172,7 @@ async function pickAgain(button) {
     swap(await res.text());
     section.querySelector('[data-action="open-picker"]')?.focus();
   } catch {
-    showAlert(section, 'Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.', section.dataset.label);
+    showAlert(section, ...unreachable, section.dataset.label);
   }
 }
 

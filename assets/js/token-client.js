@@ -74,6 +74,9 @@ export const messages = {
   consent_required: ['Consent needed', 'This permission has not been granted yet, and a silent request (prompt none) cannot ask for it.'],
 };
 
+/** The alert for a postback that got no answer at all (server down, network gone). */
+export const unreachable = ['Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.'];
+
 /** Shows an alert that says what happened and what to do next. */
 export function showAlert(section, title, detail, retry) {
   const box = section.querySelector('[data-alerts]');
@@ -220,7 +223,7 @@ export class TokenSection {
       this.section.dispatchEvent(new CustomEvent('scopewise:answer', { detail: { url: next.url, status: res.status } }));
     } catch {
       showStatus(this.section, '');
-      showAlert(this.section, 'Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.', this.label);
+      showAlert(this.section, ...unreachable, this.label);
     }
   }
 

@@ -126,6 +126,17 @@ func TestLabPage(t *testing.T) {
 	if got := doc.Find("h1").Text(); got != "Consent lab" {
 		t.Errorf("h1 = %q", got)
 	}
+	// The lab's own rules come after the site's; no other page loads them.
+	var sheets []string
+	doc.Find(`link[rel="stylesheet"]`).Each(func(_ int, s *goquery.Selection) { sheets = append(sheets, s.AttrOr("href", "")) })
+	if len(sheets) != 2 || !strings.HasPrefix(sheets[0], "/assets/css/site.") || !strings.HasPrefix(sheets[1], "/assets/css/lab.") {
+		t.Errorf("stylesheets %q, want site.css then lab.css", sheets)
+	}
+	for _, path := range []string{"/", "/docs", "/calendar", "/photos", "/ajax"} {
+		if n := mustParse(t, a.page(path).Body).Find(`link[href^="/assets/css/lab."]`).Length(); n != 0 {
+			t.Errorf("%s links the lab's stylesheet", path)
+		}
+	}
 	form := doc.Find("form[data-lab-form]")
 	var scopes []string
 	form.Find(`input[type="checkbox"][name="scope"]`).Each(func(_ int, s *goquery.Selection) {
