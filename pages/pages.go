@@ -80,8 +80,8 @@ func (p *Pages) Base(c echo.Context, title string) views.Page {
 		Path:        path,
 		CSRF:        web.SessionOf(c).CSRF(),
 		Ledger:      p.LedgerRows(c),
-		// No script: a page without a token client has nothing for the page
-		// script to bind (withGIS adds it).
+		// No script: a page without a token client has nothing for a page
+		// script to do (withGIS adds them).
 		Assets: views.Assets{CSS: p.Assets.URL("css/site.css")},
 	}
 	if p.Config.EmulatorMode() {
@@ -90,14 +90,13 @@ func (p *Pages) Base(c echo.Context, title string) views.Page {
 	return page
 }
 
-// assets are the layout's asset URLs, with a page's own module when named.
-// Page modules import the shared page script as "scopewise/token-client".
-func (p *Pages) assets(pageScript string) views.Assets {
+// assets are the layout's asset URLs with a page's own modules, which
+// import the shared module as "scopewise/token-client".
+func (p *Pages) assets(pageScripts ...string) views.Assets {
 	shared := p.Assets.URL("js/token-client.js")
-	a := views.Assets{CSS: p.Assets.URL("css/site.css"), Script: shared}
-	if pageScript != "" {
-		a.PageScript = p.Assets.URL(pageScript)
-		a.Modules = map[string]string{"scopewise/token-client": shared}
+	a := views.Assets{CSS: p.Assets.URL("css/site.css"), Script: shared, Modules: map[string]string{"scopewise/token-client": shared}}
+	for _, s := range pageScripts {
+		a.PageScripts = append(a.PageScripts, p.Assets.URL(s))
 	}
 	return a
 }
@@ -105,7 +104,7 @@ func (p *Pages) assets(pageScript string) views.Assets {
 // withGIS is Base for a page that runs a token client.
 func (p *Pages) withGIS(c echo.Context, title string) views.Page {
 	page := p.Base(c, title)
-	page.Assets = p.assets("")
+	page.Assets = p.assets("js/token-sections.js")
 	page.GIS = &views.GIS{ScriptURL: p.Config.Endpoints.GISScript, ClientID: p.Config.ClientID()}
 	return page
 }

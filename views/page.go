@@ -32,10 +32,12 @@ type Assets struct {
 	// PageCSS, when set, is a page's own stylesheet, loaded after CSS: rules
 	// only one page uses stay off the others.
 	PageCSS string
-	Script  string // the page script: token clients bound by data-* attributes
-	// PageScript, when set, is a page's own module. It imports the page
-	// script's exports as "scopewise/token-client" through Modules.
-	PageScript string
+	// Script is the shared module, token-client.js, that every page module
+	// imports as "scopewise/token-client" through Modules. Its own tag has
+	// the browser fetch it alongside the page modules, not after them.
+	Script string
+	// PageScripts are the page's own modules, in order.
+	PageScripts []string
 	// Modules is the import map: bare module names → hashed URLs.
 	Modules map[string]string
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/klauspost/compress/gzip"
 
 	"scopewise/internal/config"
@@ -116,5 +117,35 @@ func TestClientGoneIsNot5xx(t *testing.T) {
 	log := a.out.String()
 	if !strings.Contains(log, "path=/calendar status=499") || strings.Contains(log, "status=502") {
 		t.Errorf("want the abandoned postback logged as 499 and no 502; log:\n%s", log)
+	}
+}
+
+// TestPageModules checks which of the site's modules each page loads: the
+// section binder (token-sections.js) only where there are [data-token-client]
+// sections of its own, so /ajax and /lab, which run their own token clients,
+// do not carry it; and the shared module wherever a page module imports it.
+func TestPageModules(t *testing.T) {
+	a := startApp(t, nil)
+	want := map[string]string{
+		"/":         "",
+		"/docs":     "token-client token-sections",
+		"/calendar": "token-client token-sections",
+		"/photos":   "token-client token-sections photos",
+		"/ajax":     "token-client ajax",
+		"/lab":      "token-client lab",
+	}
+	for _, path := range pagePaths {
+		doc := mustParse(t, a.page(path).Body)
+		var modules []string
+		doc.Find(`script[type="module"]`).Each(func(_ int, s *goquery.Selection) {
+			name, _, _ := strings.Cut(strings.TrimPrefix(s.AttrOr("src", ""), "/assets/js/"), ".")
+			modules = append(modules, name)
+		})
+		if got := strings.Join(modules, " "); got != want[path] {
+			t.Errorf("%s loads modules %q, want %q", path, got, want[path])
+		}
+		if importMap := doc.Find(`script[type="importmap"]`).Text(); len(modules) > 0 && !strings.Contains(importMap, `"scopewise/token-client":"/assets/js/token-client.`) {
+			t.Errorf("%s: import map %q does not name the shared module", path, importMap)
+		}
 	}
 }

@@ -1,0 +1,155 @@
+// The page script of the pages with token sections (Docs, Calendar, Photos).
+// Every section marked data-token-client runs its own GIS token client with
+// the one scope in data-scope. The button press is the user gesture that
+// calls requestAccessToken(); the callback checks what was granted, then posts
+// the token to the page's own server route, which answers with HTML fragments
+// that replace elements of the same id. The Ajax page and the lab run their
+// own token clients and do not load this module.
+//
+// The token lives in this module's memory only: never in storage, the URL,
+// a cookie or the DOM.
+import {
+  clearMessages,
+  gis,
+  messages,
+  postForm,
+  postToken,
+  sections,
+  showAlert,
+  showStatus,
+  unreachable,
+} from 'scopewise/token-client';
+
+/**
+ * One page section with its own token client and its one scope.
+ *
+ * Bindings, all inside the section:
+ *   button[data-action=authorize]  request a token, then post to data-postback
+ *   form[data-token-form]          post the form's fields with the token to its action
+ *                                  (requesting a token first when there is none)
+ *   button[data-action=refresh]    post the last postback again with the same token
+ *   button[data-action=revoke]     revoke the whole grant
+ */
+export class TokenSection {
+  constructor(section, oauth2) {
+    this.section = section;
+    this.oauth2 = oauth2;
+    this.scope = section.dataset.scope;
+    this.postback = section.dataset.postback;
+    this.label = section.dataset.label;
+    this.token = null; // in memory only
+    this.last = { url: this.postback, fields: null }; // what Refresh repeats
+    this.pending = this.last; // what to post once a token arrives
+    this.client = oauth2.initTokenClient({
+      client_id: section.dataset.clientId,
+      scope: this.scope,
+      callback: (resp) => this.onResponse(resp),
+      error_callback: (err) => this.onError(err),
+    });
+    section.addEventListener('click', (ev) => this.onClick(ev));
+    section.addEventListener('submit', (ev) => this.onSubmit(ev));
+    sections.set(section, this);
+    for (const b of section.querySelectorAll('[data-action="authorize"], [data-action="revoke"]')) b.disabled = false;
+  }
+
+  onClick(ev) {
+    const button = ev.target.closest('button[data-action]');
+    if (!button) return;
+    switch (button.dataset.action) {
+      case 'authorize':
+        this.authorize({ url: this.postback, fields: null });
+        break;
+      case 'refresh':
+        clearMessages(this.section);
+        if (this.token) this.send(this.last);
+        else showAlert(this.section, 'No token on this page', 'This page holds no token yet (tokens live in memory only, so a reload forgets them).', this.label);
+        break;
+      case 'revoke':
+        this.revoke();
+        break;
+    }
+  }
+
+  /** Asks for a token inside the user gesture (or the browser blocks the popup), then posts next. */
+  authorize(next) {
+    clearMessages(this.section);
+    this.pending = next;
+    this.client.requestAccessToken();
+  }
+
+  onSubmit(ev) {
+    const form = ev.target.closest('form[data-token-form]');
+    if (!form) return;
+    ev.preventDefault();
+    const next = { url: form.getAttribute('action'), fields: Object.fromEntries(new FormData(form)) };
+    if (this.token) {
+      clearMessages(this.section);
+      this.send(next);
+    } else {
+      this.authorize(next);
+    }
+  }
+
+  onResponse(resp) {
+    if (resp.error) {
+      const [title, detail] = messages[resp.error] ?? ['Authorization failed', `Google answered “${resp.error}”.`];
+      showAlert(this.section, title, detail, this.label);
+      if (resp.error === 'access_denied') postForm('/grants/events', { event: 'denied', scope: this.scope });
+      return;
+    }
+    if (!this.oauth2.hasGrantedAllScopes(resp, this.scope)) {
+      showAlert(this.section, 'Permission not granted', `The consent answer did not include ${this.scope}. Press the button again and tick that permission.`, this.label);
+      postForm('/grants/events', { event: 'partial', scope: this.scope });
+      return;
+    }
+    this.token = resp.access_token;
+    this.section.dispatchEvent(new CustomEvent('scopewise:token', { detail: { scope: resp.scope } }));
+    this.send(this.pending);
+  }
+
+  onError(err) {
+    const [title, detail] = messages[err.type] ?? ['Authorization failed', 'The sign-in window failed for an unknown reason.'];
+    showAlert(this.section, title, detail, this.label);
+  }
+
+  /** Posts {url, fields} with the token and swaps the answer in. */
+  async send(next) {
+    this.last = next;
+    showStatus(this.section, 'Loading…');
+    try {
+      const res = await postToken(next.url, this.token, next.fields);
+      showStatus(this.section, '');
+      this.section.dispatchEvent(new CustomEvent('scopewise:answer', { detail: { url: next.url, status: res.status } }));
+    } catch {
+      showStatus(this.section, '');
+      showAlert(this.section, ...unreachable, this.label);
+    }
+  }
+
+  revoke() {
+    clearMessages(this.section);
+    if (!this.token) {
+      showAlert(this.section, 'Nothing to revoke yet', 'This page holds no token. Authorize first; the revoke then ends the whole grant, every scope at once.', this.label);
+      return;
+    }
+    this.oauth2.revoke(this.token, async (done) => {
+      if (!done.successful) {
+        showAlert(this.section, 'Revoke failed', `Google answered “${done.error ?? 'unknown'}”: the grant may already be gone.`);
+        return;
+      }
+      await postForm('/grants/events', { event: 'revoked', scope: this.scope });
+      showStatus(this.section, 'Access revoked: every scope this site held is gone, and the old token no longer works.');
+    });
+  }
+}
+
+// A section marked data-token-client="external" gets its token from a page
+// module's own client (the Ajax page's one client), which registers the
+// section in `sections` itself: modules written for token sections (photos.js)
+// then work there too.
+const tokenSections = document.querySelectorAll('[data-token-client]:not([data-token-client="external"])');
+if (tokenSections.length > 0) {
+  gis().then((oauth2) => {
+    for (const s of tokenSections) new TokenSection(s, oauth2);
+  });
+}
