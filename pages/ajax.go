@@ -61,9 +61,7 @@ func ajaxSections() []AjaxSection {
 // Ajax renders the page: GET /ajax.
 func (p *Pages) Ajax(c echo.Context) error {
 	page := p.withGIS(c, "All three on one page")
-	page.Assets = p.assets("js/ajax.js")
-	// The Photos section reuses the Photos page's module (picker + carousel).
-	page.Assets.Modules["scopewise/photos"] = p.Assets.URL("js/photos.js")
+	page.Assets = p.assets.ajax
 	v := AjaxView{Page: page, ClientID: p.Config.ClientID(), Sections: ajaxSections()}
 	if p.Config.EmulatorMode() {
 		v.DocSamples = p.DocSamples

@@ -95,8 +95,7 @@ type LabREST struct {
 // Lab renders the consent lab: GET /lab.
 func (p *Pages) Lab(c echo.Context) error {
 	page := p.withGIS(c, "Consent lab")
-	page.Assets = p.assets("js/lab.js")
-	page.Assets.PageCSS = p.Assets.URL("css/lab.css")
+	page.Assets = p.assets.lab
 	ep := p.Config.Endpoints
 	rest := LabREST{Calendar: ep.Calendar, Docs: ep.Docs, Picker: ep.Picker}
 	if len(p.DocSamples.Docs) > 0 {

@@ -51,6 +51,17 @@ type Deps struct {
 // Pages serves every page. Its methods are the route table's handlers.
 type Pages struct {
 	Deps
+	assets pageAssets
+}
+
+// pageAssets are the asset URLs and import map of each kind of page, made
+// once: hashed URLs do not change while the binary runs.
+type pageAssets struct {
+	plain    views.Assets // no token client: the stylesheet only
+	sections views.Assets // /docs and /calendar: [data-token-client] sections
+	photos   views.Assets // /photos: the sections and the picker + carousel
+	ajax     views.Assets // /ajax runs its own token client and reuses photos.js
+	lab      views.Assets // /lab: its own module and stylesheet
 }
 
 // New builds the pages.
@@ -58,7 +69,33 @@ func New(d Deps) *Pages {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Pages{Deps: d}
+	p := &Pages{Deps: d}
+	p.assets = pageAssets{
+		plain:    views.Assets{CSS: d.Assets.URL("css/site.css")},
+		sections: p.moduleAssets(nil, "js/token-sections.js"),
+		photos:   p.moduleAssets(nil, "js/token-sections.js", "js/photos.js"),
+		// The Photos section reuses the Photos page's module (picker + carousel).
+		ajax: p.moduleAssets(map[string]string{"scopewise/photos": "js/photos.js"}, "js/ajax.js"),
+		lab:  p.moduleAssets(nil, "js/lab.js"),
+	}
+	p.assets.lab.PageCSS = d.Assets.URL("css/lab.css")
+	return p
+}
+
+// moduleAssets are the layout's asset URLs with a page's own modules, which
+// import the shared module as "scopewise/token-client" (and any of extra,
+// bare name → asset path) through the import map.
+func (p *Pages) moduleAssets(extra map[string]string, pageScripts ...string) views.Assets {
+	shared := p.Assets.URL("js/token-client.js")
+	modules := map[string]string{"scopewise/token-client": shared}
+	for name, path := range extra {
+		modules[name] = p.Assets.URL(path)
+	}
+	a := views.Assets{CSS: p.Assets.URL("css/site.css"), Script: shared, ImportMap: views.NewImportMap(modules)}
+	for _, s := range pageScripts {
+		a.PageScripts = append(a.PageScripts, p.Assets.URL(s))
+	}
+	return a
 }
 
 // descriptions are the pages' meta descriptions (what a search result shows).
@@ -82,7 +119,7 @@ func (p *Pages) Base(c echo.Context, title string) views.Page {
 		Ledger:      p.LedgerRows(c),
 		// No script: a page without a token client has nothing for a page
 		// script to do (withGIS adds them).
-		Assets: views.Assets{CSS: p.Assets.URL("css/site.css")},
+		Assets: p.assets.plain,
 	}
 	if p.Config.EmulatorMode() {
 		page.EmulatorURL = p.Config.Endpoints.AccountsOrigin
@@ -90,21 +127,10 @@ func (p *Pages) Base(c echo.Context, title string) views.Page {
 	return page
 }
 
-// assets are the layout's asset URLs with a page's own modules, which
-// import the shared module as "scopewise/token-client".
-func (p *Pages) assets(pageScripts ...string) views.Assets {
-	shared := p.Assets.URL("js/token-client.js")
-	a := views.Assets{CSS: p.Assets.URL("css/site.css"), Script: shared, Modules: map[string]string{"scopewise/token-client": shared}}
-	for _, s := range pageScripts {
-		a.PageScripts = append(a.PageScripts, p.Assets.URL(s))
-	}
-	return a
-}
-
 // withGIS is Base for a page that runs a token client.
 func (p *Pages) withGIS(c echo.Context, title string) views.Page {
 	page := p.Base(c, title)
-	page.Assets = p.assets("js/token-sections.js")
+	page.Assets = p.assets.sections
 	page.GIS = &views.GIS{ScriptURL: p.Config.Endpoints.GISScript, ClientID: p.Config.ClientID()}
 	return page
 }

@@ -87,7 +87,7 @@ type Carousel struct {
 // Photos renders the page: GET /photos.
 func (p *Pages) Photos(c echo.Context) error {
 	page := p.withGIS(c, "Photo carousel")
-	page.Assets = p.assets("js/token-sections.js", "js/photos.js")
+	page.Assets = p.assets.photos
 	v := PhotosView{
 		Page:   page,
 		Client: p.tokenClient("photos", apis.PickerScope, "/photos", photosPostback.Button),

@@ -148,8 +148,8 @@ func Layout(p Page) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if len(p.Assets.Modules) > 0 {
-			templ_7745c5c3_Err = importMap(p.Assets.Modules).Render(ctx, templ_7745c5c3_Buffer)
+		if p.Assets.ImportMap != "" {
+			templ_7745c5c3_Err = importMap(p.Assets.ImportMap).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

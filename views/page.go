@@ -5,7 +5,6 @@ package views
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 
 	"github.com/a-h/templ"
@@ -33,13 +32,25 @@ type Assets struct {
 	// only one page uses stay off the others.
 	PageCSS string
 	// Script is the shared module, token-client.js, that every page module
-	// imports as "scopewise/token-client" through Modules. Its own tag has
+	// imports as "scopewise/token-client" through ImportMap. Its own tag has
 	// the browser fetch it alongside the page modules, not after them.
 	Script string
 	// PageScripts are the page's own modules, in order.
 	PageScripts []string
-	// Modules is the import map: bare module names → hashed URLs.
-	Modules map[string]string
+	// ImportMap is the import map's JSON (bare module names → hashed URLs),
+	// made once by NewImportMap: a page only splices in the nonce.
+	ImportMap ImportMap
+}
+
+// ImportMap is an import map's JSON, safe inside a script element.
+type ImportMap string
+
+// NewImportMap encodes an import map. json.Marshal escapes <, > and &, so no
+// value can end the script element it goes in; a map of strings always
+// encodes (invalid UTF-8 becomes U+FFFD), so there is no error to return.
+func NewImportMap(modules map[string]string) ImportMap {
+	b, _ := json.Marshal(map[string]map[string]string{"imports": modules})
+	return ImportMap(b)
 }
 
 // GIS is what a page needs to load Google's (or the emulator's) library.
@@ -65,15 +76,10 @@ type Problem struct {
 	Retry string
 }
 
-// importMap renders the import map with the request's nonce. json.Marshal
-// escapes < and >, so no value can end the script element.
-func importMap(modules map[string]string) templ.Component {
+// importMap renders the import map with the request's nonce.
+func importMap(m ImportMap) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		b, err := json.Marshal(map[string]any{"imports": modules})
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, `<script type="importmap" nonce="%s">%s</script>`, templ.EscapeString(templ.GetNonce(ctx)), b)
+		_, err := io.WriteString(w, `<script type="importmap" nonce="`+templ.EscapeString(templ.GetNonce(ctx))+`">`+string(m)+`</script>`)
 		return err
 	})
 }

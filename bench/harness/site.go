@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -24,40 +22,48 @@ type siteProc struct {
 	emulator string
 	startup  time.Duration // exec to the first 200 from /healthz
 
+	// The site logs to a file, as a deployed one would, and the log is read
+	// only when a figure needs it: a reader keeping up with the log during a
+	// run would compete with the site for the same CPUs, and the bare
+	// handler it is compared with has no such neighbour.
+	logFile  *os.File
 	statusMu sync.Mutex
+	off      int64       // how far the log has been read
+	partial  []byte      // a line not yet ended
 	statuses map[int]int // answers by status, from the request log
 	errLines []string    // the first few 5xx log lines, and what was logged just before each
 	prev     string
-	lines    atomic.Int64
-	done     chan struct{}
+	lines    int64
 }
 
 var logStatus = regexp.MustCompile(` msg=request .* status=(\d{3}) `)
 
 // startSite execs the binary with ports picked by the kernel, reads the
-// addresses it prints, and waits for /healthz. It keeps reading the request
-// log (stdout) and counts answers by status.
+// addresses it prints, and waits for /healthz. Its request log (stdout)
+// goes to a file, from which statusCounts counts answers by status.
 func startSite(bin string) (*siteProc, error) {
-	cmd := exec.Command(bin, "-addr", "localhost:0", "-emulator-addr", "localhost:0")
-	cmd.Env = append(os.Environ(), "GOOGLE_CLIENT_ID=", "PICKER_POLL_INTERVAL=")
-	stdout, err := cmd.StdoutPipe()
+	logFile, err := os.CreateTemp("", "scopewise-bench-site-*.log")
 	if err != nil {
 		return nil, err
 	}
+	os.Remove(logFile.Name()) // the open file is all the harness needs
+	cmd := exec.Command(bin, "-addr", "localhost:0", "-emulator-addr", "localhost:0")
+	cmd.Env = append(os.Environ(), "GOOGLE_CLIENT_ID=", "PICKER_POLL_INTERVAL=")
+	cmd.Stdout = logFile
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
+		logFile.Close()
 		return nil, err
 	}
-	p := &siteProc{cmd: cmd, statuses: map[int]int{}, done: make(chan struct{})}
-	addrs := make(chan [2]string, 1)
-	go p.readLog(stdout, addrs)
-	select {
-	case a := <-addrs:
-		p.site, p.emulator = a[0], a[1]
-	case <-time.After(10 * time.Second):
-		p.stop()
-		return nil, errors.New("the site printed no addresses in 10s")
+	p := &siteProc{cmd: cmd, logFile: logFile, statuses: map[int]int{}}
+	for p.site == "" || p.emulator == "" {
+		p.readLog()
+		if time.Since(start) > 10*time.Second {
+			p.stop()
+			return nil, errors.New("the site printed no addresses in 10s")
+		}
+		time.Sleep(500 * time.Microsecond)
 	}
 	hc := &http.Client{Timeout: time.Second}
 	for {
@@ -77,42 +83,56 @@ func startSite(bin string) (*siteProc, error) {
 	}
 }
 
-func (p *siteProc) readLog(r io.Reader, addrs chan<- [2]string) {
-	defer close(p.done)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	var site, emu string
-	for sc.Scan() {
-		line := sc.Text()
-		if site == "" || emu == "" {
-			if v, ok := strings.CutPrefix(line, "site: "); ok {
-				site = v
+// readLog reads what the site logged since the last call: first the two
+// address lines, then request lines, counted by status.
+func (p *siteProc) readLog() {
+	p.statusMu.Lock()
+	defer p.statusMu.Unlock()
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := p.logFile.ReadAt(buf, p.off)
+		p.off += int64(n)
+		data := append(p.partial, buf[:n]...)
+		for {
+			i := bytes.IndexByte(data, '\n')
+			if i < 0 {
+				break
 			}
-			if v, ok := strings.CutPrefix(line, "emulator: "); ok {
-				emu = v
-			}
-			if site != "" && emu != "" {
-				addrs <- [2]string{site, emu}
-			}
-			continue
+			p.line(string(data[:i]))
+			data = data[i+1:]
 		}
-		p.lines.Add(1)
-		if m := logStatus.FindStringSubmatch(line); m != nil {
-			code, _ := strconv.Atoi(m[1])
-			p.statusMu.Lock()
-			p.statuses[code]++
-			if code >= 500 && len(p.errLines) < 10 {
-				p.errLines = append(p.errLines, p.prev, line)
-			}
-			p.statusMu.Unlock()
+		p.partial = append(p.partial[:0:0], data...)
+		if err != nil || n < len(buf) {
+			return
 		}
-		p.prev = line
 	}
-	io.Copy(io.Discard, r)
+}
+
+// line takes one line of the log; statusMu is held.
+func (p *siteProc) line(line string) {
+	if p.site == "" || p.emulator == "" {
+		if v, ok := strings.CutPrefix(line, "site: "); ok {
+			p.site = v
+		}
+		if v, ok := strings.CutPrefix(line, "emulator: "); ok {
+			p.emulator = v
+		}
+		return
+	}
+	p.lines++
+	if m := logStatus.FindStringSubmatch(line); m != nil {
+		code, _ := strconv.Atoi(m[1])
+		p.statuses[code]++
+		if code >= 500 && len(p.errLines) < 10 {
+			p.errLines = append(p.errLines, p.prev, line)
+		}
+	}
+	p.prev = line
 }
 
 // statusCounts is a copy of the answers by status so far.
 func (p *siteProc) statusCounts() map[int]int {
+	p.readLog()
 	p.statusMu.Lock()
 	defer p.statusMu.Unlock()
 	out := make(map[int]int, len(p.statuses))
@@ -125,6 +145,7 @@ func (p *siteProc) statusCounts() map[int]int {
 // serverErrors are the first 5xx lines of the request log, each after the
 // line logged before it (the error handler logs the cause there).
 func (p *siteProc) serverErrors() []string {
+	p.readLog()
 	p.statusMu.Lock()
 	defer p.statusMu.Unlock()
 	return append([]string(nil), p.errLines...)
@@ -173,4 +194,5 @@ func (p *siteProc) stop() {
 		p.cmd.Process.Kill()
 		<-waited
 	}
+	p.logFile.Close()
 }
