@@ -18,6 +18,15 @@ import (
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// Header values every rendered answer carries, made once and shared (as in
+// SecureHeaders): net/http only reads them.
+var (
+	htmlType     = []string{echo.MIMETextHTMLCharsetUTF8}
+	noStore      = []string{"no-store"}
+	varyEncoding = []string{echo.HeaderAcceptEncoding}
+	gzipEncoding = []string{"gzip"}
+)
+
 // Render renders a component into a pooled buffer first, so a failed render
 // still becomes a proper error page, then saves the session (its cookie must
 // go out before the body) and writes the answer, gzipped when the browser
@@ -44,11 +53,15 @@ func Render(c echo.Context, status int, comp templ.Component) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	h.Set(echo.HeaderCacheControl, "no-store")
+	h[echo.HeaderContentType] = htmlType
+	h[echo.HeaderCacheControl] = noStore
 	body := buf.Bytes()
 	if len(body) >= compress.MinSize {
-		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+		if h[echo.HeaderVary] == nil {
+			h[echo.HeaderVary] = varyEncoding
+		} else {
+			h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+		}
 		if compress.Accepts(c.Request(), "gzip") {
 			zbuf := bufPool.Get().(*bytes.Buffer)
 			zbuf.Reset()
@@ -57,7 +70,7 @@ func Render(c echo.Context, status int, comp templ.Component) error {
 				return err
 			}
 			body = zbuf.Bytes()
-			h.Set(echo.HeaderContentEncoding, "gzip")
+			h[echo.HeaderContentEncoding] = gzipEncoding
 		}
 	}
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
