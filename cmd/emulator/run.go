@@ -65,11 +65,10 @@ func (c *clientFlags) Set(v string) error {
 func parse(args []string, getenv func(string) string, stderr io.Writer) (settings, error) {
 	var st settings
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: emulator [flags]\n\nThe offline emulator of Google's sign-in popup, tokeninfo and APIs. Flags (and variables):")
-		fs.PrintDefaults()
-	}
+	// The flag package prints nothing itself: a bad flag is one line from
+	// main ("emulator: …"), and -h prints the usage below.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.StringVar(&st.addr, "addr", orDefault(getenv("EMULATOR_ADDR"), "localhost:8081"), "where to listen; port 0 picks a free one (EMULATOR_ADDR)")
 	fs.StringVar(&st.publicURL, "public-url", getenv("EMULATOR_PUBLIC_URL"), "the origin browsers reach the emulator at, when not the listening address (EMULATOR_PUBLIC_URL)")
 	fs.StringVar(&st.configPath, "config", getenv("EMULATOR_CONFIG"), "JSON file with clients, accounts, token_lifetime, events, documents (EMULATOR_CONFIG)")
@@ -92,7 +91,13 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (setting
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return st, err
+		if err == flag.ErrHelp {
+			fmt.Fprintln(stderr, "Usage: emulator [flags]\n\nThe offline emulator of Google's sign-in popup, tokeninfo and APIs. Flags (and variables):")
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+			return st, err
+		}
+		return st, fmt.Errorf("%w (emulator -h lists the flags)", err)
 	}
 	if fs.NArg() > 0 {
 		return st, fmt.Errorf("unexpected arguments: %q", fs.Args())

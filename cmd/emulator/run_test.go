@@ -211,12 +211,14 @@ func TestExitStatus(t *testing.T) {
 		return
 	}
 	for _, tt := range []struct {
-		args string
-		code int
+		args   string
+		code   int
+		reason string // printed once, after "emulator: "
 	}{
-		{"-nope", 2},
-		{"-addr 127.0.0.1:0", 2}, // no client
-		{"-h", 0},
+		{"-nope", 2, "flag provided but not defined: -nope"},
+		{"-client bad", 2, `invalid value "bad" for flag -client`},
+		{"-addr 127.0.0.1:0", 2, "no OAuth client registered"},
+		{"-h", 0, ""},
 	} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestExitStatus$")
 		cmd.Env = append(os.Environ(), "EMULATOR_TEST_MAIN=1", "EMULATOR_TEST_ARGS="+tt.args, "EMULATOR_CLIENTS=", "EMULATOR_CONFIG=")
@@ -229,8 +231,8 @@ func TestExitStatus(t *testing.T) {
 		if code != tt.code {
 			t.Errorf("%q: exit %d, want %d\n%s", tt.args, code, tt.code, out)
 		}
-		if tt.code == 2 && !strings.Contains(string(out), "emulator: ") {
-			t.Errorf("%q: no reason printed:\n%s", tt.args, out)
+		if n := strings.Count(string(out), tt.reason); tt.reason != "" && (n != 1 || !strings.Contains(string(out), "emulator: "+tt.reason)) {
+			t.Errorf("%q: want the reason %q once, after \"emulator: \"; printed %d times:\n%s", tt.args, tt.reason, n, out)
 		}
 	}
 }
