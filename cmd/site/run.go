@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,12 +18,21 @@ import (
 	"scopewise/pages"
 )
 
+// usageError is a bad flag or variable: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
 // run is the whole program: tests call it too, with their own args and env.
 // It returns when ctx is cancelled (after a graceful shutdown) or a server fails.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := config.Load(args, getenv, stdout)
 	if err != nil {
-		return err
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{err}
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 

@@ -104,10 +104,12 @@ func (c Config) ClientID() string {
 }
 
 // Load reads flags from args (without the program name) and variables through
-// getenv. A flag wins over its variable.
-func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+// getenv. A flag wins over its variable. With -h it writes the usage to
+// usage and returns flag.ErrHelp; any other error is one line for the user.
+func Load(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	fs := flag.NewFlagSet("site", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // the caller prints the error, once
+	fs.Usage = func() {}
 	cfg := Config{}
 	fs.StringVar(&cfg.Addr, "addr", orDefault(getenv("ADDR"), "localhost:8080"), "where the site listens (ADDR)")
 	fs.StringVar(&cfg.EmulatorAddr, "emulator-addr", orDefault(getenv("EMULATOR_ADDR"), "localhost:8081"), "where the emulator listens in emulator mode (EMULATOR_ADDR)")
@@ -131,7 +133,13 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		*upstream = d
 	}
 	if err := fs.Parse(args); err != nil {
-		return Config{}, err
+		if err == flag.ErrHelp {
+			fmt.Fprintln(usage, "Usage: site [flags]\n\nScopewise: the pages, and in emulator mode (no GOOGLE_CLIENT_ID) the embedded emulator. Flags (and variables):")
+			fs.SetOutput(usage)
+			fs.PrintDefaults()
+			return Config{}, err
+		}
+		return Config{}, fmt.Errorf("%w (site -h lists the flags)", err)
 	}
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
