@@ -81,6 +81,9 @@ type LabView struct {
 	Emulator bool
 	// REST is what the browser-side switch calls ("Using REST and CORS").
 	REST LabREST
+	// Extras is the URL of lab-extras.js, which the page imports on first
+	// use: the export and the browser-side calls.
+	Extras string
 }
 
 // LabREST are the API base URLs the page calls from the browser (Google's,
@@ -108,6 +111,7 @@ func (p *Pages) Lab(c echo.Context) error {
 		Prompts:  labPrompts,
 		Emulator: p.Config.EmulatorMode(),
 		REST:     rest,
+		Extras:   p.Assets.URL("js/lab-extras.js"),
 	}))
 }
 

@@ -9,11 +9,13 @@
 //
 // Each section is registered in the shared `sections` map with a `token`
 // getter, so the Photos page's module (photos.js: picker window, polling,
-// carousel) works inside the Photos section unchanged.
+// carousel) works inside the Photos section unchanged. It is loaded on first
+// use: the Photos section's first postback imports it alongside the fetch,
+// and the answer (the picker panel) is swapped in only once it has loaded,
+// so its buttons work on the first click.
 //
 // The token lives in this module's memory only: never in storage, the URL,
 // a cookie or the DOM.
-import 'scopewise/photos';
 import {
   clearMessages,
   gis,
@@ -23,6 +25,7 @@ import {
   sections,
   showAlert,
   showStatus,
+  swap,
   unreachable,
 } from 'scopewise/token-client';
 
@@ -119,7 +122,12 @@ class AjaxSection {
     this.last = next;
     showStatus(this.el, 'Loading…');
     try {
-      const res = await postToken(next.url, token, next.fields);
+      // The Photos section needs the Photos page's module before its answer.
+      const module = this.el.dataset.key === 'photos' && import('scopewise/photos');
+      const res = await postToken(next.url, token, next.fields, { swapIn: false });
+      const html = await res.text();
+      await module;
+      swap(html);
       showStatus(this.el, '');
       if (res.ok) this.loaded = true;
       // Refused as expired or revoked: the next opening asks again.

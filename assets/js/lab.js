@@ -15,23 +15,28 @@
 //     "Using REST and CORS" does; each call and answer goes into the timeline
 //     beside the server's postback.
 //
+// The export and the browser-side calls are in lab-extras.js, loaded on
+// first use: when the switch is turned on, or Export JSON pressed.
+//
 // The newest token lives in this module's memory only. The timeline, the
 // page and the export show it redacted: never its value.
-import { gis, messages, postForm, postToken, showAlert } from 'scopewise/token-client';
+import { gis, messages, postForm, postToken, showAlert, unreachable } from 'scopewise/token-client';
 
 const root = document.querySelector('[data-lab]');
 const retry = 'Request access';
-// The pages' scopes: partial and denied answers for these go to the ledger.
-const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
-const calendarScope = 'https://www.googleapis.com/auth/calendar.readonly';
-const photosScope = 'https://www.googleapis.com/auth/photospicker.mediaitems.readonly';
-const catalog = [docsScope, calendarScope, photosScope];
+// The pages' scopes (the ledger's rows): partial and denied answers for
+// these go to the ledger.
+const catalog = [...document.querySelectorAll('#ledger tr[data-scope]')].map((tr) => tr.dataset.scope);
 
 /** "ya29…(redacted, 212 chars)": what a token looks like anywhere but memory. */
 function redact(token) {
   const prefix = String(token).startsWith('ya29.') ? 'ya29' : '';
   return `${prefix}…(redacted, ${String(token).length} chars)`;
 }
+
+/** lab-extras.js, imported once, on first use. */
+let extras;
+const loadExtras = () => (extras ??= import(root.dataset.extras));
 
 function scopesOf(resp) {
   return String(resp.scope ?? '').split(' ').filter(Boolean);
@@ -60,6 +65,8 @@ function el(tag, text, className) {
 class Lab {
   constructor(oauth2) {
     this.oauth2 = oauth2;
+    this.root = root; // for lab-extras.js
+    this.redact = redact;
     this.form = root.querySelector('[data-lab-form]');
     this.timelineList = root.querySelector('[data-timeline]');
     this.tokenList = root.querySelector('[data-tokens]');
@@ -79,6 +86,8 @@ class Lab {
       ev.preventDefault();
       this.request();
     });
+    // Turning the switch on is the first use of the browser-side calls.
+    this.form.addEventListener('change', () => this.browserCalls && loadExtras());
     root.addEventListener('click', (ev) => {
       const button = ev.target instanceof Element ? ev.target.closest('button[data-action]') : null;
       switch (button?.dataset.action) {
@@ -89,7 +98,10 @@ class Lab {
           this.expireNow();
           break;
         case 'export':
-          this.exportJSON();
+          loadExtras().then(
+            (m) => m.exportJSON(this),
+            () => this.alert(...unreachable),
+          );
           break;
       }
     });
@@ -133,18 +145,6 @@ class Lab {
     if (Object.keys(details).length > 0) li.append(el('pre', JSON.stringify(details, null, 2)));
     this.timelineList.append(li);
     return entry;
-  }
-
-  exportJSON() {
-    const doc = { exported_at: new Date().toISOString(), client_id: root.dataset.clientId, timeline: this.timeline };
-    const url = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'scopewise-lab-timeline.json';
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
   // ------------------------------------------------------------- tokens
@@ -308,85 +308,17 @@ class Lab {
     return new FormData(this.form).get('path') === 'browser';
   }
 
-  /**
-   * With the switch on, calls each API the token's scopes allow straight from
-   * the page, as Google's "Using REST and CORS" does. The token goes only in
-   * the Authorization header, to the API; the timeline shows it redacted.
-   */
+  /** With the switch on, the page also calls the APIs itself (lab-extras.js). */
   async callFromBrowser(token, scopes) {
     if (!this.browserCalls) return;
-    const api = root.dataset;
-    if (scopes.includes(calendarScope)) {
-      const q = new URLSearchParams({ maxResults: '5', singleEvents: 'true', orderBy: 'startTime', timeMin: new Date().toISOString() });
-      await this.fetchAPI(token, 'Calendar', 'GET', `${api.calendarApi}/calendars/primary/events?${q}`, (b) => {
-        const items = Array.isArray(b?.items) ? b.items : [];
-        return [{ events: items.length, summaries: items.map((e) => e.summary) }, [`${items.length} upcoming events: ${items.map((e) => e.summary).join(' · ') || 'none'}`]];
-      });
-    }
-    if (scopes.includes(docsScope)) {
-      const id = String(new FormData(this.form).get('doc_id') ?? '').trim();
-      if (!id) {
-        this.log('rest', 'From the browser: Docs call skipped', {}, ['Give a document ID: the Docs API cannot list documents.']);
-      } else {
-        await this.fetchAPI(token, 'Docs', 'GET', `${api.docsApi}/documents/${encodeURIComponent(id)}`, (b) => {
-          const n = Array.isArray(b?.body?.content) ? b.body.content.length : 0;
-          return [{ title: b?.title, structural_elements: n }, [`Document “${b?.title}”: ${n} structural elements`]];
-        });
-      }
-    }
-    if (scopes.includes(photosScope)) {
-      const session = await this.fetchAPI(token, 'Photos Picker', 'POST', `${api.pickerApi}/sessions`, (b) => [
-        { id: b?.id, mediaItemsSet: b?.mediaItemsSet, pollingConfig: b?.pollingConfig },
-        [`Picking session ${b?.id} created (${b?.pickerUri ? 'a pickerUri to open' : 'no pickerUri'})`],
-      ], '{}');
-      if (session?.id) {
-        await this.fetchAPI(token, 'Photos Picker', 'DELETE', `${api.pickerApi}/sessions/${encodeURIComponent(session.id)}`, () => [{}, ['The session was deleted again: the lab only shows the call.']]);
-      }
-    }
-  }
-
-  /**
-   * One cross-origin call with the token. summarize(body) gives the details
-   * and lines the timeline shows (never the whole answer). Returns the
-   * parsed body of a 2xx answer, else null.
-   */
-  async fetchAPI(token, name, method, url, summarize, body) {
-    const path = new URL(url).pathname;
-    const request = { method, url, headers: { Authorization: `Bearer ${redact(token)}` }, mode: 'cors' };
-    const headers = { Authorization: `Bearer ${token}` };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      request.headers['Content-Type'] = 'application/json';
-    }
-    let res;
-    let json = null;
+    let m;
     try {
-      res = await fetch(url, { method, headers, body, mode: 'cors', credentials: 'omit', cache: 'no-store' });
-      json = await res.json().catch(() => null);
-    } catch (err) {
-      this.log('rest', `From the browser: ${method} ${path} → refused`, { request, error: String(err) }, [
-        `The browser could not read the ${name} API's answer: no CORS grant for this origin (is it registered for the client?), or the API is unreachable.`,
-      ]);
-      return null;
+      m = await loadExtras();
+    } catch {
+      this.log('rest', 'From the browser: no calls', {}, ['The page could not load its module for the browser-side calls.']);
+      return;
     }
-    // A readable answer means the API granted this origin CORS (the grant
-    // header itself is not exposed to scripts).
-    const response = { status: res.status, cors: `granted to ${location.origin}` };
-    const challenge = res.headers.get('WWW-Authenticate');
-    if (challenge) response['www-authenticate'] = challenge;
-    if (res.ok) {
-      const [summary, lines] = summarize(json);
-      this.log('rest', `From the browser: ${method} ${path} → ${res.status}`, { request, response: { ...response, body: summary } }, [
-        `${name} API, called from the page with the token (REST + CORS).`,
-        ...lines,
-      ]);
-      return json ?? {};
-    }
-    const e = json?.error ?? {};
-    this.log('rest', `From the browser: ${method} ${path} → ${res.status}`, { request, response: { ...response, error: { status: e.status, message: e.message } } }, [
-      `${name} API answered ${res.status}${e.status ? ` ${e.status}` : ''}: ${e.message ?? 'no message'}`,
-    ]);
-    return null;
+    await m.callFromBrowser(this, token, scopes);
   }
 
   // ------------------------------------------------------------- expire, revoke

@@ -185,6 +185,18 @@ test.describe('Ajax page', () => {
     await expect(photos.getByRole('img', { name: names[0], exact: true })).toBeVisible();
   });
 
+  test('photos.js loads on first use: not with the page, but with the Photos section\'s first answer', async ({ page }) => {
+    const loaded: string[] = [];
+    page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
+    const photosModule = () => loaded.filter((p) => /^\/assets\/js\/photos\./.test(p));
+    await page.reload();
+    await expect(toggle(page, 'photos')).toBeEnabled();
+    await openWithConsent(page, 'calendar');
+    expect(photosModule()).toEqual([]);
+    await openWithConsent(page, 'photos');
+    expect(photosModule()).toHaveLength(1);
+  });
+
   test('Cancel → alert and "denied" in the ledger; opening again asks again', async ({ page }) => {
     await consent(page, { button: sections.calendar.button, action: 'Cancel' });
     await expect(alertSaying(page, /not granted/i)).toBeVisible();

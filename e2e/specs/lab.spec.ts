@@ -265,6 +265,18 @@ test.describe('Consent lab', () => {
     expect(exported).not.toMatch(/ya29\.[A-Za-z0-9_-]{20,}/);
   });
 
+  test('lab-extras.js (export, browser-side calls) loads on first use, not with the page', async ({ page }) => {
+    const loaded: string[] = [];
+    page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
+    await page.reload();
+    await expect(page.getByRole('button', { name: request, exact: true })).toBeEnabled();
+    await grantCalendar(page);
+    expect(loaded.filter((p) => p.includes('/lab-extras.'))).toEqual([]);
+    const extras = page.waitForRequest((r) => new URL(r.url()).pathname.includes('/lab-extras.'));
+    await page.getByRole('radio', { name: /^call the API from the browser \(REST \+ CORS\)/ }).check();
+    await extras;
+  });
+
   test('the browser-side switch: Calendar and Docs called from the page (REST + CORS), beside the server postback', async ({ page }) => {
     const siteOrigin = new URL(siteURL).origin;
     await page.getByRole('radio', { name: /^call the API from the browser \(REST \+ CORS\)/ }).check();
