@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -22,10 +23,17 @@ type pageWeight struct {
 	Assets     []string
 }
 
-// ownAsset finds the site's own files a page names: in href and src, and as
-// the import map's values (a module that a page module imports, such as
-// photos.js on /ajax, is named only there).
-var ownAsset = regexp.MustCompile(`"(/assets/[^"]+)"`)
+// loadAsset finds what a page loads as it loads: stylesheets (href) and
+// module scripts (src) of the site's own; importMap and staticImport then add
+// the import map's modules that a loaded module imports statically,
+// transitively (photos.js on /photos via token-sections.js... ). A module
+// only imported with import() on first use, or named in a data attribute,
+// is not loaded with the page and not counted.
+var (
+	loadAsset    = regexp.MustCompile(`(?:href|src)="(/assets/[^"]+)"`)
+	importMap    = regexp.MustCompile(`<script type="importmap"[^>]*>(.*?)</script>`)
+	staticImport = regexp.MustCompile(`(?:\bfrom|\bimport)\s*["']([^"']+)["']`)
+)
 
 func weighPages(v *visitor, paths []string) ([]pageWeight, error) {
 	var out []pageWeight
@@ -41,9 +49,18 @@ func weighPages(v *visitor, paths []string) ([]pageWeight, error) {
 		if enc != "gzip" {
 			gz = raw
 		}
+		var imap struct{ Imports map[string]string }
+		if m := importMap.FindSubmatch(raw); m != nil {
+			_ = json.Unmarshal(m[1], &imap)
+		}
 		w := pageWeight{Path: path, HTMLRaw: len(raw), HTMLGzip: len(gz)}
-		for _, m := range ownAsset.FindAllSubmatch(raw, -1) {
-			url := string(m[1])
+		var queue []string
+		for _, m := range loadAsset.FindAllSubmatch(raw, -1) {
+			queue = append(queue, string(m[1]))
+		}
+		for len(queue) > 0 {
+			url := queue[0]
+			queue = queue[1:]
 			if slices.Contains(w.Assets, url) {
 				continue
 			}
@@ -57,6 +74,13 @@ func weighPages(v *visitor, paths []string) ([]pageWeight, error) {
 					return nil, err
 				}
 				*e.n += len(b)
+				if e.accept == "" && strings.HasSuffix(url, ".js") {
+					for _, m := range staticImport.FindAllSubmatch(b, -1) {
+						if u, ok := imap.Imports[string(m[1])]; ok {
+							queue = append(queue, u)
+						}
+					}
+				}
 			}
 		}
 		w.TotalRaw = w.HTMLRaw + w.AssetsRaw
