@@ -11,29 +11,17 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // calendars name IANA zones; the binary must not depend on the host's
+
+	"scopewise/internal/cli"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	var uerr usageError
-	switch {
-	case err == nil:
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(0)
-	case errors.As(err, &uerr):
-		fmt.Fprintln(os.Stderr, "emulator:", err)
-		os.Exit(2)
-	default:
-		fmt.Fprintln(os.Stderr, "emulator:", err)
-		os.Exit(1)
-	}
+	code := cli.ExitCode("emulator", run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr), os.Stderr)
+	stop()
+	os.Exit(code)
 }

@@ -13,15 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"scopewise/internal/cli"
 	"scopewise/internal/emulator"
 	"scopewise/internal/httpserve"
 )
-
-// usageError is a bad flag, variable or configuration file: exit status 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
 
 // settings are the command's flags and variables, before the file is read.
 type settings struct {
@@ -159,11 +154,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err == flag.ErrHelp {
 			return err
 		}
-		return usageError{err}
+		return cli.UsageError{Err: err}
 	}
 	opts, err := st.options()
 	if err != nil {
-		return usageError{err}
+		return cli.UsageError{Err: err}
 	}
 	level := slog.LevelInfo
 	if st.quiet {

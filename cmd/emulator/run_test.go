@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"scopewise/internal/cli"
 )
 
 const testClient = "my-app.apps.googleusercontent.com"
@@ -192,7 +194,7 @@ func TestBadInputIsAUsageError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, tt.args...), func(k string) string { return tt.env[k] }, io.Discard, io.Discard)
-			var uerr usageError
+			var uerr cli.UsageError
 			if !errors.As(err, &uerr) {
 				t.Fatalf("got %v, want a usage error", err)
 			}

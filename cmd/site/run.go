@@ -12,17 +12,12 @@ import (
 
 	"scopewise/assets"
 	"scopewise/internal/apis"
+	"scopewise/internal/cli"
 	"scopewise/internal/config"
 	"scopewise/internal/emulator"
 	"scopewise/internal/httpserve"
 	"scopewise/pages"
 )
-
-// usageError is a bad flag or variable: exit status 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
 
 // run is the whole program: tests call it too, with their own args and env.
 // It returns when ctx is cancelled (after a graceful shutdown) or a server fails.
@@ -32,7 +27,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err == flag.ErrHelp {
 			return err
 		}
-		return usageError{err}
+		return cli.UsageError{Err: err}
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
