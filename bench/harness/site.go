@@ -33,7 +33,6 @@ type siteProc struct {
 	statuses map[int]int // answers by status, from the request log
 	errLines []string    // the first few 5xx log lines, and what was logged just before each
 	prev     string
-	lines    int64
 }
 
 var logStatus = regexp.MustCompile(` msg=request .* status=(\d{3}) `)
@@ -119,7 +118,6 @@ func (p *siteProc) line(line string) {
 		}
 		return
 	}
-	p.lines++
 	if m := logStatus.FindStringSubmatch(line); m != nil {
 		code, _ := strconv.Atoi(m[1])
 		p.statuses[code]++
