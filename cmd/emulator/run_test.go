@@ -8,13 +8,13 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"scopewise/internal/cli"
+	"scopewise/internal/cli/clitest"
 )
 
 const testClient = "my-app.apps.googleusercontent.com"
@@ -207,8 +207,7 @@ func TestBadInputIsAUsageError(t *testing.T) {
 
 // The process itself: bad flags exit 2 with the reason on stderr.
 func TestExitStatus(t *testing.T) {
-	if os.Getenv("EMULATOR_TEST_MAIN") == "1" {
-		os.Args = append([]string{"emulator"}, strings.Fields(os.Getenv("EMULATOR_TEST_ARGS"))...)
+	if clitest.Child("emulator") {
 		main()
 		return
 	}
@@ -222,18 +221,11 @@ func TestExitStatus(t *testing.T) {
 		{"-addr 127.0.0.1:0", 2, "no OAuth client registered"},
 		{"-h", 0, ""},
 	} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestExitStatus$")
-		cmd.Env = append(os.Environ(), "EMULATOR_TEST_MAIN=1", "EMULATOR_TEST_ARGS="+tt.args, "EMULATOR_CLIENTS=", "EMULATOR_CONFIG=")
-		out, err := cmd.CombinedOutput()
-		code := 0
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			code = exit.ExitCode()
-		}
+		code, out := clitest.Run(t, "TestExitStatus", tt.args, "EMULATOR_CLIENTS=", "EMULATOR_CONFIG=")
 		if code != tt.code {
 			t.Errorf("%q: exit %d, want %d\n%s", tt.args, code, tt.code, out)
 		}
-		if n := strings.Count(string(out), tt.reason); tt.reason != "" && (n != 1 || !strings.Contains(string(out), "emulator: "+tt.reason)) {
+		if n := strings.Count(out, tt.reason); tt.reason != "" && (n != 1 || !strings.Contains(out, "emulator: "+tt.reason)) {
 			t.Errorf("%q: want the reason %q once, after \"emulator: \"; printed %d times:\n%s", tt.args, tt.reason, n, out)
 		}
 	}

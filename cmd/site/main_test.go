@@ -1,18 +1,16 @@
 package main
 
 import (
-	"errors"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
+
+	"scopewise/internal/cli/clitest"
 )
 
 // The process itself: -h prints the flags and exits 0; a bad flag or
 // variable exits 2 with its reason once, after "site: ".
 func TestExitStatus(t *testing.T) {
-	if os.Getenv("SITE_TEST_MAIN") == "1" {
-		os.Args = append([]string{"site"}, strings.Fields(os.Getenv("SITE_TEST_ARGS"))...)
+	if clitest.Child("site") {
 		main()
 		return
 	}
@@ -29,24 +27,18 @@ func TestExitStatus(t *testing.T) {
 		{"-google-client-id x.apps.googleusercontent.com", "", 2, "SESSION_KEYS is required with GOOGLE_CLIENT_ID"},
 		{"-h", "", 0, "-upstream-timeout duration"},
 	} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestExitStatus$")
-		cmd.Env = append(os.Environ(), "SITE_TEST_MAIN=1", "SITE_TEST_ARGS="+tt.args, "GOOGLE_CLIENT_ID=", "SESSION_KEYS=", "UPSTREAM_TIMEOUT=")
+		env := []string{"GOOGLE_CLIENT_ID=", "SESSION_KEYS=", "UPSTREAM_TIMEOUT="}
 		if tt.env != "" {
-			cmd.Env = append(cmd.Env, tt.env)
+			env = append(env, tt.env)
 		}
-		out, err := cmd.CombinedOutput()
-		code := 0
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			code = exit.ExitCode()
-		}
+		code, out := clitest.Run(t, "TestExitStatus", tt.args, env...)
 		if code != tt.code {
 			t.Errorf("%q %s: exit %d, want %d\n%s", tt.args, tt.env, code, tt.code, out)
 		}
-		if tt.code == 2 && (strings.Count(string(out), tt.reason) != 1 || !strings.Contains(string(out), "site: "+tt.reason)) {
+		if tt.code == 2 && (strings.Count(out, tt.reason) != 1 || !strings.Contains(out, "site: "+tt.reason)) {
 			t.Errorf("%q %s: want the reason %q once, after \"site: \":\n%s", tt.args, tt.env, tt.reason, out)
 		}
-		if tt.code == 0 && !strings.Contains(string(out), tt.reason) {
+		if tt.code == 0 && !strings.Contains(out, tt.reason) {
 			t.Errorf("%q: the usage does not list %q:\n%s", tt.args, tt.reason, out)
 		}
 	}
