@@ -34,9 +34,13 @@ function redact(token) {
   return `${prefix}…(redacted, ${String(token).length} chars)`;
 }
 
-/** lab-extras.js, imported once, on first use. */
+/** lab-extras.js, imported once, on first use; a failed load is tried again next time. */
 let extras;
-const loadExtras = () => (extras ??= import(root.dataset.extras));
+const loadExtras = () =>
+  (extras ??= import(root.dataset.extras).catch((err) => {
+    extras = undefined;
+    throw err;
+  }));
 
 function scopesOf(resp) {
   return String(resp.scope ?? '').split(' ').filter(Boolean);
@@ -87,7 +91,8 @@ class Lab {
       this.request();
     });
     // Turning the switch on is the first use of the browser-side calls.
-    this.form.addEventListener('change', () => this.browserCalls && loadExtras());
+    // (A failure shows when the calls run: callFromBrowser says so.)
+    this.form.addEventListener('change', () => this.browserCalls && loadExtras().catch(() => {}));
     root.addEventListener('click', (ev) => {
       const button = ev.target instanceof Element ? ev.target.closest('button[data-action]') : null;
       switch (button?.dataset.action) {
