@@ -19,7 +19,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"scopewise/internal/compress"
+	"github.com/scopewise/scopewise/internal/compress"
 )
 
 //go:embed js/*.js css/*.css

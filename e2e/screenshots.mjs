@@ -1,7 +1,7 @@
 // Regenerates the README's screenshots (docs/screenshots/*.png) from the real
 // UI: starts bin/site in emulator mode on free ports, drives headless Debian
 // Chromium through Playwright, and writes one PNG per view. Not a test:
-// `go tool task screenshots` runs it (after building bin/site).
+// `task screenshots` runs it (after building bin/site).
 //
 //   home.png      the home page
 //   consent.png   the emulator's consent popup with a checkbox per scope

@@ -5,10 +5,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"scopewise/internal/apis"
-	"scopewise/internal/grants"
-	"scopewise/internal/web"
-	"scopewise/views"
+	"github.com/scopewise/scopewise/internal/apis"
+	"github.com/scopewise/scopewise/internal/grants"
+	"github.com/scopewise/scopewise/internal/web"
+	"github.com/scopewise/scopewise/views"
 )
 
 // The Ajax page: the three pages' features on one page, with ONE token client.

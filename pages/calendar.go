@@ -5,9 +5,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"scopewise/internal/apis"
-	"scopewise/internal/web"
-	"scopewise/views"
+	"github.com/scopewise/scopewise/internal/apis"
+	"github.com/scopewise/scopewise/internal/web"
+	"github.com/scopewise/scopewise/views"
 )
 
 // calendarEvents is how many upcoming events the page shows.

@@ -10,8 +10,8 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"scopewise/internal/apis"
-	"scopewise/views"
+	"github.com/scopewise/scopewise/internal/apis"
+	"github.com/scopewise/scopewise/views"
 	"time"
 )
 

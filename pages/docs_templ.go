@@ -10,8 +10,8 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"scopewise/internal/web"
-	"scopewise/views"
+	"github.com/scopewise/scopewise/internal/web"
+	"github.com/scopewise/scopewise/views"
 )
 
 func DocsPage(v DocsView) templ.Component {

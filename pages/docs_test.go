@@ -9,7 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 
-	"scopewise/internal/apis"
+	"github.com/scopewise/scopewise/internal/apis"
 )
 
 // outlineString shows a tree as "Title(Sub,H1(H2))".

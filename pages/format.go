@@ -1,7 +1,7 @@
 package pages
 
 import (
-	"scopewise/internal/apis"
+	"github.com/scopewise/scopewise/internal/apis"
 )
 
 // eventWhen says when an event happens, in the event's own time zone.

@@ -11,8 +11,8 @@ import (
 	"github.com/a-h/templ"
 	"golang.org/x/net/html"
 
-	"scopewise/internal/apis"
-	"scopewise/views"
+	"github.com/scopewise/scopewise/internal/apis"
+	"github.com/scopewise/scopewise/views"
 )
 
 // hostileFragments renders every answer that shows text from Google's side

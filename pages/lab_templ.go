@@ -10,7 +10,7 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"scopewise/views"
+	"github.com/scopewise/scopewise/views"
 	"strconv"
 	"time"
 )

@@ -9,11 +9,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"scopewise/internal/apis"
-	"scopewise/internal/config"
-	"scopewise/internal/grants"
-	"scopewise/internal/web"
-	"scopewise/views"
+	"github.com/scopewise/scopewise/internal/apis"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/grants"
+	"github.com/scopewise/scopewise/internal/web"
+	"github.com/scopewise/scopewise/views"
 )
 
 // Verifier checks a token for one scope (apis.Verifier).
@@ -75,7 +75,7 @@ func New(d Deps) *Pages {
 		sections: p.moduleAssets(nil, "js/token-sections.js"),
 		photos:   p.moduleAssets(nil, "js/token-sections.js", "js/photos.js"),
 		// The Photos section reuses the Photos page's module (picker + carousel).
-		ajax: p.moduleAssets(map[string]string{"scopewise/photos": "js/photos.js"}, "js/ajax.js"),
+		ajax: p.moduleAssets(map[string]string{"github.com/scopewise/scopewise/photos": "js/photos.js"}, "js/ajax.js"),
 		lab:  p.moduleAssets(nil, "js/lab.js"),
 	}
 	p.assets.lab.PageCSS = d.Assets.URL("css/lab.css")
@@ -83,11 +83,11 @@ func New(d Deps) *Pages {
 }
 
 // moduleAssets are the layout's asset URLs with a page's own modules, which
-// import the shared module as "scopewise/token-client" (and any of extra,
+// import the shared module as "github.com/scopewise/scopewise/token-client" (and any of extra,
 // bare name → asset path) through the import map.
 func (p *Pages) moduleAssets(extra map[string]string, pageScripts ...string) views.Assets {
 	shared := p.Assets.URL("js/token-client.js")
-	modules := map[string]string{"scopewise/token-client": shared}
+	modules := map[string]string{"github.com/scopewise/scopewise/token-client": shared}
 	for name, path := range extra {
 		modules[name] = p.Assets.URL(path)
 	}

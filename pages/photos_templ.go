@@ -10,8 +10,8 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"github.com/scopewise/scopewise/views"
 	"math"
-	"scopewise/views"
 	"strconv"
 	"time"
 )

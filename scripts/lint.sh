@@ -7,7 +7,6 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-staticcheck=${STATICCHECK:?set by the Taskfile}
 govulncheck=${GOVULNCHECK:?set by the Taskfile}
 
 echo "==> gofmt"
@@ -21,8 +20,8 @@ fi
 echo "==> go vet"
 go vet ./...
 
-echo "==> staticcheck ($staticcheck)"
-go run "$staticcheck" ./...
+echo "==> staticcheck"
+go tool -modfile=tools/go.mod staticcheck ./...
 
 echo "==> govulncheck ($govulncheck)"
 out=$(mktemp)

@@ -32,7 +32,7 @@ snapshot() {
 	find . -name '*_templ.go' -not -path './e2e/node_modules/*' -print0 | sort -z | xargs -0r sha256sum
 }
 before=$(snapshot)
-go tool templ generate
+go tool -modfile=tools/go.mod templ generate
 after=$(snapshot)
 if [[ "$before" != "$after" ]]; then
 	echo "generated templ files were stale or missing; regenerated these (commit them):" >&2
@@ -43,7 +43,7 @@ echo "all *_templ.go files match their .templ sources"
 done_section
 
 # ---------------------------------------------------------------------------
-section "gofmt and go vet"
+section "gofmt, go vet and staticcheck"
 unformatted=$(find . -name '*.go' -not -path './e2e/node_modules/*' -print0 | xargs -0r gofmt -l)
 if [[ -n "$unformatted" ]]; then
 	echo "not gofmt'ed:" >&2
@@ -51,6 +51,7 @@ if [[ -n "$unformatted" ]]; then
 	exit 1
 fi
 go vet ./...
+go tool -modfile=tools/go.mod staticcheck ./...
 done_section
 
 # ---------------------------------------------------------------------------

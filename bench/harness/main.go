@@ -1,6 +1,6 @@
 // Command harness measures Scopewise against the physical limit on the same
 // machine, in the same run, as ratios (issue 7), or holds it under a bounded
-// load (issue 6). It is run by `go tool task bench` and `go tool task load`,
+// load (issue 6). It is run by `task bench` and `go tool task load`,
 // which build bin/site and bin/bare first.
 //
 //	harness -mode bench   page serving vs a bare handler, postback vs a direct

@@ -16,7 +16,7 @@ import (
 	"syscall"
 	_ "time/tzdata" // calendars name IANA zones; the binary must not depend on the host's
 
-	"scopewise/internal/cli"
+	"github.com/scopewise/scopewise/internal/cli"
 )
 
 func main() {

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"scopewise/internal/cli"
-	"scopewise/internal/emulator"
-	"scopewise/internal/httpserve"
+	"github.com/scopewise/scopewise/internal/cli"
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/httpserve"
 )
 
 // settings are the command's flags and variables, before the file is read.

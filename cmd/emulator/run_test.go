@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"scopewise/internal/cli"
-	"scopewise/internal/cli/clitest"
+	"github.com/scopewise/scopewise/internal/cli"
+	"github.com/scopewise/scopewise/internal/cli/clitest"
 )
 
 const testClient = "my-app.apps.googleusercontent.com"

@@ -13,8 +13,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"scopewise/internal/config"
-	"scopewise/pages"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/pages"
 )
 
 const photosScope = "https://www.googleapis.com/auth/photospicker.mediaitems.readonly"
@@ -108,7 +108,7 @@ func TestAjaxPage(t *testing.T) {
 	if doc.Find("[data-ajax][data-client-id]").AttrOr("data-client-id", "") != config.EmulatorClientID {
 		t.Errorf("the page's one client has no client ID")
 	}
-	if !strings.Contains(doc.Find(`script[type="importmap"]`).Text(), `"scopewise/photos"`) {
+	if !strings.Contains(doc.Find(`script[type="importmap"]`).Text(), `"github.com/scopewise/scopewise/photos"`) {
 		t.Errorf("import map lacks the Photos module")
 	}
 	if doc.Find(`#ledger`).Length() != 1 {

@@ -9,15 +9,15 @@ import (
 	"strings"
 	"testing"
 
-	"scopewise/internal/config"
-	"scopewise/internal/emulator"
-	"scopewise/pages"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/pages"
 )
 
 // The site's benchmarks for benchstat: every page served through the whole
 // middleware stack with a returning browser's session cookie, and the
 // Calendar postback once its token is verified (a verifier cache hit and one
-// upstream call to an in-process emulator). Run by `go tool task bench:go`.
+// upstream call to an in-process emulator). Run by `task bench:go`.
 
 // benchSite is the site handler wired to an emulator, plus a returning
 // browser's session: its cookie and the CSRF token its pages carry.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/config"
 )
 
 // ledgerState reads the state of one scope's row from a page or fragment.

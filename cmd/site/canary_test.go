@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/config"
 )
 
 // canary sums what this package's leak checks searched.

@@ -16,11 +16,11 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"scopewise/internal/apis"
-	"scopewise/internal/config"
-	"scopewise/internal/emulator"
-	"scopewise/internal/web"
-	"scopewise/pages"
+	"github.com/scopewise/scopewise/internal/apis"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/web"
+	"github.com/scopewise/scopewise/pages"
 )
 
 // seedDoc finds a seed document by its title among those the account can

@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"scopewise/internal/config"
-	"scopewise/internal/emulator"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/emulator"
 )
 
 // faultTimeout is the site's upstream timeout in the fault suite: a hung or

@@ -15,10 +15,10 @@ import (
 
 	"golang.org/x/net/html"
 
-	"scopewise/internal/config"
-	"scopewise/internal/emulator"
-	"scopewise/internal/httpserve"
-	"scopewise/pages"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/httpserve"
+	"github.com/scopewise/scopewise/pages"
 )
 
 // observatoryOrigin is the Origin the Observatory sends to test CORS.
@@ -163,7 +163,7 @@ func httpsSite(t *testing.T, cfg config.Config) (string, http.RoundTripper) {
 // kind of postback fragment, in emulator mode and in Google mode, served as
 // deployed: over HTTPS with SECURE_COOKIES=true and nothing on plain HTTP.
 // Each must score 100 or more (A+). It prints every score; run it with
-// `go tool task observatory`.
+// `task observatory`.
 //
 // It also prints the local default (emulator mode over http://127.0.0.1),
 // which the Observatory never sees (it scans public HTTPS hosts), and checks

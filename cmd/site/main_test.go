@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"scopewise/internal/cli/clitest"
+	"github.com/scopewise/scopewise/internal/cli/clitest"
 )
 
 // The process itself: -h prints the flags and exits 0; a bad flag or

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"scopewise/internal/config"
-	"scopewise/internal/emulator"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/emulator"
 )
 
 const pickerScope = "https://www.googleapis.com/auth/photospicker.mediaitems.readonly"
@@ -259,7 +259,7 @@ func TestPhotosPage(t *testing.T) {
 		`data-action="authorize" disabled>Display photos</button>`,
 		"photoslibrary.readonly",
 		`/assets/js/photos.`,
-		`"scopewise/token-client"`,
+		`"github.com/scopewise/scopewise/token-client"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("GET /photos lacks %q", want)
@@ -405,7 +405,7 @@ func TestPhotosPostbacks(t *testing.T) {
 
 // ourFrames are functions of the site that must not run once every request
 // has ended: a poll, a wait or an image fetch left behind.
-var ourFrames = []string{"scopewise/pages.", "scopewise/internal/apis.", "scopewise/internal/web."}
+var ourFrames = []string{"github.com/scopewise/scopewise/pages.", "github.com/scopewise/scopewise/internal/apis.", "github.com/scopewise/scopewise/internal/web."}
 
 // lingering lists the goroutines that run the site's code.
 func lingering() []string {

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"scopewise/internal/config"
-	"scopewise/internal/emulator"
-	"scopewise/internal/httpserve"
-	"scopewise/pages"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/httpserve"
+	"github.com/scopewise/scopewise/pages"
 )
 
 // Shared by the test rigs: the site and the emulator on httptest servers,

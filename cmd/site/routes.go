@@ -8,10 +8,10 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"scopewise/assets"
-	"scopewise/internal/config"
-	"scopewise/internal/web"
-	"scopewise/pages"
+	"github.com/scopewise/scopewise/assets"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/web"
+	"github.com/scopewise/scopewise/pages"
 )
 
 // newRouter is the site's middleware list and its one route table.

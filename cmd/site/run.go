@@ -10,13 +10,13 @@ import (
 	"net/http"
 	"slices"
 
-	"scopewise/assets"
-	"scopewise/internal/apis"
-	"scopewise/internal/cli"
-	"scopewise/internal/config"
-	"scopewise/internal/emulator"
-	"scopewise/internal/httpserve"
-	"scopewise/pages"
+	"github.com/scopewise/scopewise/assets"
+	"github.com/scopewise/scopewise/internal/apis"
+	"github.com/scopewise/scopewise/internal/cli"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/httpserve"
+	"github.com/scopewise/scopewise/pages"
 )
 
 // run is the whole program: tests call it too, with their own args and env.

@@ -13,9 +13,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"scopewise/internal/config"
-	"scopewise/internal/emulator"
-	"scopewise/pages"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/pages"
 )
 
 // Near misses of our client ID, registered in the emulator so that it issues

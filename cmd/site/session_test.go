@@ -18,7 +18,7 @@ import (
 
 	"github.com/gorilla/securecookie"
 
-	"scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/config"
 )
 
 // keyPair is one SESSION_KEYS pair, made up for a test.

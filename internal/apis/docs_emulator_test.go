@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"scopewise/internal/emulator"
+	"github.com/scopewise/scopewise/emulator"
 )
 
 const longDocTitle = "Field guide (long document)"

@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"scopewise/views"
+	"github.com/scopewise/scopewise/views"
 )
 
 // SameOriginPostback guards every state-changing request: the browser must

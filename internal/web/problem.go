@@ -11,7 +11,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"scopewise/views"
+	"github.com/scopewise/scopewise/views"
 )
 
 // Problem is an error a handler returns when the user should see why and

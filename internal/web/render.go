@@ -13,7 +13,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"scopewise/internal/compress"
+	"github.com/scopewise/scopewise/internal/compress"
 )
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -12,7 +12,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
-	"scopewise/internal/grants"
+	"github.com/scopewise/scopewise/internal/grants"
 )
 
 const (

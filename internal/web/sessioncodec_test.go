@@ -10,7 +10,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
-	"scopewise/internal/grants"
+	"github.com/scopewise/scopewise/internal/grants"
 )
 
 // loadSession runs the Sessions middleware for a request with cookie and
