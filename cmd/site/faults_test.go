@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/config"
 )
 
 // faultTimeout is the site's upstream timeout in the fault suite: a hung or
