@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/fault"
 )
 
 // Control is what the /_emu/ test-control API does, as Go methods. *Server
@@ -121,6 +123,9 @@ type SignIn struct {
 	Account string `json:"account"`
 }
 
+// Fault is one injected failure (package fault).
+type Fault = fault.Fault
+
 // Issued is GET /_emu/issued: token values, for a leak canary only.
 type Issued struct {
 	Total  int      `json:"total"`  // issued since the emulator started
@@ -138,36 +143,27 @@ func (s *Server) Reset(context.Context) error {
 	s.mu.Lock()
 	s.state = newState()
 	s.mu.Unlock()
+	s.clock.Reset()
+	s.faults.Reset()
+	s.picker.Reset()
 	return nil
 }
 
-// maxClockAdvance keeps the offset far from time.Duration's range.
-const maxClockAdvance = 10 * 365 * 24 * time.Hour
-
 // AdvanceClock moves the emulator's clock forward by d.
 func (s *Server) AdvanceClock(_ context.Context, d time.Duration) (time.Time, error) {
-	now, _, err := s.advanceClock(d)
-	return now, err
-}
-
-// advanceClock moves the clock and says where it is now and its offset.
-func (s *Server) advanceClock(d time.Duration) (now time.Time, offset time.Duration, err error) {
-	if d < 0 || d > maxClockAdvance {
-		return time.Time{}, 0, controlError{fmt.Sprintf("cannot advance the clock by %s: it only moves forward, at most ten years", d)}
+	now, _, err := s.clock.Advance(d)
+	if err != nil {
+		return time.Time{}, controlError{err.Error()}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state.clockOffset+d > maxClockAdvance {
-		return time.Time{}, 0, controlError{"the clock cannot move more than ten years ahead"}
-	}
-	s.state.clockOffset += d
-	return s.opts.Now().Add(s.state.clockOffset), s.state.clockOffset, nil
+	return now, nil
 }
 
 // InjectFault queues f behind any earlier faults of the same path.
 func (s *Server) InjectFault(_ context.Context, f Fault) error {
-	_, err := s.addFault(f)
-	return err
+	if _, err := s.faults.Add(f); err != nil {
+		return controlError{err.Error()}
+	}
+	return nil
 }
 
 // maxMintTTL bounds a minted token's lifetime.
@@ -224,17 +220,18 @@ func (s *Server) Issued(context.Context) (Issued, error) {
 }
 
 func (s *Server) snapshot() State {
+	faults := s.faults.Pending()
+	now, offset := s.clock.Now(), s.clock.Offset()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.opts.Now().Add(s.state.clockOffset)
 	st := State{
 		Now:         now,
-		ClockOffset: s.state.clockOffset,
+		ClockOffset: offset,
 		Accounts:    slices.Clone(s.accounts),
 		Clients:     []Client{},
 		Grants:      []Grant{},
 		Tokens:      []TokenRecord{},
-		Faults:      []Fault{},
+		Faults:      faults,
 		SignedIn:    []SignIn{},
 		Calls:       maps.Clone(s.state.calls),
 	}
@@ -259,12 +256,6 @@ func (s *Server) snapshot() State {
 		}
 		return strings.Compare(a.Account+" "+a.ClientID+" "+a.Hash, b.Account+" "+b.ClientID+" "+b.Hash)
 	})
-	for _, queue := range s.state.faults {
-		for _, f := range queue {
-			st.Faults = append(st.Faults, f.clone())
-		}
-	}
-	slices.SortStableFunc(st.Faults, func(a, b Fault) int { return strings.Compare(a.Path, b.Path) })
 	for _, email := range s.state.signIns {
 		st.SignedIn = append(st.SignedIn, SignIn{Account: email})
 	}

@@ -12,6 +12,11 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/fault"
+	"github.com/scopewise/scopewise/emulator/internal/clock"
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/internal/page"
 )
 
 // decodeControlJSON reads one JSON object, rejecting unknown fields (a typo
@@ -36,30 +41,30 @@ func decodeControlJSON(r *http.Request, v any) error {
 }
 
 func writeControlError(w http.ResponseWriter, err error) {
-	writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+	googleapi.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 }
 
 func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
 	st, _ := s.State(r.Context())
-	writeJSON(w, http.StatusOK, st)
+	googleapi.WriteJSON(w, http.StatusOK, st)
 }
 
 func (s *Server) handleControlPage(w http.ResponseWriter, r *http.Request) {
-	nonce := newCSPNonce()
-	setPageHeaders(w, nonce)
+	nonce := page.NewNonce()
+	page.SetHeaders(w, nonce)
 	st, _ := s.State(r.Context())
-	s.renderPage(w, r, http.StatusOK, nonce, controlPage(st))
+	page.Render(w, r, s.log, http.StatusOK, nonce, controlPage(st))
 }
 
 func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 	s.Reset(r.Context())
-	writeJSON(w, http.StatusOK, map[string]any{"reset": true, "now": s.now()})
+	googleapi.WriteJSON(w, http.StatusOK, map[string]any{"reset": true, "now": s.now()})
 }
 
 func (s *Server) handleIssued(w http.ResponseWriter, r *http.Request) {
 	v, _ := s.Issued(r.Context())
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, v)
+	googleapi.WriteJSON(w, http.StatusOK, v)
 }
 
 // clockRequest is the body of POST /_emu/clock.
@@ -74,16 +79,16 @@ func (s *Server) handleClock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := time.ParseDuration(cr.Advance)
-	if err != nil || d < 0 || d > maxClockAdvance {
+	if err != nil || d < 0 || d > clock.MaxOffset {
 		writeControlError(w, controlError{`"advance" must be a non-negative Go duration such as "3600s"; the clock only moves forward`})
 		return
 	}
-	now, offset, err := s.advanceClock(d)
+	now, offset, err := s.clock.Advance(d)
 	if err != nil {
-		writeControlError(w, err)
+		writeControlError(w, controlError{err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"now": now, "clock_offset": offset.String()})
+	googleapi.WriteJSON(w, http.StatusOK, map[string]any{"now": now, "clock_offset": offset.String()})
 }
 
 // mintRequest is the body of POST /_emu/tokens.
@@ -124,7 +129,7 @@ func (s *Server) handleMintToken(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, mintResponse{
+	googleapi.WriteJSON(w, http.StatusOK, mintResponse{
 		AccessToken: t.AccessToken,
 		ExpiresIn:   t.ExpiresIn,
 		Scope:       strings.Join(normalizeScopes(req.Scopes), " "),
@@ -134,20 +139,20 @@ func (s *Server) handleMintToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
-	var fw faultWire
+	var fw fault.Wire
 	if err := decodeControlJSON(r, &fw); err != nil {
 		writeControlError(w, err)
 		return
 	}
-	f, err := fw.fault()
+	f, err := fw.Fault()
 	if err != nil {
 		writeControlError(w, err)
 		return
 	}
-	queued, err := s.addFault(f)
+	queued, err := s.faults.Add(f)
 	if err != nil {
 		writeControlError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, queued)
+	googleapi.WriteJSON(w, http.StatusOK, queued)
 }

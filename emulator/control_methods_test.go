@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/internal/clock"
 )
 
 // The typed control methods do what their /_emu/ routes do, and refuse what
@@ -69,7 +71,7 @@ func TestControlMethods(t *testing.T) {
 		if _, err := s.AdvanceClock(ctx, -time.Second); err == nil {
 			t.Error("the clock moved back")
 		}
-		if _, err := s.AdvanceClock(ctx, maxClockAdvance); err == nil || !strings.Contains(err.Error(), "ten years") {
+		if _, err := s.AdvanceClock(ctx, clock.MaxOffset); err == nil || !strings.Contains(err.Error(), "ten years") {
 			t.Errorf("past ten years: %v", err)
 		}
 		if st, _ := s.State(ctx); st.ClockOffset != time.Hour {

@@ -1,4 +1,7 @@
-package emulator
+// Package fault injects failures into the emulator's answers: the next
+// calls of a path are delayed, dripped, or answered with a status, a body,
+// a huge body or Google's error envelope. A Queue owns the pending faults.
+package fault
 
 import (
 	"bytes"
@@ -10,8 +13,12 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 )
 
 // Fault is one injected failure: the next Count calls of Path are delayed
@@ -38,8 +45,9 @@ type Fault struct {
 	Count int
 }
 
-// faultWire is a Fault in JSON: durations as Go duration strings.
-type faultWire struct {
+// Wire is a Fault in JSON (the body of POST /_emu/faults): durations as Go
+// duration strings.
+type Wire struct {
 	Path    string            `json:"path"`
 	Status  int               `json:"status,omitempty"`
 	Body    *string           `json:"body,omitempty"`
@@ -53,7 +61,7 @@ type faultWire struct {
 
 // MarshalJSON writes the fault as POST /_emu/faults takes it.
 func (f Fault) MarshalJSON() ([]byte, error) {
-	w := faultWire{Path: f.Path, Status: f.Status, Body: f.Body, Reason: f.Reason, Headers: f.Headers, Size: f.Size}
+	w := Wire{Path: f.Path, Status: f.Status, Body: f.Body, Reason: f.Reason, Headers: f.Headers, Size: f.Size}
 	if f.Delay != 0 {
 		w.Delay = f.Delay.String()
 	}
@@ -68,11 +76,11 @@ func (f Fault) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes.
 func (f *Fault) UnmarshalJSON(data []byte) error {
-	var w faultWire
+	var w Wire
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	v, err := w.fault()
+	v, err := w.Fault()
 	if err != nil {
 		return err
 	}
@@ -80,8 +88,8 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// fault reads the wire's durations; the error text is shown to the caller.
-func (w faultWire) fault() (Fault, error) {
+// Fault reads the wire's durations; the error text is shown to the caller.
+func (w Wire) Fault() (Fault, error) {
 	f := Fault{Path: w.Path, Status: w.Status, Body: w.Body, Reason: w.Reason, Headers: w.Headers, Size: w.Size}
 	if w.Count != nil {
 		if *w.Count < 1 {
@@ -209,24 +217,54 @@ func isControlPath(path string) bool {
 	return path == "/_emu" || strings.HasPrefix(path, "/_emu/")
 }
 
-// addFault checks f and queues it behind any earlier faults of the same
-// path; it returns the fault as queued.
-func (s *Server) addFault(f Fault) (Fault, error) {
+// Queue holds the pending faults by path. Safe for concurrent use.
+type Queue struct {
+	mu     sync.Mutex
+	byPath map[string][]*Fault
+}
+
+// NewQueue is an empty queue.
+func NewQueue() *Queue { return &Queue{byPath: map[string][]*Fault{}} }
+
+// Add checks f and queues it behind any earlier faults of the same path; it
+// returns the fault as queued. The error text is meant for the caller.
+func (q *Queue) Add(f Fault) (Fault, error) {
 	f, err := f.check()
 	if err != nil {
-		return Fault{}, controlError{err.Error()}
+		return Fault{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.state.faults[f.Path] = append(s.state.faults[f.Path], &f)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.byPath[f.Path] = append(q.byPath[f.Path], &f)
 	return f.clone(), nil
 }
 
-// takeFault uses up one request of the oldest fault queued for path.
-func (s *Server) takeFault(path string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	queue := s.state.faults[path]
+// Pending lists the queued faults by path, each with the calls it has left.
+func (q *Queue) Pending() []Fault {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := []Fault{}
+	for _, queue := range q.byPath {
+		for _, f := range queue {
+			out = append(out, f.clone())
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Fault) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
+
+// Reset forgets every pending fault.
+func (q *Queue) Reset() {
+	q.mu.Lock()
+	q.byPath = map[string][]*Fault{}
+	q.mu.Unlock()
+}
+
+// take uses up one request of the oldest fault queued for path.
+func (q *Queue) take(path string) (Fault, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	queue := q.byPath[path]
 	if len(queue) == 0 {
 		return Fault{}, false
 	}
@@ -236,21 +274,22 @@ func (s *Server) takeFault(path string) (Fault, bool) {
 		queue = queue[1:]
 	}
 	if len(queue) == 0 {
-		delete(s.state.faults, path)
+		delete(q.byPath, path)
 	} else {
-		s.state.faults[path] = queue
+		q.byPath[path] = queue
 	}
 	return *f, true
 }
 
-// applyFault serves an injected fault for the request's path, if one is
-// queued. It reports whether it answered the request; a delay-only fault
-// waits and then lets the real handler answer.
-func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
+// Apply serves an injected fault for the request's path, if one is queued.
+// It reports whether it answered the request; a delay-only fault waits and
+// then lets the caller's handler answer. next is that handler: a drip fault
+// records its answer to send slowly.
+func (q *Queue) Apply(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
 	if isControlPath(r.URL.Path) {
 		return false
 	}
-	f, ok := s.takeFault(r.URL.Path)
+	f, ok := q.take(r.URL.Path)
 	if !ok {
 		return false
 	}
@@ -283,7 +322,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case f.Status == 0: // drip only: the real handler's answer, slowly
 		rec := &recorder{header: http.Header{}, status: http.StatusOK}
-		s.mux.ServeHTTP(rec, r)
+		next.ServeHTTP(rec, r)
 		maps.Copy(w.Header(), rec.header)
 		w.Header().Del("Content-Length")
 		f.writeHeader(w, rec.status)
@@ -303,7 +342,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 			message = serviceDisabledMessage(a)
 		}
 		var env bytes.Buffer
-		writeAPIError(&bufferWriter{header: w.Header(), buf: &env}, a, f.Status, status, message, f.Reason)
+		googleapi.WriteError(&bufferWriter{header: w.Header(), buf: &env}, a, f.Status, status, message, f.Reason)
 		f.writeHeader(w, f.Status)
 		body.Write(env.Bytes())
 	}
@@ -324,12 +363,12 @@ const reasonServiceDisabled = "SERVICE_DISABLED"
 // serviceDisabledMessage is what Google says when the caller's Cloud project
 // has not enabled the API (403 PERMISSION_DENIED, reason SERVICE_DISABLED).
 // The project number is made up.
-func serviceDisabledMessage(a api) string {
+func serviceDisabledMessage(a googleapi.API) string {
 	service := a.Service
 	if service == "" {
 		service = "oauth2.googleapis.com"
 	}
-	return fmt.Sprintf("%s API has not been used in project 1000000000001 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/%s/overview?project=1000000000001 then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.", a.title(), service)
+	return fmt.Sprintf("%s API has not been used in project 1000000000001 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/%s/overview?project=1000000000001 then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.", title(a), service)
 }
 
 // The generated body of a sized fault: valid JSON of exactly the asked size
@@ -423,7 +462,7 @@ func faultStatus(code int) (status, message string) {
 	case http.StatusBadRequest:
 		return "INVALID_ARGUMENT", "Request contains an invalid argument."
 	case http.StatusUnauthorized:
-		return "UNAUTHENTICATED", msgInvalidToken
+		return "UNAUTHENTICATED", googleapi.MsgInvalidToken
 	case http.StatusForbidden:
 		return "PERMISSION_DENIED", "The caller does not have permission"
 	case http.StatusNotFound:
@@ -449,20 +488,20 @@ func faultStatus(code int) (status, message string) {
 
 // apiForPath says whose envelope a faulted path answers with (Calendar
 // fills errors[] too).
-func apiForPath(path string) api {
+func apiForPath(path string) googleapi.API {
 	switch {
 	case strings.HasPrefix(path, "/calendar/"):
-		return apiCalendar
+		return googleapi.Calendar
 	case strings.HasPrefix(path, "/v1/documents"):
-		return apiDocs
+		return googleapi.Docs
 	case strings.HasPrefix(path, "/v1/sessions"), strings.HasPrefix(path, "/v1/mediaItems"):
-		return apiPicker
+		return googleapi.Picker
 	}
-	return api{Name: "emulator"}
+	return googleapi.API{Name: "emulator"}
 }
 
 // title is how Google names the API in its messages.
-func (a api) title() string {
+func title(a googleapi.API) string {
 	switch a.Name {
 	case "calendar":
 		return "Google Calendar"
