@@ -5,7 +5,7 @@ import "testing"
 func TestEventIDsAreUnique(t *testing.T) {
 	s := newDataEmu(t)
 	seen := map[string]bool{}
-	for email, specs := range s.svc.events {
+	for email, specs := range s.Svc.events {
 		for _, e := range specs {
 			if id := e.id(email); seen[id] {
 				t.Errorf("event ID %q is not unique", id)

@@ -71,7 +71,7 @@ type gelem struct {
 // docID finds a seed document by owner and title.
 func docID(t *testing.T, s *testEmu, owner, title string) string {
 	t.Helper()
-	for _, d := range s.svc.docs {
+	for _, d := range s.Svc.docs {
 		if d.Owner == owner && d.Title == title {
 			return d.ID
 		}
@@ -203,7 +203,7 @@ func TestDocumentIndicesAreUTF16(t *testing.T) {
 	s := newDataEmu(t)
 	for _, email := range []string{apitest.Alice, apitest.Bob, apitest.Carol} {
 		tok := s.Token(email, docsReadScope)
-		for _, sd := range s.svc.SampleDocuments(email) {
+		for _, sd := range s.Svc.SampleDocuments(email) {
 			t.Run(email+"/"+sd.Title, func(t *testing.T) {
 				d := getDoc(t, s, sd.ID, tok)
 				n := 0
@@ -387,7 +387,7 @@ func TestSampleDocuments(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.email, func(t *testing.T) {
-			docs := s.svc.SampleDocuments(c.email)
+			docs := s.Svc.SampleDocuments(c.email)
 			titles := map[string]bool{}
 			tok := s.Token(c.email, docsReadScope)
 			for _, d := range docs {
@@ -414,7 +414,7 @@ func TestSampleDocuments(t *testing.T) {
 			}
 		})
 	}
-	if got := s.svc.SampleDocuments("nobody@example.com"); got != nil {
+	if got := s.Svc.SampleDocuments("nobody@example.com"); got != nil {
 		t.Errorf("unknown account: %v", got)
 	}
 }

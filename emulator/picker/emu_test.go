@@ -10,10 +10,7 @@ import (
 )
 
 // testEmu is the Picker API on its own, with the built-in accounts.
-type testEmu struct {
-	*apitest.Emu
-	svc *Service
-}
+type testEmu = apitest.Part[*Service]
 
 func newDataEmu(t testing.TB, opts ...func(*Options)) *testEmu {
 	t.Helper()
@@ -37,5 +34,5 @@ func newDataEmu(t testing.TB, opts ...func(*Options)) *testEmu {
 	} {
 		e.Mux.HandleFunc(pattern, h)
 	}
-	return &testEmu{e, svc}
+	return &testEmu{Emu: e, Svc: svc}
 }

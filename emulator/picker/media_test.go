@@ -97,7 +97,7 @@ func pickAll(t *testing.T, s *testEmu, token string, photos ...*seedPhoto) map[s
 func TestMediaBytes(t *testing.T) {
 	s := newDataEmu(t)
 	tok := s.Token(apitest.Alice, pickScope)
-	lib := s.svc.photos[apitest.Alice]
+	lib := s.Svc.photos[apitest.Alice]
 	jpg, png, video := lib[0], lib[3], lib[len(lib)-1]
 	if jpg.MimeType != "image/jpeg" || png.MimeType != "image/png" || video.Type != "VIDEO" {
 		t.Fatalf("seed order changed: %s %s %s", jpg.MimeType, png.MimeType, video.Type)
@@ -156,8 +156,8 @@ func TestPhotosAreDistinct(t *testing.T) {
 	s := newDataEmu(t)
 	seen := map[string]string{}
 	for _, email := range []string{apitest.Alice, apitest.Bob, apitest.Carol} {
-		for _, p := range s.svc.photos[email] {
-			b := s.svc.images.get(p, mediaParams{s: 48}.layout(p.Width, p.Height))
+		for _, p := range s.Svc.photos[email] {
+			b := s.Svc.images.get(p, mediaParams{s: 48}.layout(p.Width, p.Height))
 			if other, dup := seen[string(b)]; dup {
 				t.Errorf("%s/%s draws the same thumbnail as %s", email, p.Filename, other)
 			}

@@ -13,7 +13,7 @@ import (
 func photoSnapshot(s *testEmu) []byte {
 	var buf bytes.Buffer
 	for _, email := range []string{apitest.Alice, apitest.Bob, apitest.Carol} {
-		for _, p := range s.svc.photos[email] {
+		for _, p := range s.Svc.photos[email] {
 			meta, _ := json.Marshal(pickedItemJSON(p, ""))
 			buf.Write(meta)
 			buf.Write(p.encode(mediaParams{s: 32}.layout(p.Width, p.Height)))
@@ -36,7 +36,7 @@ func TestPhotoIDsAreUniqueAndShaped(t *testing.T) {
 	s := newDataEmu(t)
 	seen := map[string]bool{}
 	photoShape := regexp.MustCompile(`^AF1Qip[A-Za-z0-9_-]{38}$`)
-	for _, ps := range s.svc.photos {
+	for _, ps := range s.Svc.photos {
 		if len(ps) < 24 {
 			t.Errorf("only %d photos: want a few dozen", len(ps))
 		}

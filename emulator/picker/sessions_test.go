@@ -131,7 +131,7 @@ func TestPickerLifecycle(t *testing.T) {
 		t.Fatalf("picker page: %d", rec.Code)
 	}
 	names, values := pickerCheckboxes(page)
-	lib := s.svc.photos[apitest.Alice]
+	lib := s.Svc.photos[apitest.Alice]
 	if len(names) != photosPerAccount+1 || names[0] != lib[0].Filename || names[len(names)-1] != lib[len(lib)-1].Filename {
 		t.Fatalf("checkbox names = %v", names)
 	}
@@ -264,8 +264,8 @@ func pageOf[T any](_ *httptest.ResponseRecorder, v T) T { return v }
 func TestPickerDoneProblems(t *testing.T) {
 	s := newDataEmu(t)
 	tok := s.Token(apitest.Alice, pickScope)
-	bobsPhoto := s.svc.photos[apitest.Bob][0].ID
-	alicesPhotos := s.svc.photos[apitest.Alice]
+	bobsPhoto := s.Svc.photos[apitest.Bob][0].ID
+	alicesPhotos := s.Svc.photos[apitest.Alice]
 	limited := createSession(t, s, tok, `{"pickingConfig":{"maxItemCount":"2"}}`)
 	cases := []struct {
 		name  string
@@ -391,7 +391,7 @@ func TestPickerMediaItemsPaging(t *testing.T) {
 	tok := s.Token(apitest.Alice, pickScope)
 	ps := createSession(t, s, tok, "")
 	var all []string
-	for _, p := range s.svc.photos[apitest.Alice][:30] {
+	for _, p := range s.Svc.photos[apitest.Alice][:30] {
 		all = append(all, p.ID)
 	}
 	if rec, _ := pressDone(t, s, pickerPath(ps), all...); rec.Code != 200 {
@@ -494,8 +494,8 @@ func TestPickerThumbnails(t *testing.T) {
 		t.Errorf("thumbnail: %v %v", err, img.Bounds())
 	}
 	for _, bad := range []string{
-		"/picker/" + ps.ID + "/thumb/" + s.svc.photos[apitest.Bob][0].ID,
-		"/picker/no-such-session/thumb/" + s.svc.photos[apitest.Alice][0].ID,
+		"/picker/" + ps.ID + "/thumb/" + s.Svc.photos[apitest.Bob][0].ID,
+		"/picker/no-such-session/thumb/" + s.Svc.photos[apitest.Alice][0].ID,
 	} {
 		if rec := s.Get(bad, ""); rec.Code != 404 {
 			t.Errorf("%s: %d, want 404", bad, rec.Code)

@@ -40,6 +40,12 @@ type Emu struct {
 	Mux    *http.ServeMux
 }
 
+// Part is one API's Service behind the harness.
+type Part[S any] struct {
+	*Emu
+	Svc S
+}
+
 // New is an empty harness at Now; the test registers its routes on Mux.
 func New() *Emu {
 	c := clock.New(func() time.Time { return Now })
