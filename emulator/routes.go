@@ -1,7 +1,5 @@
 package emulator
 
-import ()
-
 // routes is the emulator's whole URL surface. Paths are Google's, so only the
 // base URL differs between the emulator and Google; /_emu/ is ours.
 func (s *Server) routes() {
@@ -31,7 +29,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /picker/{sessionId}/thumb/{itemId}", s.picker.Thumb) // the page's grid; no token
 	s.mux.HandleFunc("GET /media/{mediaRef}", s.picker.Media)
 
-	// Test control, outside Google's paths (control.go).
+	// Test control, outside Google's paths (control_http.go).
 	s.mux.HandleFunc("GET /_emu/{$}", s.handleControlPage)
 	s.mux.HandleFunc("GET /_emu/state", s.handleState)
 	s.mux.HandleFunc("GET /_emu/issued", s.handleIssued)

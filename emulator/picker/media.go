@@ -110,7 +110,7 @@ func (mp mediaParams) layout(W, H int) imageView {
 	return imageView{w: max(1, int(math.Round(fw*scale))), h: max(1, int(math.Round(fh*scale))), src: full}
 }
 
-// Media serves handleMediaBytes.
+// Media serves a picked item's bytes at its baseUrl (GET /media/{mediaRef}).
 func (s *Service) Media(w http.ResponseWriter, r *http.Request) {
 	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Picker, pickerScope)
 	if !ok {

@@ -133,7 +133,7 @@ func (s *Service) sessionJSON(r *http.Request, ps *pickerSession, now time.Time)
 	return out
 }
 
-// Create serves handlePickerCreate.
+// Create is sessions.create (POST /v1/sessions).
 func (s *Service) Create(w http.ResponseWriter, r *http.Request) {
 	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Picker, pickerScope)
 	if !ok {
@@ -202,7 +202,7 @@ func parsePickerCreate(body io.Reader) (maxItems int, asked bool, msg string) {
 	return maxItems, false, ""
 }
 
-// Get serves handlePickerGet.
+// Get is sessions.get (GET /v1/sessions/{sessionId}).
 func (s *Service) Get(w http.ResponseWriter, r *http.Request) {
 	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Picker, pickerScope)
 	if !ok {
@@ -217,7 +217,7 @@ func (s *Service) Get(w http.ResponseWriter, r *http.Request) {
 	googleapi.WriteJSON(w, http.StatusOK, s.sessionJSON(r, &ps, now))
 }
 
-// Delete serves handlePickerDelete.
+// Delete is sessions.delete (DELETE /v1/sessions/{sessionId}).
 func (s *Service) Delete(w http.ResponseWriter, r *http.Request) {
 	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Picker, pickerScope)
 	if !ok {
@@ -234,10 +234,9 @@ func (s *Service) Delete(w http.ResponseWriter, r *http.Request) {
 	googleapi.WriteJSON(w, http.StatusOK, struct{}{})
 }
 
-// handleMediaItems is two APIs on one path: with sessionId, the Picker's
+// MediaItems is two APIs on one path: with sessionId, the Picker's
 // mediaItems.list; without, the retired Library API's, which refuses
 // photoslibrary.readonly as Google now does.
-// MediaItems serves handleMediaItems.
 func (s *Service) MediaItems(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if !q.Has("sessionId") {
@@ -406,12 +405,12 @@ func newMediaRef() string {
 // pickerThumbSize is the grid thumbnails' bounding square.
 const pickerThumbSize = 200
 
-// Page serves handlePickerPage.
+// Page is the picking page at pickerUri.
 func (s *Service) Page(w http.ResponseWriter, r *http.Request) {
 	s.servePicker(w, r, nil)
 }
 
-// Done serves handlePickerDone.
+// Done is the picking page's Done button.
 func (s *Service) Done(w http.ResponseWriter, r *http.Request) {
 	// A form post from another site is not the user pressing Done.
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
@@ -524,9 +523,8 @@ func (s *Service) renderPickerPage(w http.ResponseWriter, r *http.Request, statu
 	page.Render(w, r, s.log, status, nonce, pickerPage(v))
 }
 
-// handlePickerThumb serves a grid thumbnail for the picking page. Like the
-// page it needs no token, only a live session whose user owns the item.
-// Thumb serves handlePickerThumb.
+// Thumb serves a grid thumbnail for the picking page. Like the page it
+// needs no token, only a live session whose user owns the item.
 func (s *Service) Thumb(w http.ResponseWriter, r *http.Request) {
 	now := s.clock.Now()
 	s.mu.Lock()
