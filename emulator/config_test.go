@@ -132,3 +132,16 @@ func TestTokenLifetime(t *testing.T) {
 		t.Errorf("popup expires_in %v, want 90", resp["expires_in"])
 	}
 }
+
+func TestParseConfigDeletedClientAndNoPhotos(t *testing.T) {
+	opts, err := ParseConfig(strings.NewReader(`{
+  "clients": [{"id": "gone.apps.googleusercontent.com", "origins": ["http://localhost:5173"], "deleted": true}],
+  "accounts": [{"email": "dana@example.org", "no_photos": true}]
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !opts.Clients[0].Deleted || !opts.Accounts[0].NoPhotos {
+		t.Errorf("options %+v", opts)
+	}
+}

@@ -30,6 +30,9 @@ type Client struct {
 	Name string `json:"name"` // shown on the consent screen ("… wants access to your Google Account")
 	// Origins are the Authorized JavaScript origins, e.g. "http://localhost:8080".
 	Origins []string `json:"origins"`
+	// Deleted marks a client Google has deleted (as it does with clients
+	// inactive for months): the popup shows "Error 401: deleted_client".
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // Account is a fake Google account (package seed).

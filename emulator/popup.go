@@ -107,6 +107,15 @@ func (s *Server) parseAuthRequest(v url.Values) (authRequest, *authError) {
 			Details: []string{"client_id: " + clientID},
 		}
 	}
+	if client.Deleted {
+		return req, &authError{
+			Status:  http.StatusUnauthorized,
+			Title:   "Access blocked: Authorization Error",
+			Code:    "Error 401: deleted_client",
+			Message: "The OAuth client was deleted.",
+			Details: []string{"client_id: " + clientID},
+		}
+	}
 	req.client = client
 
 	redirect := get("redirect_uri")
@@ -670,5 +679,9 @@ func (s *Server) renderAuthError(w http.ResponseWriter, r *http.Request, e *auth
 func (s *Server) renderPopupPage(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	nonce := page.NewNonce()
 	page.SetHeaders(w, nonce)
+	// Google's popup pages report, without enforcing, what COOP same-origin
+	// would break: the source of the console warnings about window.closed
+	// that developers ask about.
+	w.Header().Set("Cross-Origin-Opener-Policy-Report-Only", "same-origin")
 	page.Render(w, r, s.log, status, nonce, c)
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -599,6 +600,48 @@ func TestParseStorageRelay(t *testing.T) {
 			origin, id, ok := parseStorageRelay(tt.raw)
 			if ok != (tt.wantOrigin != "") || origin != tt.wantOrigin || id != tt.wantID {
 				t.Errorf("got %q %q %v, want %q %q", origin, id, ok, tt.wantOrigin, tt.wantID)
+			}
+		})
+	}
+}
+
+// A client Google deleted (for inactivity) gets Google's deleted_client page.
+func TestDeletedClient(t *testing.T) {
+	s := New(Options{
+		Clients:   []Client{{ID: siteClientID, Name: "Scopewise", Origins: []string{siteOrigin}, Deleted: true}},
+		PublicURL: emuOrigin,
+		Now:       func() time.Time { return browserTestNow },
+	})
+	p := newPopupBrowser(t, s).open(authQuery(tscope.Cal))
+	if p.rec.Code != http.StatusUnauthorized {
+		t.Errorf("status %d, want 401", p.rec.Code)
+	}
+	p.mustBe("error")
+	for _, want := range []string{"Access blocked: Authorization Error", "Error 401: deleted_client", "The OAuth client was deleted.", "client_id: " + siteClientID} {
+		if !strings.Contains(p.text(), want) {
+			t.Errorf("page lacks %q:\n%s", want, p.text())
+		}
+	}
+	if strings.Contains(p.text(), "Continue") {
+		t.Error("a deleted client's popup offers to continue")
+	}
+}
+
+// The popup's pages send COOP same-origin as report-only, as Google's do;
+// the enforced policy stays unsafe-none so the opener keeps its link.
+func TestPopupCOOPReportOnly(t *testing.T) {
+	for name, q := range map[string]url.Values{
+		"chooser": authQuery(tscope.Cal),
+		"error":   authQuery(tscope.Cal, "client_id", "nobody.apps.googleusercontent.com"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := newPopupBrowser(t, newBrowserEmu(t)).open(q)
+			h := p.rec.Header()
+			if got := h.Get("Cross-Origin-Opener-Policy-Report-Only"); got != "same-origin" {
+				t.Errorf("COOP-Report-Only = %q", got)
+			}
+			if got := h.Get("Cross-Origin-Opener-Policy"); got != "unsafe-none" {
+				t.Errorf("COOP = %q", got)
 			}
 		})
 	}

@@ -28,6 +28,8 @@ type Service struct {
 
 	mu       sync.Mutex
 	sessions map[string]*pickerSession // by session id; guarded by mu
+	expired  map[string]expiredSession // sessions past expireTime, by id; guarded by mu
+	requests map[requestKey]string     // sessions.create's requestId → session id; guarded by mu
 }
 
 // Options configure a Service.
@@ -56,6 +58,8 @@ func New(o Options) *Service {
 		pollInterval: o.PollInterval,
 		log:          o.Logger,
 		sessions:     map[string]*pickerSession{},
+		expired:      map[string]expiredSession{},
+		requests:     map[requestKey]string{},
 	}
 	for i, a := range o.Accounts {
 		ps := photoSeed(a, i)
@@ -71,5 +75,7 @@ func New(o Options) *Service {
 func (s *Service) Reset() {
 	s.mu.Lock()
 	s.sessions = map[string]*pickerSession{}
+	s.expired = map[string]expiredSession{}
+	s.requests = map[requestKey]string{}
 	s.mu.Unlock()
 }
