@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The contract suite (contract/): bin/emulator started on its own on a free
+# port with contract/emulator.json, driven through Google's own clients — the
+# generated Go clients (contract/go, a module of its own) and the npm clients
+# (contract/npm, node's test runner) — then a graceful stop (it must exit 0).
+# Installs the npm packages when missing; builds bin/emulator when missing.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+[[ -x bin/emulator ]] || go build -o bin/emulator ./cmd/emulator
+if [[ ! -d contract/npm/node_modules ]]; then
+	(cd contract/npm && npm ci --no-audit --no-fund)
+fi
+
+log=$(mktemp)
+"$root/bin/emulator" -addr 127.0.0.1:0 -config contract/emulator.json -quiet >"$log" 2>&1 &
+emu_pid=$!
+stop_emulator() {
+	if kill -0 "$emu_pid" 2>/dev/null; then
+		kill -TERM "$emu_pid"
+		wait "$emu_pid"
+		return $?
+	fi
+	return 0
+}
+trap 'stop_emulator || true; rm -f "$log"' EXIT
+
+# The first line says where it listens: "emulator: http://127.0.0.1:PORT".
+emu=""
+for _ in $(seq 100); do
+	emu=$(sed -n 's/^emulator: //p' "$log")
+	[[ -n "$emu" ]] && break
+	if ! kill -0 "$emu_pid" 2>/dev/null; then
+		echo "bin/emulator exited before listening:" >&2
+		cat "$log" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+if [[ -z "$emu" ]]; then
+	echo "bin/emulator printed no address in 10 s" >&2
+	exit 1
+fi
+export CONTRACT_EMULATOR_URL="$emu"
+
+status=0
+echo "--- Go clients (google.golang.org/api) against $emu"
+(cd contract/go && go test -count=1 ./...) || status=1
+echo "--- npm clients (@googleapis/*, google-auth-library) against $emu"
+(cd contract/npm && node --test) || status=1
+
+if ! stop_emulator; then
+	echo "bin/emulator did not stop cleanly on SIGTERM:" >&2
+	cat "$log" >&2
+	exit 1
+fi
+exit $status
