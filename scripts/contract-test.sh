@@ -48,7 +48,7 @@ status=0
 echo "--- Go clients (google.golang.org/api) against $emu"
 (cd contract/go && go test -count=1 ./...) || status=1
 echo "--- npm clients (@googleapis/*, google-auth-library) against $emu"
-(cd contract/npm && node --test) || status=1
+(cd contract/npm && node --test test/) || status=1
 
 if ! stop_emulator; then
 	echo "bin/emulator did not stop cleanly on SIGTERM:" >&2
