@@ -96,8 +96,23 @@ func newAPIError(a api, code int, status, message, reason string) apiError {
 			legacy = "backendError"
 		}
 		e.Errors = []apiErrorItem{{Message: message, Domain: "global", Reason: legacy}}
+		if item, ok := legacyAuthItems[reason]; ok {
+			e.Errors = []apiErrorItem{item}
+		}
 	}
 	return e
+}
+
+// legacyAuthItems are Calendar's errors[] entries for the bearer check's
+// failures, keyed by the ErrorInfo reason authorize gives. Real payloads:
+// spatie/laravel-google-calendar#184 (no credentials), rubenCodeforges/ng-gapi#79
+// (bad token), GeneralTask/task-manager#2160 (scope).
+var legacyAuthItems = map[string]apiErrorItem{
+	"CREDENTIALS_MISSING": {Message: "Login Required.", Domain: "global", Reason: "required",
+		Location: "Authorization", LocationType: "header"},
+	"ACCESS_TOKEN_EXPIRED": {Message: "Invalid Credentials", Domain: "global", Reason: "authError",
+		Location: "Authorization", LocationType: "header"},
+	"ACCESS_TOKEN_SCOPE_INSUFFICIENT": {Message: "Insufficient Permission", Domain: "global", Reason: "insufficientPermissions"},
 }
 
 const (
