@@ -29,10 +29,14 @@ type api struct {
 	Name      string // "calendar", "docs", "photospicker", "photoslibrary"
 	Service   string // e.g. "calendar-json.googleapis.com", used in details metadata
 	LegacyErr bool   // fill errors[] as Calendar does
+	// Method is ErrorInfo's metadata.method, when known: Calendar's one
+	// emulated method is calendar.v3.Events.List (GeneralTask/task-manager#2160).
+	// Docs' method name in real payloads is not established, so it is left out.
+	Method string
 }
 
 var (
-	apiCalendar = api{Name: "calendar", Service: "calendar-json.googleapis.com", LegacyErr: true}
+	apiCalendar = api{Name: "calendar", Service: "calendar-json.googleapis.com", LegacyErr: true, Method: "calendar.v3.Events.List"}
 	apiDocs     = api{Name: "docs", Service: "docs.googleapis.com"}
 	apiPicker   = api{Name: "photospicker", Service: "photospicker.googleapis.com"}
 	apiLibrary  = api{Name: "photoslibrary", Service: "photoslibrary.googleapis.com"}
@@ -80,6 +84,9 @@ func newAPIError(a api, code int, status, message, reason string) apiError {
 			"domain":   "googleapis.com",
 			"metadata": map[string]string{"service": a.Service},
 		}}
+		if a.Method != "" {
+			e.Details[0]["metadata"].(map[string]string)["method"] = a.Method
+		}
 	}
 	if a.LegacyErr {
 		legacy := map[string]string{

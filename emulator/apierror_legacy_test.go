@@ -45,3 +45,25 @@ func TestCalendarLegacyAuthErrors(t *testing.T) {
 		t.Errorf("Docs 401 has errors[]: %s", rec.Body)
 	}
 }
+
+// ErrorInfo names the method, as in Google's real 403:
+// metadata {"method":"calendar.v3.Events.List","service":"calendar-json.googleapis.com"}.
+func TestCalendarErrorInfoMethod(t *testing.T) {
+	s := newDataEmu(t)
+	rec := dataDo(s, http.MethodGet, "/calendar/v3/calendars/primary/events", dataToken(s, aliceEmail, tscope.Docs), "")
+	var body struct {
+		Error struct {
+			Details []struct {
+				Reason   string
+				Metadata map[string]string
+			}
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.Error.Details) != 1 {
+		t.Fatalf("%v: %s", err, rec.Body)
+	}
+	md := body.Error.Details[0].Metadata
+	if md["method"] != "calendar.v3.Events.List" || md["service"] != "calendar-json.googleapis.com" || len(md) != 2 {
+		t.Errorf("metadata = %v", md)
+	}
+}
