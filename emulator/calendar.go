@@ -185,7 +185,7 @@ func (s *Server) handleCalendarEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	resp.Updated = formatCalendarStamp(updated)
 	resp.Etag = `"p3` + seedHex(14, "calendar-etag", tok.Account, resp.Updated) + `"`
-	writeJSON(w, http.StatusOK, resp)
+	writeFields(w, r, apiCalendar, resp)
 }
 
 const msgBadPageToken = "Invalid page token value."

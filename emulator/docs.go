@@ -100,7 +100,7 @@ func (s *Server) handleDocumentGet(w http.ResponseWriter, r *http.Request) {
 		}
 		includeTabs = b
 	}
-	writeJSON(w, http.StatusOK, d.document(canEdit, mode, includeTabs))
+	writeFields(w, r, apiDocs, d.document(canEdit, mode, includeTabs))
 }
 
 // docAccess is what an account may do with a document.

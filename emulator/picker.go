@@ -209,7 +209,7 @@ func (s *Server) handlePickerGet(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, apiPicker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
 		return
 	}
-	writeJSON(w, http.StatusOK, s.sessionJSON(r, &ps, now))
+	writeFields(w, r, apiPicker, s.sessionJSON(r, &ps, now))
 }
 
 func (s *Server) handlePickerDelete(w http.ResponseWriter, r *http.Request) {
@@ -299,7 +299,7 @@ func (s *Server) handleMediaItems(w http.ResponseWriter, r *http.Request) {
 	if end < len(ps.Picked) {
 		out.NextPageToken = encodePickerPageToken(sid, end)
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeFields(w, r, apiPicker, out)
 }
 
 func pickedItemJSON(p *seedPhoto, baseURL string) pickedMediaItemJSON {
