@@ -46,7 +46,7 @@ export CONTRACT_EMULATOR_URL="$emu"
 
 status=0
 echo "--- Go clients (google.golang.org/api) against $emu"
-(cd contract/go && go test -count=1 ./...) || status=1
+(cd contract/go && go vet ./... && go test -count=1 -v ./... | grep -Ev "^=== (RUN|PAUSE|CONT)"; exit "${PIPESTATUS[0]}") || status=1
 echo "--- npm clients (@googleapis/*, google-auth-library) against $emu"
 (cd contract/npm && node --test test/) || status=1
 
