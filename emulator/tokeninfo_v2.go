@@ -11,7 +11,9 @@ import (
 // schema, not that of /tokeninfo: issued_to and audience instead of azp and
 // aud, user_id instead of sub, expires_in a number, verified_email a boolean.
 // Which fields appear for which scopes follows /tokeninfo (user identity only
-// with openid or the email scope) [inf].
+// with openid or the email scope) [inf]. A bad token is 400 with only
+// {"error_description":"Invalid Value"}, as in the real answer quoted in
+// pulkitjalan/google-apiclient#38.
 
 type tokenInfoV2 struct {
 	IssuedTo      string `json:"issued_to"`
@@ -28,12 +30,12 @@ func (s *Server) handleTokenInfoV2(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate")
 	value, err := accessTokenParam(r)
 	if err != nil || value == "" {
-		writeTokenError(w, "invalid_token", "Invalid Value")
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error_description": "Invalid Value"})
 		return
 	}
 	t, status := s.lookupToken(value)
 	if status != tokenValid {
-		writeTokenError(w, "invalid_token", "Invalid Value")
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error_description": "Invalid Value"})
 		return
 	}
 	v3 := s.tokenInfoFor(t)

@@ -40,8 +40,8 @@ func TestTokenInfoV2(t *testing.T) {
 	}
 	for _, q := range []string{"", "?access_token=ya29.unknown"} {
 		rec := serveEmu(s, httptest.NewRequest(http.MethodPost, "/oauth2/v2/tokeninfo"+q, nil))
-		if rec.Code != http.StatusBadRequest {
-			t.Errorf("%q: status %d, want 400", q, rec.Code)
+		if rec.Code != http.StatusBadRequest || strings.TrimSpace(strings.Join(strings.Fields(rec.Body.String()), " ")) != `{ "error_description": "Invalid Value" }` {
+			t.Errorf("%q: status %d %s, want 400 {\"error_description\":\"Invalid Value\"}", q, rec.Code, rec.Body)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"testing"
 
 	oauth2api "google.golang.org/api/oauth2/v2"
@@ -57,10 +58,13 @@ func TestOAuth2V2TokeninfoRejects(t *testing.T) {
 				call = call.AccessToken(tok)
 			}
 			_, err := call.Context(ctx(t)).Do()
-			// Google's status for a bad token here is 400 (as on
-			// oauth2.googleapis.com/tokeninfo, "invalid_token"); the exact
-			// body of the v2 endpoint is not established.
-			apiErr(t, err, 400)
+			// Real answer, https://github.com/pulkitjalan/google-apiclient/issues/38:
+			// POST …/oauth2/v2/tokeninfo: (400) {"error_description": "Invalid Value"}
+			ge := apiErr(t, err, 400)
+			var body map[string]string
+			if json.Unmarshal([]byte(ge.Body), &body) != nil || len(body) != 1 || body["error_description"] != "Invalid Value" {
+				t.Errorf("body %s", ge.Body)
+			}
 		})
 	}
 }

@@ -22,14 +22,16 @@ test('getTokenInfo (POST, bearer header, no body)', async () => {
 test('getTokenInfo of an unknown token rejects with 400 invalid_token', async () => {
   const r = await rejection(oauthClient().getTokenInfo('ya29.not-a-token'));
   assert.equal(r.status, 400);
-  // GOOGLE.md §3 [obs]: {"error":"invalid_token","error_description":"Invalid Value"}
+  // Real answers: https://github.com/googlearchive/gplus-verifytoken-java/pull/4,
+  // https://github.com/EddyVerbruggen/cordova-plugin-googleplus/issues/521:
+  // {"error":"invalid_token","error_description":"Invalid Value"}
   assert.deepEqual(r.data, { error: 'invalid_token', error_description: 'Invalid Value' });
 });
 
 test('tokeninfo by GET query and by POST form: string values', async () => {
   const token = await mint(alice, scopes.calendarRO);
-  // https://developers.google.com/identity/sign-in/web/backend-auth (tokeninfo);
-  // every value is a string [obs]: {"azp":…,"aud":…,"scope":…,"exp":"…","expires_in":"3599","access_type":"online"}
+  // https://developers.google.com/identity/protocols/oauth2/javascript-implicit-flow#tokeninfo-validation;
+  // every value a string, e.g. https://github.com/clouway/oauth2-server/issues/7: {"azp":…,"aud":…,"scope":…,"exp":"…","expires_in":"3599","access_type":"online"}
   const get = await (await fetch(`${emu}/tokeninfo?access_token=${encodeURIComponent(token)}`)).json();
   assert.equal(get.aud, clientId);
   assert.equal(typeof get.expires_in, 'string');
@@ -62,6 +64,9 @@ test('@googleapis/oauth2 v2 tokeninfo: its own shape', async () => {
   assert.equal(typeof data.user_id, 'string');
   const r = await rejection(oauth2({ version: 'v2', rootUrl: `${emu}/` }).tokeninfo({ access_token: 'ya29.not-a-token' }));
   assert.equal(r.status, 400);
+  // Real answer, https://github.com/pulkitjalan/google-apiclient/issues/38:
+  // (400) {"error_description": "Invalid Value"}
+  assert.deepEqual(r.data, { error_description: 'Invalid Value' });
 });
 
 test('revokeToken ends the token; revoking again is 400', async () => {
@@ -71,7 +76,8 @@ test('revokeToken ends the token; revoking again is 400', async () => {
   assert.equal(res.status, 200);
   const r = await rejection(c.getTokenInfo(token));
   assert.equal(r.status, 400);
-  // GOOGLE.md §3: {"error":"invalid_token","error_description":"Token expired or revoked"}
+  // Google's revoke reference (https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke):
+  // a failed revocation is 400; body {"error":"invalid_token","error_description":"Token expired or revoked"} [obs]
   const again = await rejection(c.revokeToken(token));
   assert.equal(again.status, 400);
   assert.equal(again.data.error, 'invalid_token');
