@@ -1,7 +1,11 @@
 package contract
 
 import (
+	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	calendar "google.golang.org/api/calendar/v3"
 	"google.golang.org/api/googleapi"
@@ -261,5 +265,124 @@ func TestCalendarPartialResponseBadMask(t *testing.T) {
 	for _, mask := range []googleapi.Field{"items(id", "items)", "nosuchfield", "items(nosuchfield)", "items//id"} {
 		_, err := svc.Events.List("primary").Fields(mask).Context(ctx(t)).Do()
 		apiErr(t, err, 400)
+	}
+}
+
+// Parameters of events.list and their errors (reference, "Optional query
+// parameters"; errors guide https://developers.google.com/calendar/api/guides/errors#400_bad_request).
+func TestCalendarParameters(t *testing.T) {
+	svc := calendarAs(t, alice, scopeCalendarRO)
+	list := func() *calendar.EventsListCall { return svc.Events.List("primary") }
+	bad := []struct {
+		name   string
+		call   *calendar.EventsListCall
+		reason string
+	}{
+		// "timeMin: Must be an RFC3339 timestamp with mandatory time zone offset".
+		{"timeMin without offset", list().TimeMin("2026-01-01T10:00:00"), "badRequest"},
+		// timeMax must be greater than timeMin [inf: reason timeRangeEmpty].
+		{"empty range", list().TimeMin("2026-01-02T00:00:00Z").TimeMax("2026-01-01T00:00:00Z"), "timeRangeEmpty"},
+		// maxResults: discovery document minimum 1 [inf: wording].
+		{"maxResults 0", list().MaxResults(0), "invalid"},
+		{"orderBy unknown", list().OrderBy("summary"), "invalid"},
+		{"timeZone unknown", list().TimeZone("Mars/Olympus_Mons"), "invalid"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := c.call.Context(ctx(t)).Do()
+			ge := apiErr(t, err, 400)
+			if len(ge.Errors) != 1 || ge.Errors[0].Reason != c.reason {
+				t.Errorf("errors[] = %+v, want reason %s", ge.Errors, c.reason)
+			}
+		})
+	}
+	// A page token only works with the query that made it.
+	first, err := list().MaxResults(3).Context(ctx(t)).Do()
+	if err != nil || first.NextPageToken == "" {
+		t.Fatalf("first page: %v", err)
+	}
+	_, err = list().MaxResults(3).Q("book").PageToken(first.NextPageToken).Context(ctx(t)).Do()
+	apiErr(t, err, 400)
+
+	// singleEvents: a recurring series once (with recurrence) or as instances
+	// (with recurringEventId); orderBy startTime then sorts by start.
+	series, err := list().MaxResults(2500).Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recurring int
+	for _, e := range series.Items {
+		if len(e.Recurrence) > 0 {
+			recurring++
+		}
+	}
+	inst, err := list().SingleEvents(true).OrderBy("startTime").MaxResults(2500).Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var instances int
+	for _, e := range inst.Items {
+		if len(e.Recurrence) > 0 {
+			t.Errorf("singleEvents listed the series %s", e.Id)
+		}
+		if e.RecurringEventId != "" {
+			instances++
+		}
+	}
+	if recurring == 0 || instances <= recurring {
+		t.Errorf("%d series, %d instances", recurring, instances)
+	}
+	// showDeleted lists cancelled events with status "cancelled".
+	del, err := list().ShowDeleted(true).MaxResults(2500).Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled := 0
+	for _, e := range del.Items {
+		if e.Status == "cancelled" {
+			cancelled++
+		}
+	}
+	if cancelled == 0 || len(del.Items) != len(series.Items)+cancelled {
+		t.Errorf("showDeleted: %d items, %d cancelled, %d without", len(del.Items), cancelled, len(series.Items))
+	}
+	// q: free text search in summary, description, location.
+	found, err := list().Q("BOOK CLUB").Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found.Items) == 0 || len(found.Items) >= len(series.Items) {
+		t.Errorf("q=BOOK CLUB: %d of %d", len(found.Items), len(series.Items))
+	}
+	// timeZone: "Time zone used in the response"; the calendar's zone otherwise.
+	ny, err := list().TimeZone("America/New_York").SingleEvents(true).MaxResults(5).Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ny.Items {
+		if e.Start.DateTime != "" && !strings.HasSuffix(e.Start.DateTime, "-05:00") && !strings.HasSuffix(e.Start.DateTime, "-04:00") {
+			t.Errorf("timeZone=America/New_York: start %s", e.Start.DateTime)
+		}
+	}
+}
+
+// An expired token is refused as a bad one ("Invalid Credentials").
+func TestCalendarExpiredToken(t *testing.T) {
+	body := `{"client_id":"` + clientID + `","account":"` + alice + `","scopes":["` + scopeCalendarRO + `"],"ttl":"1s"}`
+	resp, err := http.Post(emu+"/_emu/tokens", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	time.Sleep(1100 * time.Millisecond)
+	svc := calendarService(t, withToken(emu+"/calendar/v3/", out.AccessToken)...)
+	_, err = svc.Events.List("primary").Context(ctx(t)).Do()
+	ge := apiErr(t, err, 401)
+	if len(ge.Errors) != 1 || ge.Errors[0].Reason != "authError" {
+		t.Errorf("errors[] = %+v", ge.Errors)
 	}
 }
