@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"net/http"
 	"testing"
 )
 
@@ -24,7 +23,7 @@ func TestCalendarLegacyAuthErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := dataDo(s, http.MethodGet, "/calendar/v3/calendars/primary/events", c.token, "")
+			rec := dataGet(s, "/calendar/v3/calendars/primary/events", c.token)
 			if rec.Code != c.code {
 				t.Fatalf("status %d, want %d", rec.Code, c.code)
 			}
@@ -38,7 +37,7 @@ func TestCalendarLegacyAuthErrors(t *testing.T) {
 		})
 	}
 	// Docs has no errors[] at all.
-	rec := dataDo(s, http.MethodGet, "/v1/documents/x", "", "")
+	rec := dataGet(s, "/v1/documents/x", "")
 	var body struct{ Error map[string]any }
 	json.Unmarshal(rec.Body.Bytes(), &body)
 	if _, ok := body.Error["errors"]; ok {
@@ -50,7 +49,7 @@ func TestCalendarLegacyAuthErrors(t *testing.T) {
 // metadata {"method":"calendar.v3.Events.List","service":"calendar-json.googleapis.com"}.
 func TestCalendarErrorInfoMethod(t *testing.T) {
 	s := newDataEmu(t)
-	rec := dataDo(s, http.MethodGet, "/calendar/v3/calendars/primary/events", dataToken(s, aliceEmail, tscope.Docs), "")
+	rec := dataGet(s, "/calendar/v3/calendars/primary/events", dataToken(s, aliceEmail, tscope.Docs))
 	var body struct {
 		Error struct {
 			Details []struct {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -16,7 +17,7 @@ func TestFieldsPartialResponse(t *testing.T) {
 	cal := dataToken(s, aliceEmail, tscope.Cal)
 	get := func(target, tok string) map[string]any {
 		t.Helper()
-		rec := dataDo(s, http.MethodGet, target, tok, "")
+		rec := dataGet(s, target, tok)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("%s: status %d: %s", target, rec.Code, rec.Body)
 		}
@@ -70,8 +71,8 @@ func TestFieldsBadMask(t *testing.T) {
 		"kind/sub":         "Cannot find matching fields for path 'kind/sub'",
 		"items//id":        "Invalid field selection",
 	} {
-		rec := dataDo(s, http.MethodGet, "/calendar/v3/calendars/primary/events?fields="+url.QueryEscape(mask), cal, "")
-		e := wantAPIError(t, rec, 400, "INVALID_ARGUMENT", "")
+		rec := dataGet(s, "/calendar/v3/calendars/primary/events?fields="+url.QueryEscape(mask), cal)
+		e := badRequest(t, rec)
 		if !strings.Contains(e.Error.Message, msg) {
 			t.Errorf("%q: message %q, want %q", mask, e.Error.Message, msg)
 		}
@@ -80,14 +81,32 @@ func TestFieldsBadMask(t *testing.T) {
 		}
 	}
 	d := s.SampleDocuments(aliceEmail)[0]
-	rec := dataDo(s, http.MethodGet, "/v1/documents/"+d.ID+"?fields=nosuch", dataToken(s, aliceEmail, tscope.Docs), "")
-	wantAPIError(t, rec, 400, "INVALID_ARGUMENT", "")
+	rec := dataGet(s, "/v1/documents/"+d.ID+"?fields=nosuch", dataToken(s, aliceEmail, tscope.Docs))
+	badRequest(t, rec)
 	if strings.Contains(rec.Body.String(), `"errors"`) {
 		t.Errorf("Docs answer has errors[]: %s", rec.Body)
 	}
 	// Authentication comes first: a bad mask without a token is still 401.
-	rec = dataDo(s, http.MethodGet, "/calendar/v3/calendars/primary/events?fields=nosuch", "", "")
+	rec = dataGet(s, "/calendar/v3/calendars/primary/events?fields=nosuch", "")
 	if rec.Code != http.StatusUnauthorized {
 		t.Errorf("no token, bad mask: status %d", rec.Code)
 	}
+}
+
+type fieldsError struct {
+	Error struct {
+		Code    int
+		Message string
+		Status  string
+	}
+}
+
+// badRequest checks a 400 INVALID_ARGUMENT envelope and returns it.
+func badRequest(t *testing.T, rec *httptest.ResponseRecorder) fieldsError {
+	t.Helper()
+	var e fieldsError
+	if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || rec.Code != 400 || e.Error.Code != 400 || e.Error.Status != "INVALID_ARGUMENT" {
+		t.Fatalf("want 400 INVALID_ARGUMENT, got %d: %s", rec.Code, rec.Body)
+	}
+	return e
 }

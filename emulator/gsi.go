@@ -4,8 +4,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
+
+	"github.com/scopewise/scopewise/emulator/internal/page"
 )
 
 // gsiJS is the emulator's google.accounts.oauth2. Its last line calls it
@@ -18,7 +19,7 @@ var gsiJS string
 const gsiOriginPlaceholder = `"__EMULATOR_ORIGIN__"`
 
 func (s *Server) handleGSIClient(w http.ResponseWriter, r *http.Request) {
-	origin, _ := json.Marshal(s.origin(r)) // a JSON string is a JS string literal
+	origin, _ := json.Marshal(page.Origin(s.opts.PublicURL, r)) // a JSON string is a JS string literal
 	h := w.Header()
 	h.Set("Content-Type", "text/javascript; charset=utf-8")
 	h.Set("Cache-Control", "public, max-age=300")
@@ -27,13 +28,4 @@ func (s *Server) handleGSIClient(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	w.Write([]byte(strings.Replace(gsiJS, gsiOriginPlaceholder, string(origin), 1)))
-}
-
-// origin is the emulator's origin (scheme://host[:port]) as browsers see it.
-func (s *Server) origin(r *http.Request) string {
-	u, err := url.Parse(s.publicURL(r))
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return strings.TrimSuffix(s.publicURL(r), "/")
-	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
 }

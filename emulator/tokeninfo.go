@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 )
 
 // tokenInfo is tokeninfo's 200 body. Every value is a string, as Google
@@ -41,7 +43,7 @@ func accessTokenParam(r *http.Request) (string, error) {
 	if v := r.Form.Get("access_token"); v != "" {
 		return v, nil
 	}
-	v, _ := bearerToken(r)
+	v, _ := googleapi.BearerToken(r)
 	return v, nil
 }
 
@@ -57,7 +59,7 @@ func (s *Server) handleTokenInfo(w http.ResponseWriter, r *http.Request) {
 		writeTokenError(w, "invalid_token", "Invalid Value")
 		return
 	}
-	writeJSON(w, http.StatusOK, s.tokenInfoFor(t))
+	googleapi.WriteJSON(w, http.StatusOK, s.tokenInfoFor(t))
 }
 
 func (s *Server) tokenInfoFor(t token) tokenInfo {
@@ -72,10 +74,10 @@ func (s *Server) tokenInfoFor(t token) tokenInfo {
 	}
 	// A token without openid or email does not identify its user [obs].
 	acct, ok := s.account(t.Account)
-	if ok && hasScope(t.Scopes, subScopes...) {
+	if ok && googleapi.HasScope(t.Scopes, subScopes...) {
 		info.Sub = acct.Sub
 	}
-	if ok && hasScope(t.Scopes, emailScopes...) {
+	if ok && googleapi.HasScope(t.Scopes, emailScopes...) {
 		info.Email = acct.Email
 		info.EmailVerified = "true"
 	}
@@ -83,7 +85,7 @@ func (s *Server) tokenInfoFor(t token) tokenInfo {
 }
 
 func writeTokenError(w http.ResponseWriter, code, description string) {
-	writeJSON(w, http.StatusBadRequest, map[string]string{"error": code, "error_description": description})
+	googleapi.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": code, "error_description": description})
 }
 
 // handleRevoke ends the whole grant the token was issued under: every scope
@@ -111,5 +113,5 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.revokeGrant(t.Account, t.ClientID)
-	writeJSON(w, http.StatusOK, struct{}{})
+	googleapi.WriteJSON(w, http.StatusOK, struct{}{})
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 	"net/http"
 	"time"
 )
@@ -30,16 +31,16 @@ func (s *Server) handleTokenInfoV2(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate")
 	value, err := accessTokenParam(r)
 	if err != nil || value == "" {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error_description": "Invalid Value"})
+		googleapi.WriteJSON(w, http.StatusBadRequest, map[string]string{"error_description": "Invalid Value"})
 		return
 	}
 	t, status := s.lookupToken(value)
 	if status != tokenValid {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error_description": "Invalid Value"})
+		googleapi.WriteJSON(w, http.StatusBadRequest, map[string]string{"error_description": "Invalid Value"})
 		return
 	}
 	v3 := s.tokenInfoFor(t)
-	writeJSON(w, http.StatusOK, tokenInfoV2{
+	googleapi.WriteJSON(w, http.StatusOK, tokenInfoV2{
 		IssuedTo:      v3.AZP,
 		Audience:      v3.AUD,
 		UserID:        v3.Sub,

@@ -1,4 +1,4 @@
-package emulator
+package calendar
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/internal/apitest"
 )
 
 const calScope = "https://www.googleapis.com/auth/calendar.readonly"
@@ -55,16 +57,16 @@ func findEvent(items []calItem, summary string) (calItem, bool) {
 
 func TestCalendarEventsShape(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, calScope)
-	rec := dataGet(s, calURL("timeMin", dataNow.Format(time.RFC3339), "singleEvents", "true", "orderBy", "startTime"), tok)
+	tok := s.Token(apitest.Alice, calScope)
+	rec := s.Get(calURL("timeMin", apitest.Now.Format(time.RFC3339), "singleEvents", "true", "orderBy", "startTime"), tok)
 	if rec.Code != 200 {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
 	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("Content-Type = %q", ct)
 	}
-	l := dataJSON[calList](t, rec)
-	if l.Kind != "calendar#events" || l.Summary != aliceEmail || l.TimeZone != "Europe/London" ||
+	l := apitest.JSON[calList](t, rec)
+	if l.Kind != "calendar#events" || l.Summary != apitest.Alice || l.TimeZone != "Europe/London" ||
 		l.AccessRole == "" || l.Description == nil || l.DefaultReminders == nil || l.Etag == "" {
 		t.Errorf("envelope = %+v", l)
 	}
@@ -122,7 +124,7 @@ func TestCalendarEventsShape(t *testing.T) {
 
 	t.Run("relative to the clock", func(t *testing.T) {
 		ev, _ := findEvent(l.Items, "Design review: consent screens")
-		// dataNow is 10:20 GMT: the review is two hours after the current hour.
+		// apitest.Now is 10:20 GMT: the review is two hours after the current hour.
 		if ev.Start["dateTime"] != "2026-03-10T12:00:00Z" || ev.Start["timeZone"] != "Europe/London" || ev.Location == "" || ev.Description == "" {
 			t.Errorf("design review = %+v", ev)
 		}
@@ -147,7 +149,7 @@ func TestCalendarEventsShape(t *testing.T) {
 	})
 	t.Run("organised by someone else", func(t *testing.T) {
 		ev, _ := findEvent(l.Items, "1:1 with Bob")
-		if ev.Organizer.Email != bobEmail || ev.Creator.Email != bobEmail {
+		if ev.Organizer.Email != apitest.Bob || ev.Creator.Email != apitest.Bob {
 			t.Errorf("1:1 organizer = %+v", ev.Organizer)
 		}
 	})
@@ -172,8 +174,8 @@ func eventStart(t *testing.T, start map[string]string) time.Time {
 
 func TestCalendarShowDeleted(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, calScope)
-	l := dataJSON[calList](t, dataGet(s, calURL("timeMin", dataNow.Format(time.RFC3339), "showDeleted", "true"), tok))
+	tok := s.Token(apitest.Alice, calScope)
+	l := apitest.JSON[calList](t, s.Get(calURL("timeMin", apitest.Now.Format(time.RFC3339), "showDeleted", "true"), tok))
 	ev, ok := findEvent(l.Items, "Vendor call")
 	if !ok || ev.Status != "cancelled" {
 		t.Errorf("with showDeleted=true the cancelled event is listed as cancelled; got %+v (found %v)", ev, ok)
@@ -182,10 +184,10 @@ func TestCalendarShowDeleted(t *testing.T) {
 
 func TestCalendarSeriesAndInstances(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, calScope)
-	min := dataNow.Format(time.RFC3339)
+	tok := s.Token(apitest.Alice, calScope)
+	min := apitest.Now.Format(time.RFC3339)
 
-	series := dataJSON[calList](t, dataGet(s, calURL("timeMin", min), tok))
+	series := apitest.JSON[calList](t, s.Get(calURL("timeMin", min), tok))
 	var masters, instances int
 	for _, it := range series.Items {
 		if it.Summary == "Team sync" {
@@ -195,7 +197,7 @@ func TestCalendarSeriesAndInstances(t *testing.T) {
 			masters++
 		}
 	}
-	single := dataJSON[calList](t, dataGet(s, calURL("timeMin", min, "singleEvents", "true"), tok))
+	single := apitest.JSON[calList](t, s.Get(calURL("timeMin", min, "singleEvents", "true"), tok))
 	for _, it := range single.Items {
 		if it.Summary == "Team sync" {
 			if it.RecurringEventID == "" || len(it.Recurrence) != 0 || !strings.HasPrefix(it.ID, it.RecurringEventID+"_") {
@@ -213,8 +215,8 @@ func TestCalendarSeriesAndInstances(t *testing.T) {
 
 func TestCalendarParameters(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, calScope)
-	now := dataNow.Format(time.RFC3339)
+	tok := s.Token(apitest.Alice, calScope)
+	now := apitest.Now.Format(time.RFC3339)
 	cases := []struct {
 		name     string
 		target   string
@@ -243,7 +245,7 @@ func TestCalendarParameters(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := dataGet(s, c.target, tok)
+			rec := s.Get(c.target, tok)
 			if c.code == 200 {
 				if rec.Code != 200 {
 					t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -251,7 +253,7 @@ func TestCalendarParameters(t *testing.T) {
 				return
 			}
 			status := map[int]string{400: "INVALID_ARGUMENT", 404: "NOT_FOUND"}[c.code]
-			e := wantAPIError(t, rec, c.code, status, c.message)
+			e := apitest.WantError(t, rec, c.code, status, c.message)
 			if len(e.Error.Errors) != 1 || e.Error.Errors[0].Reason != c.reason || e.Error.Errors[0].Location != c.location {
 				t.Errorf("errors[] = %+v, want reason %q location %q", e.Error.Errors, c.reason, c.location)
 			}
@@ -261,8 +263,8 @@ func TestCalendarParameters(t *testing.T) {
 
 func TestCalendarTimeZoneParameter(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, calScope)
-	l := dataJSON[calList](t, dataGet(s, calURL("timeMin", dataNow.Format(time.RFC3339), "timeZone", "Asia/Tokyo"), tok))
+	tok := s.Token(apitest.Alice, calScope)
+	l := apitest.JSON[calList](t, s.Get(calURL("timeMin", apitest.Now.Format(time.RFC3339), "timeZone", "Asia/Tokyo"), tok))
 	ev, _ := findEvent(l.Items, "Design review: consent screens")
 	if ev.Start["dateTime"] != "2026-03-10T21:00:00+09:00" || l.TimeZone != "Europe/London" {
 		t.Errorf("with timeZone=Asia/Tokyo: start %v, calendar zone %q", ev.Start, l.TimeZone)
@@ -271,9 +273,9 @@ func TestCalendarTimeZoneParameter(t *testing.T) {
 
 func TestCalendarPaging(t *testing.T) {
 	s := newDataEmu(t)
-	tok, _ := s.mintToken(dataClientID, aliceEmail, []string{calScope}, 24*time.Hour) // outlives the clock moves below
-	base := []string{"timeMin", dataNow.Add(-72 * time.Hour).Format(time.RFC3339), "singleEvents", "true", "orderBy", "startTime", "showDeleted", "true"}
-	all := dataJSON[calList](t, dataGet(s, calURL(base...), tok))
+	tok := s.Tokens.Mint(apitest.Alice, 24*time.Hour, calScope) // outlives the clock moves below
+	base := []string{"timeMin", apitest.Now.Add(-72 * time.Hour).Format(time.RFC3339), "singleEvents", "true", "orderBy", "startTime", "showDeleted", "true"}
+	all := apitest.JSON[calList](t, s.Get(calURL(base...), tok))
 	if all.NextPageToken != "" || len(all.Items) <= 25 {
 		t.Fatalf("one page of %d (next %q): the seed must need paging at 10", len(all.Items), all.NextPageToken)
 	}
@@ -285,11 +287,11 @@ func TestCalendarPaging(t *testing.T) {
 		if token != "" {
 			params = append(params, "pageToken", token)
 		}
-		rec := dataGet(s, calURL(params...), tok)
+		rec := s.Get(calURL(params...), tok)
 		if rec.Code != 200 {
 			t.Fatalf("page %d: %d %s", pages, rec.Code, rec.Body)
 		}
-		page := dataJSON[calList](t, rec)
+		page := apitest.JSON[calList](t, rec)
 		if len(page.Items) > 10 {
 			t.Fatalf("page of %d > maxResults", len(page.Items))
 		}
@@ -299,7 +301,7 @@ func TestCalendarPaging(t *testing.T) {
 		pages++
 		// Moving the clock between pages must not shift events relative to
 		// "now": the token remembers the first page's clock.
-		dataAdvance(s, 45*time.Minute)
+		s.Advance(45 * time.Minute)
 		if token = page.NextPageToken; token == "" {
 			break
 		}
@@ -313,9 +315,9 @@ func TestCalendarPaging(t *testing.T) {
 	}
 
 	t.Run("token is bound to its query", func(t *testing.T) {
-		first := dataJSON[calList](t, dataGet(s, calURL(append(slices.Clone(base), "maxResults", "10")...), tok))
-		rec := dataGet(s, calURL("timeMin", dataNow.Format(time.RFC3339), "pageToken", first.NextPageToken), tok)
-		wantAPIError(t, rec, 400, "INVALID_ARGUMENT", msgBadPageToken)
+		first := apitest.JSON[calList](t, s.Get(calURL(append(slices.Clone(base), "maxResults", "10")...), tok))
+		rec := s.Get(calURL("timeMin", apitest.Now.Format(time.RFC3339), "pageToken", first.NextPageToken), tok)
+		apitest.WantError(t, rec, 400, "INVALID_ARGUMENT", msgBadPageToken)
 	})
 }
 
@@ -323,17 +325,17 @@ func TestCalendarScopes(t *testing.T) {
 	for _, scope := range calendarScopes {
 		t.Run("accepts "+scope, func(t *testing.T) {
 			s := newDataEmu(t)
-			if rec := dataGet(s, calURL(), dataToken(s, aliceEmail, scope)); rec.Code != 200 {
+			if rec := s.Get(calURL(), s.Token(apitest.Alice, scope)); rec.Code != 200 {
 				t.Errorf("status %d: %s", rec.Code, rec.Body)
 			}
 		})
 	}
-	checkAuthErrors(t, "GET", calURL(), calScope, "https://www.googleapis.com/auth/documents.readonly")
+	apitest.CheckAuthErrors(t, newDataEmu(t).Emu, "GET", calURL(), calScope, "https://www.googleapis.com/auth/documents.readonly")
 
 	t.Run("legacy errors[] on 403", func(t *testing.T) {
 		s := newDataEmu(t)
-		rec := dataGet(s, calURL(), dataToken(s, aliceEmail, "openid"))
-		e := wantAPIError(t, rec, 403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.")
+		rec := s.Get(calURL(), s.Token(apitest.Alice, "openid"))
+		e := apitest.WantError(t, rec, 403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.")
 		if len(e.Error.Errors) != 1 || e.Error.Errors[0].Reason != "insufficientPermissions" {
 			t.Errorf("errors[] = %+v", e.Error.Errors)
 		}
@@ -343,12 +345,12 @@ func TestCalendarScopes(t *testing.T) {
 func TestCalendarPerAccount(t *testing.T) {
 	s := newDataEmu(t)
 	for _, c := range []struct{ email, only string }{
-		{aliceEmail, "Pick up dry cleaning"},
-		{bobEmail, "Bike service"},
-		{carolEmail, "Workspace admin training"},
+		{apitest.Alice, "Pick up dry cleaning"},
+		{apitest.Bob, "Bike service"},
+		{apitest.Carol, "Workspace admin training"},
 	} {
 		t.Run(c.email, func(t *testing.T) {
-			l := dataJSON[calList](t, dataGet(s, calURL(), dataToken(s, c.email, calScope)))
+			l := apitest.JSON[calList](t, s.Get(calURL(), s.Token(c.email, calScope)))
 			if l.Summary != c.email {
 				t.Errorf("summary = %q", l.Summary)
 			}
@@ -361,7 +363,7 @@ func TestCalendarPerAccount(t *testing.T) {
 
 func TestCalendarSearch(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, calScope)
+	tok := s.Token(apitest.Alice, calScope)
 	cases := []struct {
 		name, q string
 		want    []string
@@ -373,7 +375,7 @@ func TestCalendarSearch(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			l := dataJSON[calList](t, dataGet(s, calURL("q", c.q, "singleEvents", "true"), tok))
+			l := apitest.JSON[calList](t, s.Get(calURL("q", c.q, "singleEvents", "true"), tok))
 			var got []string
 			for _, it := range l.Items {
 				if !slices.Contains(got, it.Summary) {

@@ -1,4 +1,4 @@
-package emulator
+package picker
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 )
 
 // Media bytes: GET /media/{ref}[=options], the emulator's stand-in for a
@@ -108,8 +110,9 @@ func (mp mediaParams) layout(W, H int) imageView {
 	return imageView{w: max(1, int(math.Round(fw*scale))), h: max(1, int(math.Round(fh*scale))), src: full}
 }
 
-func (s *Server) handleMediaBytes(w http.ResponseWriter, r *http.Request) {
-	tok, ok := s.authorize(w, r, apiPicker, pickerScope)
+// Media serves a picked item's bytes at its baseUrl (GET /media/{mediaRef}).
+func (s *Service) Media(w http.ResponseWriter, r *http.Request) {
+	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Picker, pickerScope)
 	if !ok {
 		return
 	}
@@ -118,26 +121,26 @@ func (s *Server) handleMediaBytes(w http.ResponseWriter, r *http.Request) {
 	if hasSuffix {
 		var err error
 		if mp, err = parseMediaParams(suffix); err != nil {
-			writeAPIError(w, apiPicker, http.StatusBadRequest, "INVALID_ARGUMENT", "Invalid image parameters: "+suffix, "")
+			googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT", "Invalid image parameters: "+suffix, "")
 			return
 		}
 	}
 	photo, owner, found := s.pickedMedia(ref)
 	switch {
 	case !found:
-		writeAPIError(w, apiPicker, http.StatusNotFound, "NOT_FOUND", "Requested entity was not found.", "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusNotFound, "NOT_FOUND", "Requested entity was not found.", "")
 		return
 	case owner != tok.Account:
-		writeAPIError(w, apiPicker, http.StatusForbidden, "PERMISSION_DENIED", "The caller does not have permission", "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusForbidden, "PERMISSION_DENIED", "The caller does not have permission", "")
 		return
 	case mp.video && photo.Type != "VIDEO":
-		writeAPIError(w, apiPicker, http.StatusBadRequest, "INVALID_ARGUMENT", "Invalid image parameters: dv applies to videos only", "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT", "Invalid image parameters: dv applies to videos only", "")
 		return
 	case mp.video:
-		writeAPIError(w, apiPicker, http.StatusNotFound, "NOT_FOUND", "Video bytes are not available in the emulator; request a size for the poster frame.", "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusNotFound, "NOT_FOUND", "Video bytes are not available in the emulator; request a size for the poster frame.", "")
 		return
 	}
-	serveImage(w, s.seed.images.get(photo, mp.layout(photo.Width, photo.Height)), photo.imageMime(), mediaCacheControl)
+	serveImage(w, s.images.get(photo, mp.layout(photo.Width, photo.Height)), photo.imageMime(), mediaCacheControl)
 }
 
 func serveImage(w http.ResponseWriter, b []byte, mime, cacheControl string) {
@@ -152,11 +155,11 @@ func serveImage(w http.ResponseWriter, b []byte, mime, cacheControl string) {
 
 // pickedMedia finds the item a baseUrl ref points to, among the live
 // sessions' picks, and whose session it is.
-func (s *Server) pickedMedia(ref string) (*seedPhoto, string, bool) {
-	now := s.now()
+func (s *Service) pickedMedia(ref string) (*seedPhoto, string, bool) {
+	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, ps := range s.state.pickers {
+	for _, ps := range s.sessions {
 		if p, ok := ps.Refs[ref]; ok && now.Before(ps.Expire) {
 			return p, ps.Account, true
 		}

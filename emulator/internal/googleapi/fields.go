@@ -1,4 +1,4 @@
-package emulator
+package googleapi
 
 import (
 	"bytes"
@@ -9,28 +9,28 @@ import (
 	"github.com/scopewise/scopewise/emulator/internal/fieldmask"
 )
 
-// writeFields is writeJSON for a data API method's 200 answer, honouring
+// WriteFields is WriteJSON for a data API method's 200 answer, honouring
 // Google's fields= parameter (partial response, internal/fieldmask). A mask
 // that does not parse, or names a field the response type does not have, is
 // a 400 INVALID_ARGUMENT in the API's envelope (Calendar adds an errors[]
 // entry, reason invalidParameter, location fields [inf]); errors themselves
 // are never filtered.
-func writeFields(w http.ResponseWriter, r *http.Request, a api, v any) {
+func WriteFields(w http.ResponseWriter, r *http.Request, a API, v any) {
 	m, err := fieldmask.Parse(r.URL.Query().Get("fields"))
 	if err == nil {
 		err = m.Check(reflect.TypeOf(v))
 	}
 	if err != nil {
 		if a.LegacyErr {
-			writeAPIErrorItem(w, a, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), "",
-				apiErrorItem{Reason: "invalidParameter", Location: "fields", LocationType: "parameter"})
+			WriteErrorItem(w, a, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), "",
+				ErrorItem{Reason: "invalidParameter", Location: "fields", LocationType: "parameter"})
 		} else {
-			writeAPIError(w, a, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), "")
+			WriteError(w, a, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), "")
 		}
 		return
 	}
 	if m == nil {
-		writeJSON(w, http.StatusOK, v)
+		WriteJSON(w, http.StatusOK, v)
 		return
 	}
 	raw, err := json.Marshal(v)
@@ -42,7 +42,7 @@ func writeFields(w http.ResponseWriter, r *http.Request, a api, v any) {
 		err = json.Indent(&out, raw, "", "  ")
 	}
 	if err != nil {
-		writeAPIError(w, a, http.StatusInternalServerError, "INTERNAL", "Internal error encountered.", "")
+		WriteError(w, a, http.StatusInternalServerError, "INTERNAL", "Internal error encountered.", "")
 		return
 	}
 	out.WriteByte('\n')

@@ -1,4 +1,4 @@
-package emulator
+package picker
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/internal/apitest"
 )
 
 func TestParseMediaParams(t *testing.T) {
@@ -75,7 +77,7 @@ func TestMediaLayout(t *testing.T) {
 
 // pickAll picks the given photos in a new session and returns baseUrl
 // paths by filename.
-func pickAll(t *testing.T, s *Server, token string, photos ...*seedPhoto) map[string]string {
+func pickAll(t *testing.T, s *testEmu, token string, photos ...*seedPhoto) map[string]string {
 	t.Helper()
 	ps := createSession(t, s, token, "")
 	var ids []string
@@ -86,16 +88,16 @@ func pickAll(t *testing.T, s *Server, token string, photos ...*seedPhoto) map[st
 		t.Fatalf("done: %d %s", rec.Code, rec.Body)
 	}
 	out := map[string]string{}
-	for _, it := range dataJSON[pickItems](t, dataGet(s, "/v1/mediaItems?sessionId="+ps.ID, token)).MediaItems {
-		out[it.MediaFile.Filename] = strings.TrimPrefix(it.MediaFile.BaseURL, dataOrigin)
+	for _, it := range apitest.JSON[pickItems](t, s.Get("/v1/mediaItems?sessionId="+ps.ID, token)).MediaItems {
+		out[it.MediaFile.Filename] = strings.TrimPrefix(it.MediaFile.BaseURL, apitest.Origin)
 	}
 	return out
 }
 
 func TestMediaBytes(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, pickScope)
-	lib := s.seed.photos[aliceEmail]
+	tok := s.Token(apitest.Alice, pickScope)
+	lib := s.Svc.photos[apitest.Alice]
 	jpg, png, video := lib[0], lib[3], lib[len(lib)-1]
 	if jpg.MimeType != "image/jpeg" || png.MimeType != "image/png" || video.Type != "VIDEO" {
 		t.Fatalf("seed order changed: %s %s %s", jpg.MimeType, png.MimeType, video.Type)
@@ -120,14 +122,14 @@ func TestMediaBytes(t *testing.T) {
 		{"video bytes", urls[video.Filename] + "=dv", tok, 404, "", 0, 0, "NOT_FOUND"},
 		{"dv on a photo", urls[jpg.Filename] + "=dv", tok, 400, "", 0, 0, "INVALID_ARGUMENT"},
 		{"bad options", urls[jpg.Filename] + "=w256-x", tok, 400, "", 0, 0, "INVALID_ARGUMENT"},
-		{"another user's token", urls[jpg.Filename] + "=w256", dataToken(s, bobEmail, pickScope), 403, "", 0, 0, "PERMISSION_DENIED"},
+		{"another user's token", urls[jpg.Filename] + "=w256", s.Token(apitest.Bob, pickScope), 403, "", 0, 0, "PERMISSION_DENIED"},
 		{"unknown ref", "/media/nope=w256", tok, 404, "", 0, 0, "NOT_FOUND"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := dataGet(s, c.path, c.token)
+			rec := s.Get(c.path, c.token)
 			if c.apiError != "" {
-				wantAPIError(t, rec, c.code, c.apiError, "")
+				apitest.WantError(t, rec, c.code, c.apiError, "")
 				return
 			}
 			if rec.Code != c.code || rec.Header().Get("Content-Type") != c.mime || rec.Header().Get("Cache-Control") != mediaCacheControl {
@@ -144,18 +146,18 @@ func TestMediaBytes(t *testing.T) {
 	}
 
 	t.Run("expired session: baseUrls stop working", func(t *testing.T) {
-		long, _ := s.mintToken(dataClientID, aliceEmail, []string{pickScope}, 3*time.Hour)
-		dataAdvance(s, pickerSessionTTL)
-		wantAPIError(t, dataGet(s, urls[jpg.Filename]+"=w64", long), 404, "NOT_FOUND", "")
+		long := s.Tokens.Mint(apitest.Alice, 3*time.Hour, pickScope)
+		s.Advance(pickerSessionTTL)
+		apitest.WantError(t, s.Get(urls[jpg.Filename]+"=w64", long), 404, "NOT_FOUND", "")
 	})
 }
 
 func TestPhotosAreDistinct(t *testing.T) {
 	s := newDataEmu(t)
 	seen := map[string]string{}
-	for _, email := range []string{aliceEmail, bobEmail, carolEmail} {
-		for _, p := range s.seed.photos[email] {
-			b := s.seed.images.get(p, mediaParams{s: 48}.layout(p.Width, p.Height))
+	for _, email := range []string{apitest.Alice, apitest.Bob, apitest.Carol} {
+		for _, p := range s.Svc.photos[email] {
+			b := s.Svc.images.get(p, mediaParams{s: 48}.layout(p.Width, p.Height))
 			if other, dup := seen[string(b)]; dup {
 				t.Errorf("%s/%s draws the same thumbnail as %s", email, p.Filename, other)
 			}

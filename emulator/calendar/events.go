@@ -1,4 +1,4 @@
-package emulator
+package calendar
 
 import (
 	"cmp"
@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/seed"
 )
 
 // Calendar v3 events.list (FIDELITY.md):
@@ -134,8 +137,9 @@ type calendarBadRequest struct {
 	message, reason, domain, location string
 }
 
-func (s *Server) handleCalendarEvents(w http.ResponseWriter, r *http.Request) {
-	tok, ok := s.authorize(w, r, apiCalendar, calendarScopes...)
+// Events is events.list.
+func (s *Service) Events(w http.ResponseWriter, r *http.Request) {
+	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Calendar, calendarScopes...)
 	if !ok {
 		return
 	}
@@ -143,26 +147,26 @@ func (s *Server) handleCalendarEvents(w http.ResponseWriter, r *http.Request) {
 	if calID != "primary" && !strings.EqualFold(calID, tok.Account) {
 		// Another user's calendar, or one that does not exist: Google does not
 		// say which.
-		writeAPIError(w, apiCalendar, http.StatusNotFound, "NOT_FOUND", "Not Found", "")
+		googleapi.WriteError(w, googleapi.Calendar, http.StatusNotFound, "NOT_FOUND", "Not Found", "")
 		return
 	}
 	cal, _ := time.LoadLocation(calendarZone)
 	q, bad := parseEventsQuery(r.URL.Query(), tok.Account, cal)
 	if bad != nil {
-		writeAPIErrorItem(w, apiCalendar, http.StatusBadRequest, "INVALID_ARGUMENT", bad.message, "",
-			apiErrorItem{Reason: bad.reason, Domain: bad.domain, Location: bad.location, LocationType: locationType(bad.location)})
+		googleapi.WriteErrorItem(w, googleapi.Calendar, http.StatusBadRequest, "INVALID_ARGUMENT", bad.message, "",
+			googleapi.ErrorItem{Reason: bad.reason, Domain: bad.domain, Location: bad.location, LocationType: locationType(bad.location)})
 		return
 	}
-	anchor := s.now()
+	anchor := s.clock.Now()
 	offset := 0
 	if q.page != nil {
 		anchor, offset = time.Unix(0, q.page.Anchor), q.page.Offset
 	}
-	all := s.seed.calendarEvents(tok.Account, anchor, cal, q.out)
+	all := s.calendarEvents(tok.Account, anchor, cal, q.out)
 	items := selectEvents(all, q)
 	if offset > len(items) {
-		writeAPIErrorItem(w, apiCalendar, http.StatusBadRequest, "INVALID_ARGUMENT", msgBadPageToken, "",
-			apiErrorItem{Reason: "invalid", Location: "pageToken", LocationType: "parameter"})
+		googleapi.WriteErrorItem(w, googleapi.Calendar, http.StatusBadRequest, "INVALID_ARGUMENT", msgBadPageToken, "",
+			googleapi.ErrorItem{Reason: "invalid", Location: "pageToken", LocationType: "parameter"})
 		return
 	}
 	resp := calEvents{
@@ -184,8 +188,8 @@ func (s *Server) handleCalendarEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp.Updated = formatCalendarStamp(updated)
-	resp.Etag = `"p3` + seedHex(14, "calendar-etag", tok.Account, resp.Updated) + `"`
-	writeFields(w, r, apiCalendar, resp)
+	resp.Etag = `"p3` + seed.Hex(14, "calendar-etag", tok.Account, resp.Updated) + `"`
+	googleapi.WriteFields(w, r, googleapi.Calendar, resp)
 }
 
 const msgBadPageToken = "Invalid page token value."
@@ -258,7 +262,7 @@ func parseEventsQuery(v url.Values, account string, cal *time.Location) (eventsQ
 	}
 	q.q = strings.TrimSpace(v.Get("q"))
 	// The page token is only good for the query that made it.
-	q.fingerprint = seedHex(16, "events", account, v.Get("timeMin"), v.Get("timeMax"),
+	q.fingerprint = seed.Hex(16, "events", account, v.Get("timeMin"), v.Get("timeMax"),
 		strconv.FormatBool(q.singleEvents), q.orderBy, strconv.FormatBool(q.showDeleted), q.q, q.out.String())
 	if raw := v.Get("pageToken"); raw != "" {
 		b, err := base64.RawURLEncoding.DecodeString(raw)
@@ -337,13 +341,13 @@ func matchesText(e calEvent, q string) bool {
 // calendarEvents places an account's seed events relative to anchor (the
 // emulator's clock): each single event, each series, and each series'
 // instances. Times are written in out's zone.
-func (sd *seedData) calendarEvents(email string, anchor time.Time, cal, out *time.Location) []calEvent {
+func (s *Service) calendarEvents(email string, anchor time.Time, cal, out *time.Location) []calEvent {
 	local := anchor.In(cal)
 	y, m, d := local.Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, cal)
 	hour := local.Truncate(time.Hour)
 	var evs []calEvent
-	for _, spec := range sd.events[email] {
+	for _, spec := range s.events[email] {
 		base := spec.base(email, today)
 		occ := spec.occurrences(y, m, d, hour, cal)
 		if spec.weekly == 0 {
@@ -406,8 +410,8 @@ func (e eventSpec) occurrences(y int, m time.Month, d int, hour time.Time, cal *
 // base is the event's fields that do not depend on which occurrence it is.
 // created/updated are fixed offsets before today, so they are stable all day.
 func (e eventSpec) base(email string, today time.Time) calEvent {
-	created := today.AddDate(0, 0, -21).Add(time.Duration(seedUint(600, "created", email, e.key)) * time.Minute)
-	updated := created.Add(time.Duration(1+seedUint(48, "updated", email, e.key)) * time.Hour)
+	created := today.AddDate(0, 0, -21).Add(time.Duration(seed.Uint(600, "created", email, e.key)) * time.Minute)
+	updated := created.Add(time.Duration(1+seed.Uint(48, "updated", email, e.key)) * time.Hour)
 	ev := calEvent{
 		Kind:        "calendar#event",
 		Status:      "confirmed",
@@ -465,7 +469,7 @@ func finishEvent(ev calEvent, email string) calEvent {
 // id is shaped like Google's: base32hex characters (hex is a subset). An
 // event someone else organised takes its ID from the organiser.
 func (e eventSpec) id(email string) string {
-	return seedHex(26, "event", cmp.Or(e.organizer, email), e.key)
+	return seed.Hex(26, "event", cmp.Or(e.organizer, email), e.key)
 }
 
 // formatCalendarStamp is Calendar's created/updated form: UTC, milliseconds.

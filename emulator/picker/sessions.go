@@ -1,4 +1,4 @@
-package emulator
+package picker
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/internal/page"
 )
 
 // Photos Picker API (FIDELITY.md): sessions, the picking page at pickerUri,
@@ -110,18 +113,18 @@ type videoMetadataJSON struct {
 
 // sessionJSON is the PickingSession resource as of now. pollingConfig is
 // only there while nothing has been picked; timeoutIn counts down to 0.
-func (s *Server) sessionJSON(r *http.Request, ps *pickerSession, now time.Time) pickerSessionJSON {
+func (s *Service) sessionJSON(r *http.Request, ps *pickerSession, now time.Time) pickerSessionJSON {
 	out := pickerSessionJSON{
 		ID:            ps.ID,
-		PickerURI:     s.publicURL(r) + "/picker/" + ps.ID,
-		ExpireTime:    formatProtoTime(ps.Expire),
+		PickerURI:     page.PublicURL(s.publicURL, r) + "/picker/" + ps.ID,
+		ExpireTime:    googleapi.ProtoTime(ps.Expire),
 		MediaItemsSet: ps.Picked != nil,
 	}
 	if ps.Picked == nil {
 		left := max(ps.PollUntil.Sub(now), 0).Truncate(time.Millisecond)
 		out.PollingConfig = &pickerPollingJSON{
-			PollInterval: formatProtoDuration(s.opts.PickerPollInterval),
-			TimeoutIn:    formatProtoDuration(left),
+			PollInterval: googleapi.ProtoDuration(s.pollInterval),
+			TimeoutIn:    googleapi.ProtoDuration(left),
 		}
 	}
 	if ps.MaxAsked {
@@ -130,17 +133,18 @@ func (s *Server) sessionJSON(r *http.Request, ps *pickerSession, now time.Time) 
 	return out
 }
 
-func (s *Server) handlePickerCreate(w http.ResponseWriter, r *http.Request) {
-	tok, ok := s.authorize(w, r, apiPicker, pickerScope)
+// Create is sessions.create (POST /v1/sessions).
+func (s *Service) Create(w http.ResponseWriter, r *http.Request) {
+	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Picker, pickerScope)
 	if !ok {
 		return
 	}
 	maxItems, asked, msg := parsePickerCreate(r.Body)
 	if msg != "" {
-		writeAPIError(w, apiPicker, http.StatusBadRequest, "INVALID_ARGUMENT", msg, "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT", msg, "")
 		return
 	}
-	now := s.now()
+	now := s.clock.Now()
 	ps := &pickerSession{
 		ID:        newPickerID(),
 		Account:   tok.Account,
@@ -152,9 +156,9 @@ func (s *Server) handlePickerCreate(w http.ResponseWriter, r *http.Request) {
 		MaxAsked:  asked,
 	}
 	s.mu.Lock()
-	s.state.pickers[ps.ID] = ps
+	s.sessions[ps.ID] = ps
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, s.sessionJSON(r, ps, now))
+	googleapi.WriteJSON(w, http.StatusOK, s.sessionJSON(r, ps, now))
 }
 
 // parsePickerCreate reads the optional PickingSession body ("", "{}" or
@@ -198,46 +202,48 @@ func parsePickerCreate(body io.Reader) (maxItems int, asked bool, msg string) {
 	return maxItems, false, ""
 }
 
-func (s *Server) handlePickerGet(w http.ResponseWriter, r *http.Request) {
-	tok, ok := s.authorize(w, r, apiPicker, pickerScope)
+// Get is sessions.get (GET /v1/sessions/{sessionId}).
+func (s *Service) Get(w http.ResponseWriter, r *http.Request) {
+	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Picker, pickerScope)
 	if !ok {
 		return
 	}
-	now := s.now()
+	now := s.clock.Now()
 	ps, ok := s.ownSession(tok, r.PathValue("sessionId"), now)
 	if !ok {
-		writeAPIError(w, apiPicker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
 		return
 	}
-	writeFields(w, r, apiPicker, s.sessionJSON(r, &ps, now))
+	googleapi.WriteFields(w, r, googleapi.Picker, s.sessionJSON(r, &ps, now))
 }
 
-func (s *Server) handlePickerDelete(w http.ResponseWriter, r *http.Request) {
-	tok, ok := s.authorize(w, r, apiPicker, pickerScope)
+// Delete is sessions.delete (DELETE /v1/sessions/{sessionId}).
+func (s *Service) Delete(w http.ResponseWriter, r *http.Request) {
+	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Picker, pickerScope)
 	if !ok {
 		return
 	}
-	ps, ok := s.ownSession(tok, r.PathValue("sessionId"), s.now())
+	ps, ok := s.ownSession(tok, r.PathValue("sessionId"), s.clock.Now())
 	if !ok {
-		writeAPIError(w, apiPicker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
 		return
 	}
 	s.mu.Lock()
-	delete(s.state.pickers, ps.ID)
+	delete(s.sessions, ps.ID)
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, struct{}{})
+	googleapi.WriteJSON(w, http.StatusOK, struct{}{})
 }
 
-// handleMediaItems is two APIs on one path: with sessionId, the Picker's
+// MediaItems is two APIs on one path: with sessionId, the Picker's
 // mediaItems.list; without, the retired Library API's, which refuses
 // photoslibrary.readonly as Google now does.
-func (s *Server) handleMediaItems(w http.ResponseWriter, r *http.Request) {
+func (s *Service) MediaItems(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if !q.Has("sessionId") {
 		s.handleLibraryMediaItems(w, r)
 		return
 	}
-	tok, ok := s.authorize(w, r, apiPicker, pickerScope)
+	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Picker, pickerScope)
 	if !ok {
 		return
 	}
@@ -245,7 +251,7 @@ func (s *Server) handleMediaItems(w http.ResponseWriter, r *http.Request) {
 	if raw := q.Get("pageSize"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 0 {
-			writeAPIError(w, apiPicker, http.StatusBadRequest, "INVALID_ARGUMENT",
+			googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT",
 				fmt.Sprintf("Invalid value at 'page_size' (TYPE_INT32), %q", raw), "")
 			return
 		}
@@ -255,7 +261,7 @@ func (s *Server) handleMediaItems(w http.ResponseWriter, r *http.Request) {
 	}
 	sid := q.Get("sessionId")
 	if sid == "" {
-		writeAPIError(w, apiPicker, http.StatusBadRequest, "INVALID_ARGUMENT", "sessionId is required.", "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT", "sessionId is required.", "")
 		return
 	}
 	offset := 0
@@ -263,25 +269,25 @@ func (s *Server) handleMediaItems(w http.ResponseWriter, r *http.Request) {
 		tokSID, off, err := decodePickerPageToken(raw)
 		switch {
 		case err != nil:
-			writeAPIError(w, apiPicker, http.StatusBadRequest, "INVALID_ARGUMENT", msgPickerBadPageToken, "")
+			googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT", msgPickerBadPageToken, "")
 			return
 		case tokSID != sid:
-			writeAPIError(w, apiPicker, http.StatusBadRequest, "INVALID_ARGUMENT", msgPickerPageTokenSwap, "")
+			googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT", msgPickerPageTokenSwap, "")
 			return
 		}
 		offset = off
 	}
-	ps, ok := s.ownSession(tok, sid, s.now())
+	ps, ok := s.ownSession(tok, sid, s.clock.Now())
 	if !ok {
-		writeAPIError(w, apiPicker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
 		return
 	}
 	if ps.Picked == nil {
-		writeAPIError(w, apiPicker, http.StatusBadRequest, "FAILED_PRECONDITION", msgPickingNotFinished, "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "FAILED_PRECONDITION", msgPickingNotFinished, "")
 		return
 	}
 	if offset > len(ps.Picked) {
-		writeAPIError(w, apiPicker, http.StatusBadRequest, "INVALID_ARGUMENT", msgPickerBadPageToken, "")
+		googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT", msgPickerBadPageToken, "")
 		return
 	}
 	refOf := map[string]string{}
@@ -295,12 +301,12 @@ func (s *Server) handleMediaItems(w http.ResponseWriter, r *http.Request) {
 	end := min(offset+pageSize, len(ps.Picked))
 	out := listJSON{MediaItems: []pickedMediaItemJSON{}}
 	for _, p := range ps.Picked[offset:end] {
-		out.MediaItems = append(out.MediaItems, pickedItemJSON(p, s.publicURL(r)+"/media/"+refOf[p.ID]))
+		out.MediaItems = append(out.MediaItems, pickedItemJSON(p, page.PublicURL(s.publicURL, r)+"/media/"+refOf[p.ID]))
 	}
 	if end < len(ps.Picked) {
 		out.NextPageToken = encodePickerPageToken(sid, end)
 	}
-	writeFields(w, r, apiPicker, out)
+	googleapi.WriteFields(w, r, googleapi.Picker, out)
 }
 
 func pickedItemJSON(p *seedPhoto, baseURL string) pickedMediaItemJSON {
@@ -311,12 +317,12 @@ func pickedItemJSON(p *seedPhoto, baseURL string) pickedMediaItemJSON {
 	case p.CameraMake != "":
 		meta.PhotoMetadata = &photoMetadataJSON{
 			FocalLength: p.FocalLength, ApertureFNumber: p.Aperture, ISOEquivalent: p.ISO,
-			ExposureTime: formatProtoDuration(p.Exposure.Truncate(time.Microsecond)),
+			ExposureTime: googleapi.ProtoDuration(p.Exposure.Truncate(time.Microsecond)),
 		}
 	}
 	return pickedMediaItemJSON{
 		ID:         p.ID,
-		CreateTime: formatProtoTime(p.Created),
+		CreateTime: googleapi.ProtoTime(p.Created),
 		Type:       p.Type,
 		MediaFile:  mediaFileJSON{BaseURL: baseURL, MimeType: p.MimeType, Filename: p.Filename, MediaFileMetadata: meta},
 	}
@@ -326,16 +332,16 @@ func pickedItemJSON(p *seedPhoto, baseURL string) pickedMediaItemJSON {
 // 2025-03-31: photoslibrary.readonly no longer reaches it (403, insufficient
 // scopes); the app-created-data scope does, and the emulator's apps have
 // created nothing.
-func (s *Server) handleLibraryMediaItems(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.authorize(w, r, apiLibrary, libraryAppDataScope); !ok {
+func (s *Service) handleLibraryMediaItems(w http.ResponseWriter, r *http.Request) {
+	if _, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Library, libraryAppDataScope); !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, struct{}{})
+	googleapi.WriteJSON(w, http.StatusOK, struct{}{})
 }
 
 // ownSession is the live session with that ID, if it belongs to the token's
 // user and client. A session past its expireTime is forgotten.
-func (s *Server) ownSession(tok token, id string, now time.Time) (pickerSession, bool) {
+func (s *Service) ownSession(tok googleapi.Bearer, id string, now time.Time) (pickerSession, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ps, ok := s.liveSessionLocked(id, now)
@@ -347,13 +353,13 @@ func (s *Server) ownSession(tok token, id string, now time.Time) (pickerSession,
 
 // liveSessionLocked looks a session up by ID alone (the picking page has no
 // token). Callers hold s.mu.
-func (s *Server) liveSessionLocked(id string, now time.Time) (*pickerSession, bool) {
-	ps, ok := s.state.pickers[id]
+func (s *Service) liveSessionLocked(id string, now time.Time) (*pickerSession, bool) {
+	ps, ok := s.sessions[id]
 	if !ok {
 		return nil, false
 	}
 	if !now.Before(ps.Expire) {
-		delete(s.state.pickers, id)
+		delete(s.sessions, id)
 		return nil, false
 	}
 	return ps, true
@@ -399,11 +405,13 @@ func newMediaRef() string {
 // pickerThumbSize is the grid thumbnails' bounding square.
 const pickerThumbSize = 200
 
-func (s *Server) handlePickerPage(w http.ResponseWriter, r *http.Request) {
+// Page is the picking page at pickerUri.
+func (s *Service) Page(w http.ResponseWriter, r *http.Request) {
 	s.servePicker(w, r, nil)
 }
 
-func (s *Server) handlePickerDone(w http.ResponseWriter, r *http.Request) {
+// Done is the picking page's Done button.
+func (s *Service) Done(w http.ResponseWriter, r *http.Request) {
 	// A form post from another site is not the user pressing Done.
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
 		s.renderPickerPage(w, r, http.StatusForbidden, pickerView{State: pickerStateRefused})
@@ -419,8 +427,8 @@ func (s *Server) handlePickerDone(w http.ResponseWriter, r *http.Request) {
 
 // servePicker shows the session's page; with chosen (a Done press) it
 // first records the pick, or says why it cannot.
-func (s *Server) servePicker(w http.ResponseWriter, r *http.Request, chosen *[]string) {
-	now := s.now()
+func (s *Service) servePicker(w http.ResponseWriter, r *http.Request, chosen *[]string) {
+	now := s.clock.Now()
 	id := r.PathValue("sessionId")
 	v := pickerView{
 		Action:    r.URL.Path,
@@ -435,7 +443,7 @@ func (s *Server) servePicker(w http.ResponseWriter, r *http.Request, chosen *[]s
 		return
 	}
 	status := http.StatusOK
-	library := s.seed.photos[ps.Account]
+	library := s.photos[ps.Account]
 	switch {
 	case ps.Picked != nil:
 		v.State = pickerStateDone
@@ -509,16 +517,16 @@ func compactStrings(ss []string) []string {
 	return slices.Compact(out)
 }
 
-func (s *Server) renderPickerPage(w http.ResponseWriter, r *http.Request, status int, v pickerView) {
-	nonce := newCSPNonce()
-	setPageHeaders(w, nonce)
-	s.renderPage(w, r, status, nonce, pickerPage(v))
+func (s *Service) renderPickerPage(w http.ResponseWriter, r *http.Request, status int, v pickerView) {
+	nonce := page.NewNonce()
+	page.SetHeaders(w, nonce)
+	page.Render(w, r, s.log, status, nonce, pickerPage(v))
 }
 
-// handlePickerThumb serves a grid thumbnail for the picking page. Like the
-// page it needs no token, only a live session whose user owns the item.
-func (s *Server) handlePickerThumb(w http.ResponseWriter, r *http.Request) {
-	now := s.now()
+// Thumb serves a grid thumbnail for the picking page. Like the page it
+// needs no token, only a live session whose user owns the item.
+func (s *Service) Thumb(w http.ResponseWriter, r *http.Request) {
+	now := s.clock.Now()
 	s.mu.Lock()
 	ps, ok := s.liveSessionLocked(r.PathValue("sessionId"), now)
 	var owner string
@@ -526,12 +534,12 @@ func (s *Server) handlePickerThumb(w http.ResponseWriter, r *http.Request) {
 		owner = ps.Account
 	}
 	s.mu.Unlock()
-	p := s.seed.photoByID[r.PathValue("itemId")]
+	p := s.photoByID[r.PathValue("itemId")]
 	if !ok || p == nil || p.Owner != owner {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
-	serveImage(w, s.seed.images.get(p, mediaParams{s: pickerThumbSize}.layout(p.Width, p.Height)), p.imageMime(), "private, max-age=300")
+	serveImage(w, s.images.get(p, mediaParams{s: pickerThumbSize}.layout(p.Width, p.Height)), p.imageMime(), "private, max-age=300")
 }
 
 // pickerView is the picking page's view model.

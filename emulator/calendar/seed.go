@@ -1,9 +1,11 @@
-package emulator
+package calendar
 
 import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the seed's zones must resolve on machines without zoneinfo
+
+	"github.com/scopewise/scopewise/emulator/seed"
 )
 
 // calendarZone is every fake account's calendar time zone.
@@ -47,8 +49,8 @@ func atHM(h, m int) time.Duration { return time.Duration(h)*time.Hour + time.Dur
 
 // calendarSeed is one account's events: about thirty across the past week and
 // the next six, so a page of ten leaves more to fetch.
-func calendarSeed(a Account, all []Account) []eventSpec {
-	first := func(acc Account) string { name, _, _ := strings.Cut(acc.Name, " "); return name }
+func calendarSeed(a seed.Account, all []seed.Account) []eventSpec {
+	first := func(acc seed.Account) string { name, _, _ := strings.Cut(acc.Name, " "); return name }
 	// Each account has a 1:1 with the next account, organised by that one.
 	peer := all[0]
 	for i, acc := range all {

@@ -1,4 +1,4 @@
-package emulator
+package docs
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/scopewise/scopewise/emulator/internal/apitest"
 )
 
 const (
@@ -67,9 +69,9 @@ type gelem struct {
 }
 
 // docID finds a seed document by owner and title.
-func docID(t *testing.T, s *Server, owner, title string) string {
+func docID(t *testing.T, s *testEmu, owner, title string) string {
 	t.Helper()
-	for _, d := range s.seed.docs {
+	for _, d := range s.Svc.docs {
 		if d.Owner == owner && d.Title == title {
 			return d.ID
 		}
@@ -78,23 +80,23 @@ func docID(t *testing.T, s *Server, owner, title string) string {
 	return ""
 }
 
-func getDoc(t *testing.T, s *Server, id, token string) gdoc {
+func getDoc(t *testing.T, s *testEmu, id, token string) gdoc {
 	t.Helper()
-	rec := dataGet(s, "/v1/documents/"+id, token)
+	rec := s.Get("/v1/documents/"+id, token)
 	if rec.Code != 200 {
 		t.Fatalf("documents.get %s: %d %s", id, rec.Code, rec.Body)
 	}
-	return dataJSON[gdoc](t, rec)
+	return apitest.JSON[gdoc](t, rec)
 }
 
 func TestDocumentShape(t *testing.T) {
 	s := newDataEmu(t)
-	id := docID(t, s, aliceEmail, "Getting started with Scopewise")
-	rec := dataGet(s, "/v1/documents/"+id, dataToken(s, aliceEmail, docsReadScope))
+	id := docID(t, s, apitest.Alice, "Getting started with Scopewise")
+	rec := s.Get("/v1/documents/"+id, s.Token(apitest.Alice, docsReadScope))
 	if rec.Code != 200 {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
-	d := dataJSON[gdoc](t, rec)
+	d := apitest.JSON[gdoc](t, rec)
 	if d.DocumentID != id || d.Title != "Getting started with Scopewise" || d.Body == nil ||
 		len(d.DocumentStyle) == 0 || len(d.NamedStyles) == 0 || d.SuggestionsViewMode != "PREVIEW_WITHOUT_SUGGESTIONS" {
 		t.Errorf("document fields: id %q title %q mode %q", d.DocumentID, d.Title, d.SuggestionsViewMode)
@@ -199,9 +201,9 @@ func checkIndices(t *testing.T, content []gelem, start int, paragraphs *int) int
 
 func TestDocumentIndicesAreUTF16(t *testing.T) {
 	s := newDataEmu(t)
-	for _, email := range []string{aliceEmail, bobEmail, carolEmail} {
-		tok := dataToken(s, email, docsReadScope)
-		for _, sd := range s.SampleDocuments(email) {
+	for _, email := range []string{apitest.Alice, apitest.Bob, apitest.Carol} {
+		tok := s.Token(email, docsReadScope)
+		for _, sd := range s.Svc.SampleDocuments(email) {
 			t.Run(email+"/"+sd.Title, func(t *testing.T) {
 				d := getDoc(t, s, sd.ID, tok)
 				n := 0
@@ -215,7 +217,7 @@ func TestDocumentIndicesAreUTF16(t *testing.T) {
 	}
 
 	t.Run("emoji and scripts outside the BMP", func(t *testing.T) {
-		d := getDoc(t, s, docID(t, s, aliceEmail, "多言語メモ — Notes in many scripts 👩‍💻"), dataToken(s, aliceEmail, docsReadScope))
+		d := getDoc(t, s, docID(t, s, apitest.Alice, "多言語メモ — Notes in many scripts 👩‍💻"), s.Token(apitest.Alice, docsReadScope))
 		spans := map[string]int{}
 		directions := map[string]bool{}
 		for _, e := range d.Body.Content {
@@ -239,7 +241,7 @@ func TestDocumentIndicesAreUTF16(t *testing.T) {
 
 func TestDocumentEmpty(t *testing.T) {
 	s := newDataEmu(t)
-	d := getDoc(t, s, docID(t, s, aliceEmail, "Untitled document"), dataToken(s, aliceEmail, docsReadScope))
+	d := getDoc(t, s, docID(t, s, apitest.Alice, "Untitled document"), s.Token(apitest.Alice, docsReadScope))
 	c := d.Body.Content
 	if len(c) != 2 || c[0].SectionBreak == nil || c[1].Paragraph == nil || c[1].StartIndex != 1 || c[1].EndIndex != 2 ||
 		len(c[1].Paragraph.Elements) != 1 || c[1].Paragraph.Elements[0].TextRun.Content != "\n" ||
@@ -250,7 +252,7 @@ func TestDocumentEmpty(t *testing.T) {
 
 func TestDocumentLong(t *testing.T) {
 	s := newDataEmu(t)
-	d := getDoc(t, s, docID(t, s, aliceEmail, "Field guide (long document)"), dataToken(s, aliceEmail, docsReadScope))
+	d := getDoc(t, s, docID(t, s, apitest.Alice, "Field guide (long document)"), s.Token(apitest.Alice, docsReadScope))
 	n := 0
 	checkIndices(t, d.Body.Content, 0, &n)
 	if n < 2000 {
@@ -260,7 +262,7 @@ func TestDocumentLong(t *testing.T) {
 
 func TestDocumentTable(t *testing.T) {
 	s := newDataEmu(t)
-	d := getDoc(t, s, docID(t, s, aliceEmail, "Project plan"), dataToken(s, aliceEmail, docsReadScope))
+	d := getDoc(t, s, docID(t, s, apitest.Alice, "Project plan"), s.Token(apitest.Alice, docsReadScope))
 	for _, e := range d.Body.Content {
 		if e.Table == nil {
 			continue
@@ -281,35 +283,35 @@ func TestDocumentTable(t *testing.T) {
 
 func TestDocumentAccess(t *testing.T) {
 	s := newDataEmu(t)
-	private := docID(t, s, bobEmail, "Bob's private journal")
-	reading := docID(t, s, aliceEmail, "Reading list (shared with Bob)")
-	handbook := docID(t, s, carolEmail, "Team handbook")
-	own := docID(t, s, aliceEmail, "Project plan")
+	private := docID(t, s, apitest.Bob, "Bob's private journal")
+	reading := docID(t, s, apitest.Alice, "Reading list (shared with Bob)")
+	handbook := docID(t, s, apitest.Carol, "Team handbook")
+	own := docID(t, s, apitest.Alice, "Project plan")
 	cases := []struct {
 		name, email, scope, id string
 		code                   int
 		revision               bool
 	}{
-		{"owner, read-only token", aliceEmail, docsReadScope, own, 200, false},
-		{"owner, documents scope", aliceEmail, docsWriteScope, own, 200, true},
-		{"owner, drive scope", aliceEmail, "https://www.googleapis.com/auth/drive", own, 200, true},
-		{"owner, drive.readonly scope", aliceEmail, "https://www.googleapis.com/auth/drive.readonly", own, 200, false},
-		{"editor, documents scope", aliceEmail, docsWriteScope, handbook, 200, true},
-		{"reader, documents scope", bobEmail, docsWriteScope, reading, 200, false},
-		{"reader of another's document", bobEmail, docsReadScope, handbook, 200, false},
-		{"not shared", aliceEmail, docsWriteScope, private, 403, false},
-		{"not shared with carol", carolEmail, docsReadScope, reading, 403, false},
-		{"unknown ID", aliceEmail, docsReadScope, "1" + strings.Repeat("x", 43), 404, false},
-		{"not an ID at all", aliceEmail, docsReadScope, "nope", 404, false},
+		{"owner, read-only token", apitest.Alice, docsReadScope, own, 200, false},
+		{"owner, documents scope", apitest.Alice, docsWriteScope, own, 200, true},
+		{"owner, drive scope", apitest.Alice, "https://www.googleapis.com/auth/drive", own, 200, true},
+		{"owner, drive.readonly scope", apitest.Alice, "https://www.googleapis.com/auth/drive.readonly", own, 200, false},
+		{"editor, documents scope", apitest.Alice, docsWriteScope, handbook, 200, true},
+		{"reader, documents scope", apitest.Bob, docsWriteScope, reading, 200, false},
+		{"reader of another's document", apitest.Bob, docsReadScope, handbook, 200, false},
+		{"not shared", apitest.Alice, docsWriteScope, private, 403, false},
+		{"not shared with carol", apitest.Carol, docsReadScope, reading, 403, false},
+		{"unknown ID", apitest.Alice, docsReadScope, "1" + strings.Repeat("x", 43), 404, false},
+		{"not an ID at all", apitest.Alice, docsReadScope, "nope", 404, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := dataGet(s, "/v1/documents/"+c.id, dataToken(s, c.email, c.scope))
+			rec := s.Get("/v1/documents/"+c.id, s.Token(c.email, c.scope))
 			switch c.code {
 			case 403:
-				e := wantAPIError(t, rec, 403, "PERMISSION_DENIED", "The caller does not have permission")
-				if rec.Header().Get("WWW-Authenticate") != "" || e.reason() != "" {
-					t.Errorf("a document permission 403 is not a scope problem: header %q reason %q", rec.Header().Get("WWW-Authenticate"), e.reason())
+				e := apitest.WantError(t, rec, 403, "PERMISSION_DENIED", "The caller does not have permission")
+				if rec.Header().Get("WWW-Authenticate") != "" || e.Reason() != "" {
+					t.Errorf("a document permission 403 is not a scope problem: header %q reason %q", rec.Header().Get("WWW-Authenticate"), e.Reason())
 				}
 			case 404:
 				if rec.Code != 404 {
@@ -319,7 +321,7 @@ func TestDocumentAccess(t *testing.T) {
 					t.Errorf("404 body = %s", rec.Body)
 				}
 			default:
-				d := dataJSON[gdoc](t, rec)
+				d := apitest.JSON[gdoc](t, rec)
 				if (d.RevisionID != "") != c.revision {
 					t.Errorf("revisionId = %q, want present: %v", d.RevisionID, c.revision)
 				}
@@ -334,25 +336,25 @@ func TestDocumentAccess(t *testing.T) {
 
 func TestDocumentParameters(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, docsReadScope)
-	id := docID(t, s, aliceEmail, "Project plan")
+	tok := s.Token(apitest.Alice, docsReadScope)
+	id := docID(t, s, apitest.Alice, "Project plan")
 
 	t.Run("includeTabsContent moves the body into tabs", func(t *testing.T) {
-		d := dataJSON[gdoc](t, dataGet(s, "/v1/documents/"+id+"?includeTabsContent=true", tok))
+		d := apitest.JSON[gdoc](t, s.Get("/v1/documents/"+id+"?includeTabsContent=true", tok))
 		if d.Body != nil || len(d.DocumentStyle) != 0 || len(d.Tabs) != 1 || d.Tabs[0].TabProperties.TabID != "t.0" ||
 			len(d.Tabs[0].DocumentTab.Body.Content) < 3 {
 			t.Errorf("tabs response: body %v, tabs %d", d.Body != nil, len(d.Tabs))
 		}
 	})
 	t.Run("suggestionsViewMode is echoed", func(t *testing.T) {
-		d := dataJSON[gdoc](t, dataGet(s, "/v1/documents/"+id+"?suggestionsViewMode=PREVIEW_SUGGESTIONS_ACCEPTED", tok))
+		d := apitest.JSON[gdoc](t, s.Get("/v1/documents/"+id+"?suggestionsViewMode=PREVIEW_SUGGESTIONS_ACCEPTED", tok))
 		if d.SuggestionsViewMode != "PREVIEW_SUGGESTIONS_ACCEPTED" {
 			t.Errorf("mode = %q", d.SuggestionsViewMode)
 		}
 	})
 	for _, q := range []string{"suggestionsViewMode=SIDEWAYS", "includeTabsContent=perhaps"} {
 		t.Run("bad "+q, func(t *testing.T) {
-			wantAPIError(t, dataGet(s, "/v1/documents/"+id+"?"+q, tok), 400, "INVALID_ARGUMENT", "")
+			apitest.WantError(t, s.Get("/v1/documents/"+id+"?"+q, tok), 400, "INVALID_ARGUMENT", "")
 		})
 	}
 }
@@ -361,13 +363,13 @@ func TestDocumentScopes(t *testing.T) {
 	for _, scope := range docsScopes {
 		t.Run("accepts "+scope, func(t *testing.T) {
 			s := newDataEmu(t)
-			if rec := dataGet(s, "/v1/documents/"+docID(t, s, aliceEmail, "Project plan"), dataToken(s, aliceEmail, scope)); rec.Code != 200 {
+			if rec := s.Get("/v1/documents/"+docID(t, s, apitest.Alice, "Project plan"), s.Token(apitest.Alice, scope)); rec.Code != 200 {
 				t.Errorf("status %d: %s", rec.Code, rec.Body)
 			}
 		})
 	}
 	s := newDataEmu(t)
-	checkAuthErrors(t, "GET", "/v1/documents/"+docID(t, s, aliceEmail, "Project plan"), docsReadScope, calScope)
+	apitest.CheckAuthErrors(t, newDataEmu(t).Emu, "GET", "/v1/documents/"+docID(t, s, apitest.Alice, "Project plan"), docsReadScope, apitest.CalendarScope)
 }
 
 func TestSampleDocuments(t *testing.T) {
@@ -379,21 +381,21 @@ func TestSampleDocuments(t *testing.T) {
 		mustNotHave  []string
 		wantReadable int
 	}{
-		{aliceEmail, []string{"Getting started with Scopewise", "Reading list (shared with Bob)", "Team handbook"}, []string{"Bob's private journal"}, 7},
-		{bobEmail, []string{"Bob's private journal", "Reading list (shared with Bob)", "Team handbook"}, nil, 8},
-		{carolEmail, []string{"Team handbook"}, []string{"Reading list (shared with Bob)", "Bob's private journal"}, 6},
+		{apitest.Alice, []string{"Getting started with Scopewise", "Reading list (shared with Bob)", "Team handbook"}, []string{"Bob's private journal"}, 7},
+		{apitest.Bob, []string{"Bob's private journal", "Reading list (shared with Bob)", "Team handbook"}, nil, 8},
+		{apitest.Carol, []string{"Team handbook"}, []string{"Reading list (shared with Bob)", "Bob's private journal"}, 6},
 	}
 	for _, c := range cases {
 		t.Run(c.email, func(t *testing.T) {
-			docs := s.SampleDocuments(c.email)
+			docs := s.Svc.SampleDocuments(c.email)
 			titles := map[string]bool{}
-			tok := dataToken(s, c.email, docsReadScope)
+			tok := s.Token(c.email, docsReadScope)
 			for _, d := range docs {
 				titles[d.Title] = true
 				if !idShape.MatchString(d.ID) {
 					t.Errorf("ID %q is not shaped like Google's", d.ID)
 				}
-				if rec := dataGet(s, "/v1/documents/"+d.ID, tok); rec.Code != 200 {
+				if rec := s.Get("/v1/documents/"+d.ID, tok); rec.Code != 200 {
 					t.Errorf("%q listed but not readable: %d", d.Title, rec.Code)
 				}
 			}
@@ -412,7 +414,7 @@ func TestSampleDocuments(t *testing.T) {
 			}
 		})
 	}
-	if got := s.SampleDocuments("nobody@example.com"); got != nil {
+	if got := s.Svc.SampleDocuments("nobody@example.com"); got != nil {
 		t.Errorf("unknown account: %v", got)
 	}
 }

@@ -1,15 +1,14 @@
-package emulator
+package docs
 
 import (
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
-)
 
-// Docs v1 documents.get (FIDELITY.md): GET /v1/documents/{documentId}.
-// The Docs API has no list method; SampleDocuments is the emulator's own way
-// to tell the site which IDs exist.
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/seed"
+)
 
 var (
 	// docsScopes are the scopes documents.get accepts.
@@ -39,13 +38,13 @@ type SampleDocument struct {
 // SampleDocuments lists the seed documents the account (an email) can read:
 // its own first, then those shared with it, in a stable order. It is empty
 // for an unknown account. Safe for concurrent use.
-func (s *Server) SampleDocuments(email string) []SampleDocument {
-	a, ok := s.account(email)
+func (s *Service) SampleDocuments(email string) []SampleDocument {
+	a, ok := seed.Find(s.accounts, email)
 	if !ok {
 		return nil
 	}
 	var own, shared []SampleDocument
-	for _, d := range s.seed.docs {
+	for _, d := range s.docs {
 		switch {
 		case d.Owner == a.Email:
 			own = append(own, SampleDocument{ID: d.ID, Title: d.Title})
@@ -56,24 +55,25 @@ func (s *Server) SampleDocuments(email string) []SampleDocument {
 	return append(own, shared...)
 }
 
-func (s *Server) handleDocumentGet(w http.ResponseWriter, r *http.Request) {
-	tok, ok := s.authorize(w, r, apiDocs, docsScopes...)
+// Get is documents.get.
+func (s *Service) Get(w http.ResponseWriter, r *http.Request) {
+	tok, ok := googleapi.Authorize(w, r, s.tokens, googleapi.Docs, docsScopes...)
 	if !ok {
 		return
 	}
-	d := s.seed.docByID[r.PathValue("documentId")]
+	d := s.docByID[r.PathValue("documentId")]
 	if d == nil {
-		writeAPIError(w, apiDocs, http.StatusNotFound, "NOT_FOUND", "Requested entity was not found.", "")
+		googleapi.WriteError(w, googleapi.Docs, http.StatusNotFound, "NOT_FOUND", "Requested entity was not found.", "")
 		return
 	}
 	access := d.access(tok.Account)
 	if access == docNone {
-		writeAPIError(w, apiDocs, http.StatusForbidden, "PERMISSION_DENIED", "The caller does not have permission", "")
+		googleapi.WriteError(w, googleapi.Docs, http.StatusForbidden, "PERMISSION_DENIED", "The caller does not have permission", "")
 		return
 	}
 	// "Can edit" needs both: edit rights on the document and a token that
 	// may write. Only then does Google's response carry revisionId.
-	canEdit := access == docEdit && hasScope(tok.Scopes, docsWriteScopes...)
+	canEdit := access == docEdit && googleapi.HasScope(tok.Scopes, docsWriteScopes...)
 
 	q := r.URL.Query()
 	mode := q.Get("suggestionsViewMode")
@@ -85,7 +85,7 @@ func (s *Server) handleDocumentGet(w http.ResponseWriter, r *http.Request) {
 		}
 	case "SUGGESTIONS_INLINE", "PREVIEW_SUGGESTIONS_ACCEPTED", "PREVIEW_WITHOUT_SUGGESTIONS":
 	default:
-		writeAPIError(w, apiDocs, http.StatusBadRequest, "INVALID_ARGUMENT",
+		googleapi.WriteError(w, googleapi.Docs, http.StatusBadRequest, "INVALID_ARGUMENT",
 			fmt.Sprintf("Invalid value at 'suggestions_view_mode' (type.googleapis.com/google.apps.docs.v1.SuggestionsViewMode), %q", mode),
 			"")
 		return
@@ -94,13 +94,13 @@ func (s *Server) handleDocumentGet(w http.ResponseWriter, r *http.Request) {
 	if raw := q.Get("includeTabsContent"); raw != "" {
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
-			writeAPIError(w, apiDocs, http.StatusBadRequest, "INVALID_ARGUMENT",
+			googleapi.WriteError(w, googleapi.Docs, http.StatusBadRequest, "INVALID_ARGUMENT",
 				fmt.Sprintf("Invalid value at 'include_tabs_content' (TYPE_BOOL), %q", raw), "")
 			return
 		}
 		includeTabs = b
 	}
-	writeFields(w, r, apiDocs, d.document(canEdit, mode, includeTabs))
+	googleapi.WriteFields(w, r, googleapi.Docs, d.document(canEdit, mode, includeTabs))
 }
 
 // docAccess is what an account may do with a document.
@@ -137,7 +137,7 @@ func (d *seedDoc) document(canEdit bool, mode string, includeTabs bool) docDocum
 		doc.Body, doc.DocumentStyle, doc.NamedStyles = body, docDocumentStyle, docNamedStyles
 	}
 	if canEdit {
-		doc.RevisionID = "ALBJ4L" + seedB64(60, "revision", d.ID)
+		doc.RevisionID = "ALBJ4L" + seed.B64(60, "revision", d.ID)
 	}
 	return doc
 }

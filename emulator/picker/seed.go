@@ -1,4 +1,4 @@
-package emulator
+package picker
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/seed"
 )
 
 // seedPhoto is one item in an account's photo library. Its pixels are
@@ -48,26 +50,26 @@ var (
 // photoSeed is one account's library: 32 photos (every fourth a PNG
 // screenshot without camera data) and one video, taken a week apart from
 // June 2025, oldest first.
-func photoSeed(a Account, accountIndex int) []*seedPhoto {
+func photoSeed(a seed.Account, accountIndex int) []*seedPhoto {
 	base := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC).AddDate(0, 0, accountIndex)
 	var out []*seedPhoto
 	for i := range photosPerAccount + 1 {
 		key := fmt.Sprint(i)
-		created := base.AddDate(0, 0, 7*i).Add(time.Duration(seedUint(600, "photo-time", a.Email, key)) * time.Minute)
+		created := base.AddDate(0, 0, 7*i).Add(time.Duration(seed.Uint(600, "photo-time", a.Email, key)) * time.Minute)
 		size := photoSizes[(i+accountIndex)%len(photoSizes)]
 		p := &seedPhoto{
-			ID:      "AF1Qip" + seedB64(38, "photo", a.Email, key),
+			ID:      "AF1Qip" + seed.B64(38, "photo", a.Email, key),
 			Owner:   a.Email,
 			Type:    "PHOTO",
 			Width:   size[0],
 			Height:  size[1],
 			Created: created,
 			pattern: (i + accountIndex) % 5,
-			hueA:    float64(seedUint(1000, "hue-a", a.Email, key)) / 1000,
-			seedX:   float64(seedUint(1000, "seed-x", a.Email, key)) / 1000,
-			seedY:   float64(seedUint(1000, "seed-y", a.Email, key)) / 1000,
+			hueA:    float64(seed.Uint(1000, "hue-a", a.Email, key)) / 1000,
+			seedX:   float64(seed.Uint(1000, "seed-x", a.Email, key)) / 1000,
+			seedY:   float64(seed.Uint(1000, "seed-y", a.Email, key)) / 1000,
 		}
-		p.hueB = math.Mod(p.hueA+0.25+float64(seedUint(500, "hue-b", a.Email, key))/1000, 1)
+		p.hueB = math.Mod(p.hueA+0.25+float64(seed.Uint(500, "hue-b", a.Email, key))/1000, 1)
 		stamp := created.Format("20060102")
 		switch {
 		case i == photosPerAccount:

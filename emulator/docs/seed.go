@@ -1,10 +1,12 @@
-package emulator
+package docs
 
 import (
 	"fmt"
 	"strings"
 	"sync"
 	"unicode/utf16"
+
+	"github.com/scopewise/scopewise/emulator/seed"
 )
 
 // seedDoc is one seed document. Its content is built on first read.
@@ -31,7 +33,7 @@ func (d *seedDoc) body() []docElement {
 }
 
 // seedDocID is shaped like Google's: "1" and 43 URL-safe characters.
-func seedDocID(owner, key string) string { return "1" + seedB64(43, "doc", owner, key) }
+func seedDocID(owner, key string) string { return "1" + seed.B64(43, "doc", owner, key) }
 
 // docSeed is every account's documents. Each account owns the same kinds —
 // a guide with headings, a plan with tables, a multilingual note (UTF-16
@@ -40,7 +42,7 @@ func seedDocID(owner, key string) string { return "1" + seedB64(43, "doc", owner
 //   - alice's "Reading list" is shared with bob as a reader;
 //   - bob's "Private journal" is shared with nobody: alice gets 403;
 //   - carol's "Team handbook" has alice as an editor and bob as a reader.
-func docSeed(accounts []Account) []*seedDoc {
+func docSeed(accounts []seed.Account) []*seedDoc {
 	var docs []*seedDoc
 	email := map[string]string{}
 	for _, a := range accounts {
@@ -73,7 +75,7 @@ func docSeed(accounts []Account) []*seedDoc {
 	return docs
 }
 
-func firstName(a Account) string {
+func firstName(a seed.Account) string {
 	name, _, _ := strings.Cut(a.Name, " ")
 	return name
 }
@@ -266,7 +268,7 @@ func (b *docBuilder) paragraph(style, direction string, runs []docRun) docElemen
 	ps := docParagraphStyle{NamedStyleType: style, Direction: direction}
 	if strings.HasPrefix(style, "HEADING_") {
 		b.headings++
-		ps.HeadingID = "h." + seedHex(12, "heading", b.id, fmt.Sprint(b.headings))
+		ps.HeadingID = "h." + seed.Hex(12, "heading", b.id, fmt.Sprint(b.headings))
 	}
 	return docElement{StartIndex: start, EndIndex: b.next, Paragraph: &docParagraph{Elements: elems, ParagraphStyle: ps}}
 }

@@ -1,4 +1,4 @@
-package emulator
+package picker
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/scopewise/scopewise/emulator/internal/apitest"
 )
 
 const (
@@ -57,22 +58,22 @@ type pickItems struct {
 	NextPageToken string `json:"nextPageToken"`
 }
 
-func createSession(t *testing.T, s *Server, token, body string) pickSession {
+func createSession(t *testing.T, s *testEmu, token, body string) pickSession {
 	t.Helper()
-	rec := dataDo(s, "POST", "/v1/sessions", token, body)
+	rec := s.Do("POST", "/v1/sessions", token, body)
 	if rec.Code != 200 {
 		t.Fatalf("sessions.create: %d %s", rec.Code, rec.Body)
 	}
-	return dataJSON[pickSession](t, rec)
+	return apitest.JSON[pickSession](t, rec)
 }
 
 // pickerPath is the picking page's path for a session.
-func pickerPath(ps pickSession) string { return strings.TrimPrefix(ps.PickerURI, dataOrigin) }
+func pickerPath(ps pickSession) string { return strings.TrimPrefix(ps.PickerURI, apitest.Origin) }
 
 // openPicker loads the picking page as the browser would.
-func openPicker(t *testing.T, s *Server, path string) (*httptest.ResponseRecorder, *goquery.Document) {
+func openPicker(t *testing.T, s *testEmu, path string) (*httptest.ResponseRecorder, *goquery.Document) {
 	t.Helper()
-	rec := dataGet(s, path, "")
+	rec := s.Get(path, "")
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(rec.Body.Bytes()))
 	if err != nil {
 		t.Fatal(err)
@@ -81,14 +82,14 @@ func openPicker(t *testing.T, s *Server, path string) (*httptest.ResponseRecorde
 }
 
 // pressDone submits the page's form with the named items ticked.
-func pressDone(t *testing.T, s *Server, path string, itemIDs ...string) (*httptest.ResponseRecorder, *goquery.Document) {
+func pressDone(t *testing.T, s *testEmu, path string, itemIDs ...string) (*httptest.ResponseRecorder, *goquery.Document) {
 	t.Helper()
 	form := url.Values{"item": itemIDs}
 	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
+	s.Mux.ServeHTTP(rec, req)
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(rec.Body.Bytes()))
 	if err != nil {
 		t.Fatal(err)
@@ -110,27 +111,27 @@ func pickerCheckboxes(doc *goquery.Document) (names []string, values map[string]
 
 func TestPickerLifecycle(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, pickScope)
+	tok := s.Token(apitest.Alice, pickScope)
 
 	ps := createSession(t, s, tok, "{}")
-	if !regexp.MustCompile(`^[0-9a-f-]{36}$`).MatchString(ps.ID) || ps.PickerURI != dataOrigin+"/picker/"+ps.ID ||
+	if !regexp.MustCompile(`^[0-9a-f-]{36}$`).MatchString(ps.ID) || ps.PickerURI != apitest.Origin+"/picker/"+ps.ID ||
 		ps.MediaItemsSet == nil || *ps.MediaItemsSet || ps.PollingConfig == nil ||
 		ps.PollingConfig.PollInterval != "5s" || ps.PollingConfig.TimeoutIn != "1799s" || ps.PickingConfig != nil {
 		t.Fatalf("created session = %+v %+v", ps, ps.PollingConfig)
 	}
-	if exp, err := time.Parse(time.RFC3339, ps.ExpireTime); err != nil || !exp.After(dataNow) || !strings.HasSuffix(ps.ExpireTime, "Z") {
+	if exp, err := time.Parse(time.RFC3339, ps.ExpireTime); err != nil || !exp.After(apitest.Now) || !strings.HasSuffix(ps.ExpireTime, "Z") {
 		t.Errorf("expireTime %q: %v", ps.ExpireTime, err)
 	}
 
 	list := "/v1/mediaItems?sessionId=" + ps.ID
-	wantAPIError(t, dataGet(s, list, tok), 400, "FAILED_PRECONDITION", msgPickingNotFinished)
+	apitest.WantError(t, s.Get(list, tok), 400, "FAILED_PRECONDITION", msgPickingNotFinished)
 
 	rec, page := openPicker(t, s, pickerPath(ps))
 	if rec.Code != 200 {
 		t.Fatalf("picker page: %d", rec.Code)
 	}
 	names, values := pickerCheckboxes(page)
-	lib := s.seed.photos[aliceEmail]
+	lib := s.Svc.photos[apitest.Alice]
 	if len(names) != photosPerAccount+1 || names[0] != lib[0].Filename || names[len(names)-1] != lib[len(lib)-1].Filename {
 		t.Fatalf("checkbox names = %v", names)
 	}
@@ -139,8 +140,8 @@ func TestPickerLifecycle(t *testing.T) {
 	}
 
 	// Still polling: nothing picked.
-	dataAdvance(s, 90*time.Second)
-	mid := dataJSON[pickSession](t, dataGet(s, "/v1/sessions/"+ps.ID, tok))
+	s.Advance(90 * time.Second)
+	mid := apitest.JSON[pickSession](t, s.Get("/v1/sessions/"+ps.ID, tok))
 	if *mid.MediaItemsSet || mid.PollingConfig == nil || mid.PollingConfig.TimeoutIn != "1709s" {
 		t.Errorf("while picking: %+v %+v", mid, mid.PollingConfig)
 	}
@@ -151,19 +152,19 @@ func TestPickerLifecycle(t *testing.T) {
 		t.Fatalf("after Done: %d %s", rec.Code, rec.Body)
 	}
 
-	got := dataJSON[pickSession](t, dataGet(s, "/v1/sessions/"+ps.ID, tok))
+	got := apitest.JSON[pickSession](t, s.Get("/v1/sessions/"+ps.ID, tok))
 	if !*got.MediaItemsSet || got.PollingConfig != nil {
 		t.Errorf("after Done: mediaItemsSet %v, pollingConfig %+v (only while picking)", *got.MediaItemsSet, got.PollingConfig)
 	}
 
-	items := dataJSON[pickItems](t, dataGet(s, list, tok))
+	items := apitest.JSON[pickItems](t, s.Get(list, tok))
 	if len(items.MediaItems) != 3 || items.NextPageToken != "" {
 		t.Fatalf("mediaItems = %+v", items)
 	}
 	for i, it := range items.MediaItems {
 		mf := it.MediaFile
 		if it.ID != values[picks[i]] || it.Type != "PHOTO" || mf.Filename != picks[i] ||
-			!strings.HasPrefix(mf.BaseURL, dataOrigin+"/media/") || mf.MediaFileMetadata.Width == 0 || mf.MediaFileMetadata.Height == 0 {
+			!strings.HasPrefix(mf.BaseURL, apitest.Origin+"/media/") || mf.MediaFileMetadata.Width == 0 || mf.MediaFileMetadata.Height == 0 {
 			t.Errorf("item %d = %+v", i, it)
 		}
 		if _, err := time.Parse(time.RFC3339, it.CreateTime); err != nil {
@@ -179,7 +180,7 @@ func TestPickerLifecycle(t *testing.T) {
 	}
 
 	first := items.MediaItems[0].MediaFile
-	bytesRec := dataGet(s, strings.TrimPrefix(first.BaseURL, dataOrigin)+"=w256-h256", tok)
+	bytesRec := s.Get(strings.TrimPrefix(first.BaseURL, apitest.Origin)+"=w256-h256", tok)
 	if bytesRec.Code != 200 || bytesRec.Header().Get("Content-Type") != first.MimeType ||
 		!strings.HasPrefix(bytesRec.Header().Get("Cache-Control"), "private, max-age=") {
 		t.Fatalf("media bytes: %d %v", bytesRec.Code, bytesRec.Header())
@@ -192,20 +193,20 @@ func TestPickerLifecycle(t *testing.T) {
 		t.Errorf("=w256-h256 of %dx%d gave %dx%d", first.MediaFileMetadata.Width, first.MediaFileMetadata.Height, b.Dx(), b.Dy())
 	}
 
-	if rec := dataDo(s, "DELETE", "/v1/sessions/"+ps.ID, tok, ""); rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != "{}" {
+	if rec := s.Do("DELETE", "/v1/sessions/"+ps.ID, tok, ""); rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != "{}" {
 		t.Fatalf("delete: %d %s", rec.Code, rec.Body)
 	}
-	wantAPIError(t, dataGet(s, "/v1/sessions/"+ps.ID, tok), 404, "NOT_FOUND", msgNotFound)
-	wantAPIError(t, dataGet(s, list, tok), 404, "NOT_FOUND", msgNotFound)
-	wantAPIError(t, dataGet(s, strings.TrimPrefix(first.BaseURL, dataOrigin)+"=s64", tok), 404, "NOT_FOUND", "")
+	apitest.WantError(t, s.Get("/v1/sessions/"+ps.ID, tok), 404, "NOT_FOUND", msgNotFound)
+	apitest.WantError(t, s.Get(list, tok), 404, "NOT_FOUND", msgNotFound)
+	apitest.WantError(t, s.Get(strings.TrimPrefix(first.BaseURL, apitest.Origin)+"=s64", tok), 404, "NOT_FOUND", "")
 	if rec, _ := openPicker(t, s, pickerPath(ps)); rec.Code != 404 {
 		t.Errorf("picker page of a deleted session: %d", rec.Code)
 	}
 }
 
 func TestPickerPollInterval(t *testing.T) {
-	s := newDataEmu(t, func(o *Options) { o.PickerPollInterval = 250 * time.Millisecond })
-	ps := createSession(t, s, dataToken(s, aliceEmail, pickScope), "")
+	s := newDataEmu(t, func(o *Options) { o.PollInterval = 250 * time.Millisecond })
+	ps := createSession(t, s, s.Token(apitest.Alice, pickScope), "")
 	if ps.PollingConfig.PollInterval != "0.250s" {
 		t.Errorf("pollInterval = %q, want a Duration string", ps.PollingConfig.PollInterval)
 	}
@@ -213,7 +214,7 @@ func TestPickerPollInterval(t *testing.T) {
 
 func TestPickerPageSecurity(t *testing.T) {
 	s := newDataEmu(t)
-	ps := createSession(t, s, dataToken(s, aliceEmail, pickScope), "")
+	ps := createSession(t, s, s.Token(apitest.Alice, pickScope), "")
 	for _, path := range []string{pickerPath(ps), pickerPath(ps) + "/autoclose"} {
 		t.Run(path, func(t *testing.T) {
 			rec, page := openPicker(t, s, path)
@@ -239,7 +240,7 @@ func TestPickerPageSecurity(t *testing.T) {
 
 func TestPickerAutoclose(t *testing.T) {
 	s := newDataEmu(t)
-	ps := createSession(t, s, dataToken(s, aliceEmail, pickScope), "")
+	ps := createSession(t, s, s.Token(apitest.Alice, pickScope), "")
 	_, values := pickerCheckboxes(pageOf(openPicker(t, s, pickerPath(ps)+"/autoclose")))
 	var id string
 	for _, v := range values {
@@ -262,9 +263,9 @@ func pageOf[T any](_ *httptest.ResponseRecorder, v T) T { return v }
 
 func TestPickerDoneProblems(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, pickScope)
-	bobsPhoto := s.seed.photos[bobEmail][0].ID
-	alicesPhotos := s.seed.photos[aliceEmail]
+	tok := s.Token(apitest.Alice, pickScope)
+	bobsPhoto := s.Svc.photos[apitest.Bob][0].ID
+	alicesPhotos := s.Svc.photos[apitest.Alice]
 	limited := createSession(t, s, tok, `{"pickingConfig":{"maxItemCount":"2"}}`)
 	cases := []struct {
 		name  string
@@ -287,7 +288,7 @@ func TestPickerDoneProblems(t *testing.T) {
 		})
 	}
 	id := strings.TrimPrefix(cases[0].path, "/picker/")
-	if got := dataJSON[pickSession](t, dataGet(s, "/v1/sessions/"+id, tok)); *got.MediaItemsSet {
+	if got := apitest.JSON[pickSession](t, s.Get("/v1/sessions/"+id, tok)); *got.MediaItemsSet {
 		t.Errorf("a refused Done must not set mediaItemsSet")
 	}
 
@@ -296,7 +297,7 @@ func TestPickerDoneProblems(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
+		s.Mux.ServeHTTP(rec, req)
 		if rec.Code != http.StatusForbidden {
 			t.Errorf("status %d", rec.Code)
 		}
@@ -305,11 +306,11 @@ func TestPickerDoneProblems(t *testing.T) {
 
 func TestPickerSessionsAreTheirOwners(t *testing.T) {
 	s := newDataEmu(t)
-	aliceTok := dataToken(s, aliceEmail, pickScope)
+	aliceTok := s.Token(apitest.Alice, pickScope)
 	ps := createSession(t, s, aliceTok, "")
-	otherApp, _ := s.mintToken(dataOtherApp, aliceEmail, []string{pickScope}, time.Hour)
+	otherApp := s.Tokens.MintFor("data-other.apps.googleusercontent.com", apitest.Alice, time.Hour, pickScope)
 	for _, c := range []struct{ name, token string }{
-		{"another user", dataToken(s, bobEmail, pickScope)},
+		{"another user", s.Token(apitest.Bob, pickScope)},
 		{"same user, another client", otherApp},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -318,22 +319,22 @@ func TestPickerSessionsAreTheirOwners(t *testing.T) {
 				{"GET", "/v1/mediaItems?sessionId=" + ps.ID},
 				{"DELETE", "/v1/sessions/" + ps.ID},
 			} {
-				wantAPIError(t, dataDo(s, req.method, req.target, c.token, ""), 404, "NOT_FOUND", msgNotFound)
+				apitest.WantError(t, s.Do(req.method, req.target, c.token, ""), 404, "NOT_FOUND", msgNotFound)
 			}
 		})
 	}
-	if rec := dataGet(s, "/v1/sessions/"+ps.ID, aliceTok); rec.Code != 200 {
+	if rec := s.Get("/v1/sessions/"+ps.ID, aliceTok); rec.Code != 200 {
 		t.Errorf("the owner's session is gone after others tried: %d", rec.Code)
 	}
 }
 
 func TestPickerExpiry(t *testing.T) {
 	s := newDataEmu(t)
-	tok, _ := s.mintToken(dataClientID, aliceEmail, []string{pickScope}, 3*time.Hour)
+	tok := s.Tokens.Mint(apitest.Alice, 3*time.Hour, pickScope)
 	ps := createSession(t, s, tok, "")
 
-	dataAdvance(s, 30*time.Minute)
-	got := dataJSON[pickSession](t, dataGet(s, "/v1/sessions/"+ps.ID, tok))
+	s.Advance(30 * time.Minute)
+	got := apitest.JSON[pickSession](t, s.Get("/v1/sessions/"+ps.ID, tok))
 	if got.PollingConfig == nil || got.PollingConfig.TimeoutIn != "0s" {
 		t.Errorf("past the polling timeout: %+v", got.PollingConfig)
 	}
@@ -341,8 +342,8 @@ func TestPickerExpiry(t *testing.T) {
 		t.Errorf("picker page after timeout: %d", rec.Code)
 	}
 
-	dataAdvance(s, 31*time.Minute) // past expireTime
-	wantAPIError(t, dataGet(s, "/v1/sessions/"+ps.ID, tok), 404, "NOT_FOUND", msgNotFound)
+	s.Advance(31 * time.Minute) // past expireTime
+	apitest.WantError(t, s.Get("/v1/sessions/"+ps.ID, tok), 404, "NOT_FOUND", msgNotFound)
 	if rec, _ := openPicker(t, s, pickerPath(ps)); rec.Code != 404 {
 		t.Errorf("picker page after expiry: %d", rec.Code)
 	}
@@ -350,7 +351,7 @@ func TestPickerExpiry(t *testing.T) {
 
 func TestPickerCreateBody(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, pickScope)
+	tok := s.Token(apitest.Alice, pickScope)
 	cases := []struct {
 		name, body string
 		code       int
@@ -368,12 +369,12 @@ func TestPickerCreateBody(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := dataDo(s, "POST", "/v1/sessions", tok, c.body)
+			rec := s.Do("POST", "/v1/sessions", tok, c.body)
 			if c.code != 200 {
-				wantAPIError(t, rec, c.code, "INVALID_ARGUMENT", "")
+				apitest.WantError(t, rec, c.code, "INVALID_ARGUMENT", "")
 				return
 			}
-			ps := dataJSON[pickSession](t, rec)
+			ps := apitest.JSON[pickSession](t, rec)
 			got := ""
 			if ps.PickingConfig != nil {
 				got = ps.PickingConfig.MaxItemCount
@@ -387,10 +388,10 @@ func TestPickerCreateBody(t *testing.T) {
 
 func TestPickerMediaItemsPaging(t *testing.T) {
 	s := newDataEmu(t)
-	tok := dataToken(s, aliceEmail, pickScope)
+	tok := s.Token(apitest.Alice, pickScope)
 	ps := createSession(t, s, tok, "")
 	var all []string
-	for _, p := range s.seed.photos[aliceEmail][:30] {
+	for _, p := range s.Svc.photos[apitest.Alice][:30] {
 		all = append(all, p.ID)
 	}
 	if rec, _ := pressDone(t, s, pickerPath(ps), all...); rec.Code != 200 {
@@ -405,7 +406,7 @@ func TestPickerMediaItemsPaging(t *testing.T) {
 		if next != "" {
 			target += "&pageToken=" + next
 		}
-		page := dataJSON[pickItems](t, dataGet(s, target, tok))
+		page := apitest.JSON[pickItems](t, s.Get(target, tok))
 		for _, it := range page.MediaItems {
 			got = append(got, it.ID)
 		}
@@ -421,7 +422,7 @@ func TestPickerMediaItemsPaging(t *testing.T) {
 	}
 
 	other := createSession(t, s, tok, "")
-	firstPage := dataJSON[pickItems](t, dataGet(s, list+"&pageSize=5", tok))
+	firstPage := apitest.JSON[pickItems](t, s.Get(list+"&pageSize=5", tok))
 	cases := []struct {
 		name, query string
 		code        int
@@ -437,12 +438,12 @@ func TestPickerMediaItemsPaging(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := dataGet(s, list+c.query, tok)
+			rec := s.Get(list+c.query, tok)
 			if c.code != 200 {
-				wantAPIError(t, rec, c.code, "INVALID_ARGUMENT", "")
+				apitest.WantError(t, rec, c.code, "INVALID_ARGUMENT", "")
 				return
 			}
-			if n := len(dataJSON[pickItems](t, rec).MediaItems); rec.Code != 200 || n != c.count {
+			if n := len(apitest.JSON[pickItems](t, rec).MediaItems); rec.Code != 200 || n != c.count {
 				t.Errorf("%d, %d items; want %d", rec.Code, n, c.count)
 			}
 		})
@@ -450,29 +451,29 @@ func TestPickerMediaItemsPaging(t *testing.T) {
 }
 
 func TestPickerScopes(t *testing.T) {
-	checkAuthErrors(t, "POST", "/v1/sessions", pickScope, calScope)
-	checkAuthErrors(t, "GET", "/v1/sessions/some-id", pickScope, libScope)
-	checkAuthErrors(t, "GET", "/v1/mediaItems?sessionId=some-id", pickScope, libScope)
-	checkAuthErrors(t, "GET", "/media/some-ref=w256", pickScope, calScope)
+	apitest.CheckAuthErrors(t, newDataEmu(t).Emu, "POST", "/v1/sessions", pickScope, apitest.CalendarScope)
+	apitest.CheckAuthErrors(t, newDataEmu(t).Emu, "GET", "/v1/sessions/some-id", pickScope, libScope)
+	apitest.CheckAuthErrors(t, newDataEmu(t).Emu, "GET", "/v1/mediaItems?sessionId=some-id", pickScope, libScope)
+	apitest.CheckAuthErrors(t, newDataEmu(t).Emu, "GET", "/media/some-ref=w256", pickScope, apitest.CalendarScope)
 }
 
 func TestLibraryAPIRetired(t *testing.T) {
 	s := newDataEmu(t)
 	t.Run("photoslibrary.readonly is refused", func(t *testing.T) {
-		rec := dataGet(s, "/v1/mediaItems?pageSize=10", dataToken(s, aliceEmail, libScope))
-		e := wantAPIError(t, rec, 403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.")
-		if e.reason() != "ACCESS_TOKEN_SCOPE_INSUFFICIENT" || !strings.Contains(rec.Header().Get("WWW-Authenticate"), `error="insufficient_scope"`) {
-			t.Errorf("reason %q, header %q", e.reason(), rec.Header().Get("WWW-Authenticate"))
+		rec := s.Get("/v1/mediaItems?pageSize=10", s.Token(apitest.Alice, libScope))
+		e := apitest.WantError(t, rec, 403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.")
+		if e.Reason() != "ACCESS_TOKEN_SCOPE_INSUFFICIENT" || !strings.Contains(rec.Header().Get("WWW-Authenticate"), `error="insufficient_scope"`) {
+			t.Errorf("reason %q, header %q", e.Reason(), rec.Header().Get("WWW-Authenticate"))
 		}
 	})
 	t.Run("the Picker scope is not a Library scope", func(t *testing.T) {
-		wantAPIError(t, dataGet(s, "/v1/mediaItems", dataToken(s, aliceEmail, pickScope)), 403, "PERMISSION_DENIED", "")
+		apitest.WantError(t, s.Get("/v1/mediaItems", s.Token(apitest.Alice, pickScope)), 403, "PERMISSION_DENIED", "")
 	})
 	t.Run("no token", func(t *testing.T) {
-		wantAPIError(t, dataGet(s, "/v1/mediaItems", ""), 401, "UNAUTHENTICATED", "")
+		apitest.WantError(t, s.Get("/v1/mediaItems", ""), 401, "UNAUTHENTICATED", "")
 	})
 	t.Run("app-created data: nothing", func(t *testing.T) {
-		rec := dataGet(s, "/v1/mediaItems", dataToken(s, aliceEmail, libraryAppDataScope))
+		rec := s.Get("/v1/mediaItems", s.Token(apitest.Alice, libraryAppDataScope))
 		if rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != "{}" {
 			t.Errorf("%d %s", rec.Code, rec.Body)
 		}
@@ -481,10 +482,10 @@ func TestLibraryAPIRetired(t *testing.T) {
 
 func TestPickerThumbnails(t *testing.T) {
 	s := newDataEmu(t)
-	ps := createSession(t, s, dataToken(s, aliceEmail, pickScope), "")
+	ps := createSession(t, s, s.Token(apitest.Alice, pickScope), "")
 	_, page := openPicker(t, s, pickerPath(ps))
 	src := page.Find("ul.grid img").First().AttrOr("src", "")
-	rec := dataGet(s, src, "")
+	rec := s.Get(src, "")
 	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "image/") {
 		t.Fatalf("thumbnail %s: %d", src, rec.Code)
 	}
@@ -493,10 +494,10 @@ func TestPickerThumbnails(t *testing.T) {
 		t.Errorf("thumbnail: %v %v", err, img.Bounds())
 	}
 	for _, bad := range []string{
-		"/picker/" + ps.ID + "/thumb/" + s.seed.photos[bobEmail][0].ID,
-		"/picker/no-such-session/thumb/" + s.seed.photos[aliceEmail][0].ID,
+		"/picker/" + ps.ID + "/thumb/" + s.Svc.photos[apitest.Bob][0].ID,
+		"/picker/no-such-session/thumb/" + s.Svc.photos[apitest.Alice][0].ID,
 	} {
-		if rec := dataGet(s, bad, ""); rec.Code != 404 {
+		if rec := s.Get(bad, ""); rec.Code != 404 {
 			t.Errorf("%s: %d, want 404", bad, rec.Code)
 		}
 	}
