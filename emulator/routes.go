@@ -12,6 +12,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /tokeninfo", s.handleTokenInfo)
 	s.mux.HandleFunc("POST /tokeninfo", s.handleTokenInfo)
 	s.mux.HandleFunc("POST /revoke", s.handleRevoke)
+	s.mux.HandleFunc("GET /oauth2/v2/tokeninfo", s.handleTokenInfoV2) // tokeninfo_v2.go
+	s.mux.HandleFunc("POST /oauth2/v2/tokeninfo", s.handleTokenInfoV2)
 
 	// Data APIs (packages calendar, docs, picker).
 	s.mux.HandleFunc("GET /calendar/v3/calendars/{calendarId}/events", s.calendar.Events)

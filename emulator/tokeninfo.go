@@ -33,12 +33,18 @@ var (
 	subScopes = append([]string{"openid"}, emailScopes...)
 )
 
-// accessTokenParam reads access_token from the query or a form body.
+// accessTokenParam reads access_token from the query or a form body, else
+// from "Authorization: Bearer …": google-auth-library's getTokenInfo POSTs
+// with the token in that header and no body.
 func accessTokenParam(r *http.Request) (string, error) {
 	if err := r.ParseForm(); err != nil {
 		return "", err
 	}
-	return r.Form.Get("access_token"), nil
+	if v := r.Form.Get("access_token"); v != "" {
+		return v, nil
+	}
+	v, _ := googleapi.BearerToken(r)
+	return v, nil
 }
 
 func (s *Server) handleTokenInfo(w http.ResponseWriter, r *http.Request) {

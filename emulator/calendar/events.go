@@ -234,7 +234,7 @@ func (s *Service) Events(w http.ResponseWriter, r *http.Request) {
 	}
 	resp.Updated = formatCalendarStamp(updated)
 	resp.Etag = `"p3` + seed.Hex(14, "calendar-etag", tok.Account, resp.Updated) + `"`
-	googleapi.WriteJSON(w, http.StatusOK, resp)
+	googleapi.WriteFields(w, r, googleapi.Calendar, resp)
 }
 
 const msgBadPageToken = "Invalid page token value."

@@ -100,7 +100,7 @@ func (s *Service) Get(w http.ResponseWriter, r *http.Request) {
 		}
 		includeTabs = b
 	}
-	googleapi.WriteJSON(w, http.StatusOK, d.document(canEdit, mode, includeTabs))
+	googleapi.WriteFields(w, r, googleapi.Docs, d.document(canEdit, mode, includeTabs))
 }
 
 // docAccess is what an account may do with a document.

@@ -292,7 +292,7 @@ func (s *Service) Get(w http.ResponseWriter, r *http.Request) {
 		writeSessionError(w, l)
 		return
 	}
-	googleapi.WriteJSON(w, http.StatusOK, s.sessionJSON(r, &ps, now))
+	googleapi.WriteFields(w, r, googleapi.Picker, s.sessionJSON(r, &ps, now))
 }
 
 // Delete is sessions.delete (DELETE /v1/sessions/{sessionId}).
@@ -384,7 +384,7 @@ func (s *Service) MediaItems(w http.ResponseWriter, r *http.Request) {
 	if end < len(ps.Picked) {
 		out.NextPageToken = encodePickerPageToken(sid, end)
 	}
-	googleapi.WriteJSON(w, http.StatusOK, out)
+	googleapi.WriteFields(w, r, googleapi.Picker, out)
 }
 
 func pickedItemJSON(p *seedPhoto, baseURL string) pickedMediaItemJSON {

@@ -35,10 +35,14 @@ type API struct {
 	Name      string // "calendar", "docs", "photospicker", "photoslibrary"
 	Service   string // e.g. "calendar-json.googleapis.com", used in details metadata
 	LegacyErr bool   // fill errors[] as Calendar does
+	// Method is ErrorInfo's metadata.method, when known: Calendar's one
+	// emulated method is calendar.v3.Events.List (GeneralTask/task-manager#2160).
+	// Docs' method name in real payloads is not established, so it is left out.
+	Method string
 }
 
 var (
-	Calendar = API{Name: "calendar", Service: "calendar-json.googleapis.com", LegacyErr: true}
+	Calendar = API{Name: "calendar", Service: "calendar-json.googleapis.com", LegacyErr: true, Method: "calendar.v3.Events.List"}
 	Docs     = API{Name: "docs", Service: "docs.googleapis.com"}
 	Picker   = API{Name: "photospicker", Service: "photospicker.googleapis.com"}
 	Library  = API{Name: "photoslibrary", Service: "photoslibrary.googleapis.com"}
@@ -86,6 +90,9 @@ func NewError(a API, code int, status, message, reason string) Error {
 			"domain":   "googleapis.com",
 			"metadata": map[string]string{"service": a.Service},
 		}}
+		if a.Method != "" {
+			e.Details[0]["metadata"].(map[string]string)["method"] = a.Method
+		}
 	}
 	if a.LegacyErr {
 		legacy := map[string]string{
@@ -102,8 +109,23 @@ func NewError(a API, code int, status, message, reason string) Error {
 			legacy = "backendError"
 		}
 		e.Errors = []ErrorItem{{Message: message, Domain: "global", Reason: legacy}}
+		if item, ok := legacyAuthItems[reason]; ok {
+			e.Errors = []ErrorItem{item}
+		}
 	}
 	return e
+}
+
+// legacyAuthItems are Calendar's errors[] entries for the bearer check's
+// failures, keyed by the ErrorInfo reason Authorize gives. Real payloads:
+// spatie/laravel-google-calendar#184 (no credentials), rubenCodeforges/ng-gapi#79
+// (bad token), GeneralTask/task-manager#2160 (scope).
+var legacyAuthItems = map[string]ErrorItem{
+	"CREDENTIALS_MISSING": {Message: "Login Required.", Domain: "global", Reason: "required",
+		Location: "Authorization", LocationType: "header"},
+	"ACCESS_TOKEN_EXPIRED": {Message: "Invalid Credentials", Domain: "global", Reason: "authError",
+		Location: "Authorization", LocationType: "header"},
+	"ACCESS_TOKEN_SCOPE_INSUFFICIENT": {Message: "Insufficient Permission", Domain: "global", Reason: "insufficientPermissions"},
 }
 
 const (
