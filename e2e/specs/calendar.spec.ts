@@ -46,7 +46,7 @@ async function aliceNextEvents(emu: Emulator, page: Page) {
     timeMin: new Date().toISOString(),
     singleEvents: 'true',
     orderBy: 'startTime',
-    maxResults: '10',
+    maxResults: '25',
   }).toString();
   const res = await page.request.get(url.toString(), { headers: { Authorization: `Bearer ${access_token}` } });
   expect(res.status(), 'events.list with a minted token').toBe(200);

@@ -112,7 +112,7 @@ func calendarSeed(a seed.Account, all []seed.Account) []eventSpec {
 			location: "Padella, 6 Southwark St, London SE1 1TQ"},
 		{key: "bank-holiday", summary: "Bank holiday", allDay: true, day: 10, days: 1, transparent: true},
 		{key: "parents-evening", summary: "Parents' evening", day: 11, at: atHM(18, 0), dur: time.Hour},
-		{key: "birthday", summary: first(peer) + "'s birthday", allDay: true, day: 12, days: 1, transparent: true,
+		{key: "birthday", summary: first(peer) + "'s birthday", allDay: true, day: 2, days: 1, transparent: true,
 			yearly: true, eventType: "birthday", visibility: "private",
 			birthday: &calBirthdayProperties{Type: "birthday", Contact: "people/c" + seed.Hex(19, "contact", a.Email, peer.Email)}},
 		// Working locations: all-day, transparent, one per weekday set.
@@ -121,7 +121,7 @@ func calendarSeed(a seed.Account, all []seed.Account) []eventSpec {
 		{key: "wl-office", summary: "London office", allDay: true, day: 2, days: 1, transparent: true, visibility: "public",
 			eventType: "workingLocation", workingLocation: &calWorkingLocationProperties{Type: "officeLocation",
 				OfficeLocation: &calOfficeLocation{BuildingID: "LON-KX1", FloorID: "3", Label: "London office"}}},
-		{key: "ooo", summary: "Out of office", day: 24, at: 0, dur: 48 * time.Hour,
+		{key: "ooo", summary: "Out of office", day: 4, at: 0, dur: 48 * time.Hour,
 			eventType: "outOfOffice", outOfOffice: &calOutOfOfficeProperties{AutoDeclineMode: "declineAllConflictingInvitations",
 				DeclineMessage: "I am away for two days and will reply when I am back."}},
 		{key: "book-club", summary: "Book club", day: 14, at: atHM(19, 0), dur: 90 * time.Minute,
