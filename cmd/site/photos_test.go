@@ -54,8 +54,14 @@ type photosRig struct {
 
 func newPhotosRig(tb testing.TB, configure ...func(*config.Config)) *photosRig {
 	tb.Helper()
+	return newPhotosRigWith(tb, emulator.Options{PickerPollInterval: 200 * time.Millisecond}, configure...)
+}
+
+// newPhotosRigWith is newPhotosRig with the emulator's options given.
+func newPhotosRigWith(tb testing.TB, opts emulator.Options, configure ...func(*config.Config)) *photosRig {
+	tb.Helper()
 	r := &photosRig{tb: tb, logs: &syncBuffer{}, calls: map[string]int{}, written: map[string]int64{}}
-	r.site, r.emulator = emulatedSite(tb, emulator.Options{PickerPollInterval: 200 * time.Millisecond}, func(emu http.Handler) http.Handler {
+	r.site, r.emulator = emulatedSite(tb, opts, func(emu http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			if !strings.HasPrefix(req.URL.Path, "/media/") {
 				r.inflight.Add(1)
