@@ -84,6 +84,10 @@ type LabView struct {
 	// Extras is the URL of lab-extras.js, which the page imports on first
 	// use: the export and the browser-side calls.
 	Extras string
+	// COOPSameOrigin: the page was asked for with ?coop=same-origin and is
+	// served with Cross-Origin-Opener-Policy: same-origin, to show what
+	// such a page gets from the token model (popup_closed).
+	COOPSameOrigin bool
 }
 
 // LabREST are the API base URLs the page calls from the browser (Google's,
@@ -104,7 +108,17 @@ func (p *Pages) Lab(c echo.Context) error {
 	if len(p.DocSamples.Docs) > 0 {
 		rest.DocID = p.DocSamples.Docs[0].ID
 	}
+	// The site's pages send COOP same-origin-allow-popups, which keeps the
+	// popup's link to its opener. A page with same-origin loses it: the
+	// popup opens in another browsing context group, GIS sees it closed at
+	// once and calls error_callback with popup_closed. The lab shows that on
+	// demand; only this exact value changes the header.
+	coop := c.QueryParam("coop") == "same-origin"
+	if coop {
+		c.Response().Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+	}
 	return web.Render(c, http.StatusOK, LabPage(LabView{
+		COOPSameOrigin: coop,
 		Page:     page,
 		ClientID: p.Config.ClientID(),
 		Scopes:   labScopes(),

@@ -126,6 +126,24 @@ func TestLabPage(t *testing.T) {
 	if got := doc.Find("h1").Text(); got != "Consent lab" {
 		t.Errorf("h1 = %q", got)
 	}
+	// Normally the site's COOP keeps the popup; the lab offers a copy with
+	// COOP same-origin, which the header and the page both say.
+	if got := res.Header.Get("Cross-Origin-Opener-Policy"); got != "same-origin-allow-popups" {
+		t.Errorf("COOP = %q", got)
+	}
+	if doc.Find(`a[href="/lab?coop=same-origin"]`).Length() != 1 {
+		t.Error("no link to the lab with COOP same-origin")
+	}
+	coop := a.page("/lab?coop=same-origin")
+	if got := coop.Header.Get("Cross-Origin-Opener-Policy"); got != "same-origin" {
+		t.Errorf("?coop=same-origin: COOP = %q", got)
+	}
+	if !strings.Contains(coop.Body, "popup_closed") || !strings.Contains(coop.Body, "Served with Cross-Origin-Opener-Policy: same-origin") {
+		t.Error("the COOP lab does not say what it shows")
+	}
+	if got := a.page("/lab?coop=unsafe-none").Header.Get("Cross-Origin-Opener-Policy"); got != "same-origin-allow-popups" {
+		t.Errorf("another coop value changed the header: %q", got)
+	}
 	// The lab's own rules come after the site's; no other page loads them.
 	var sheets []string
 	doc.Find(`link[rel="stylesheet"]`).Each(func(_ int, s *goquery.Selection) { sheets = append(sheets, s.AttrOr("href", "")) })

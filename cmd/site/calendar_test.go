@@ -37,8 +37,16 @@ func TestCalendarLifecycle(t *testing.T) {
 	}
 	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(res.Body))
 	items := doc.Find(`section[aria-labelledby="calendar-results-title"] li`)
-	if items.Length() == 0 || items.Length() > 10 {
-		t.Fatalf("events listed = %d, want 1..10", items.Length())
+	if items.Length() == 0 || items.Length() > 25 {
+		t.Fatalf("events listed = %d, want 1..25", items.Length())
+	}
+	// A week of the seed holds every event type, each marked as what it is.
+	types := map[string]bool{}
+	items.Each(func(_ int, li *goquery.Selection) { types[li.AttrOr("data-event-type", "")] = true })
+	for _, typ := range []string{"default", "birthday", "focusTime", "outOfOffice", "workingLocation", "fromGmail"} {
+		if !types[typ] {
+			t.Errorf("no %s event listed (types %v)", typ, types)
+		}
 	}
 	if strings.TrimSpace(items.First().Find(".event-title").Text()) == "" || items.First().Find("time").Length() != 1 {
 		t.Errorf("first event lacks a title or a time: %q", items.First().Text())
