@@ -119,13 +119,13 @@ func (p *Pages) Lab(c echo.Context) error {
 	}
 	return web.Render(c, http.StatusOK, LabPage(LabView{
 		COOPSameOrigin: coop,
-		Page:     page,
-		ClientID: p.Config.ClientID(),
-		Scopes:   labScopes(),
-		Prompts:  labPrompts,
-		Emulator: p.Config.EmulatorMode(),
-		REST:     rest,
-		Extras:   p.Assets.URL("js/lab-extras.js"),
+		Page:           page,
+		ClientID:       p.Config.ClientID(),
+		Scopes:         labScopes(),
+		Prompts:        labPrompts,
+		Emulator:       p.Config.EmulatorMode(),
+		REST:           rest,
+		Extras:         p.Assets.URL("js/lab-extras.js"),
 	}))
 }
 
