@@ -1,10 +1,7 @@
-package main
+package site_test
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -13,9 +10,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/emulator"
-	"github.com/scopewise/scopewise/pages"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/sitetest"
 )
 
 // Near misses of our client ID, registered in the emulator so that it issues
@@ -32,7 +29,7 @@ var nearMissClients = []string{
 // securityApp is the site and an emulator that also knows the near-miss
 // clients; tokeninfo counts the emulator's tokeninfo calls, so a test can
 // tell a request refused before verification from one refused after.
-func securityApp(t *testing.T) (a *app, tokeninfo *atomic.Int64) {
+func securityApp(t *testing.T) (s *sitetest.Site, tokeninfo *atomic.Int64) {
 	t.Helper()
 	clients := []emulator.Client{
 		{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1"}},
@@ -50,28 +47,18 @@ func securityApp(t *testing.T) (a *app, tokeninfo *atomic.Int64) {
 			h.ServeHTTP(w, r)
 		})
 	}
-	out := &syncBuffer{}
-	site, emu := emulatedSite(t, emulator.Options{Clients: clients}, count, out)
-	jar, _ := cookiejar.New(nil)
-	a = &app{t: t, site: site, emulator: emu, out: out, client: &http.Client{Jar: jar, Timeout: 15 * time.Second}}
-	t.Cleanup(a.checkNoTokenLeaked)
-	return a, tokeninfo
+	return sitetest.Start(t, sitetest.WithEmulator(emulator.Options{Clients: clients}), sitetest.WithWrap(count)), tokeninfo
 }
 
 // otherSessionCSRF is the CSRF token of another browser's session.
-func (a *app) otherSessionCSRF() string {
-	a.t.Helper()
-	res, err := http.Get(a.site + "/calendar")
-	if err != nil {
-		a.t.Fatal(err)
+func otherSessionCSRF(t *testing.T, s *sitetest.Site) string {
+	t.Helper()
+	other := s.NewBrowser()
+	other.Page("/calendar")
+	if other.CSRF == s.CSRF {
+		t.Fatalf("no distinct CSRF token in another session")
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	m := csrfMeta.FindStringSubmatch(string(b))
-	if m == nil || m[1] == a.csrf {
-		a.t.Fatalf("no distinct CSRF token in another session")
-	}
-	return m[1]
+	return other.CSRF
 }
 
 func crossSite(r *http.Request) {
@@ -87,25 +74,25 @@ func crossSite(r *http.Request) {
 // Every refusal before verification (400, 403 for CSRF) must not reach
 // tokeninfo; every refusal leaves the ledger as it was; no case answers 500.
 func TestTokenAndCSRFCases(t *testing.T) {
-	a, tokeninfo := securityApp(t)
-	a.page("/calendar")
+	s, tokeninfo := securityApp(t)
+	s.Page("/calendar")
 	const (
 		invalidRequest = `Bearer error="invalid_request"`
 		invalidToken   = `Bearer error="invalid_token"`
 	)
 	insufficient := `Bearer error="insufficient_scope", scope="` + calendarScope + `"`
-	alice := func(client string, scopes ...string) func(a *app) string {
-		return func(a *app) string { return a.mintFor("alice@example.com", client, scopes...) }
+	alice := func(client string, scopes ...string) func(s *sitetest.Site) string {
+		return func(s *sitetest.Site) string { return s.MintFor("alice@example.com", client, scopes...) }
 	}
 	good := alice(config.EmulatorClientID, calendarScope)
-	setHeader := func(k, v string) func(*app, *http.Request) {
-		return func(_ *app, r *http.Request) { r.Header.Set(k, v) }
+	setHeader := func(k, v string) func(*sitetest.Site, *http.Request) {
+		return func(_ *sitetest.Site, r *http.Request) { r.Header.Set(k, v) }
 	}
 
 	type tcase struct {
 		name      string
-		token     func(a *app) string // the bearer token, nil for none
-		mutate    func(a *app, r *http.Request)
+		token     func(s *sitetest.Site) string // the bearer token, nil for none
+		mutate    func(s *sitetest.Site, r *http.Request)
 		status    int
 		challenge string // WWW-Authenticate, "" for none
 		says      string // text the fragment shows
@@ -119,47 +106,43 @@ func TestTokenAndCSRFCases(t *testing.T) {
 		{name: "empty bearer", mutate: setHeader("Authorization", "Bearer "), status: 400, challenge: invalidRequest},
 		{name: "scheme only", mutate: setHeader("Authorization", "Bearer"), status: 400, challenge: invalidRequest},
 		{name: "not Bearer (Basic)", mutate: setHeader("Authorization", "Basic dXNlcjpwYXNz"), status: 400, challenge: invalidRequest},
-		{name: "malformed: space inside", token: func(*app) string { return "ya29.bad token" }, status: 400, challenge: invalidRequest},
-		{name: "malformed: quote", token: func(*app) string { return `ya29."x"` }, status: 400, challenge: invalidRequest},
-		{name: "malformed: non-ASCII", token: func(*app) string { return "ya29.tökén" }, status: 400, challenge: invalidRequest},
-		{name: "oversized token (5,000 characters)", token: func(*app) string { return strings.Repeat("a", 5000) }, status: 400, challenge: invalidRequest},
-		{name: "oversized header (past the server's 64 KB header limit), new connection", token: func(*app) string { return strings.Repeat("a", 70<<10) }, freshConn: true, status: 431},
+		{name: "malformed: space inside", token: func(*sitetest.Site) string { return "ya29.bad token" }, status: 400, challenge: invalidRequest},
+		{name: "malformed: quote", token: func(*sitetest.Site) string { return `ya29."x"` }, status: 400, challenge: invalidRequest},
+		{name: "malformed: non-ASCII", token: func(*sitetest.Site) string { return "ya29.tökén" }, status: 400, challenge: invalidRequest},
+		{name: "oversized token (5,000 characters)", token: func(*sitetest.Site) string { return strings.Repeat("a", 5000) }, status: 400, challenge: invalidRequest},
+		{name: "oversized header (past the server's 64 KB header limit), new connection", token: func(*sitetest.Site) string { return strings.Repeat("a", 70<<10) }, freshConn: true, status: 431},
 		// net/http applies MaxHeaderBytes to a connection's first request
 		// only; on a kept-alive one the header reaches BearerToken's bound.
-		{name: "oversized header, kept-alive connection", token: func(*app) string { return strings.Repeat("a", 70<<10) }, status: 400, challenge: invalidRequest},
-		{name: "two Authorization headers", token: good, mutate: func(a *app, r *http.Request) {
-			r.Header.Add("Authorization", "Bearer "+a.mintFor("bob@example.com", config.EmulatorClientID, calendarScope))
+		{name: "oversized header, kept-alive connection", token: func(*sitetest.Site) string { return strings.Repeat("a", 70<<10) }, status: 400, challenge: invalidRequest},
+		{name: "two Authorization headers", token: good, mutate: func(s *sitetest.Site, r *http.Request) {
+			r.Header.Add("Authorization", "Bearer "+s.MintFor("bob@example.com", config.EmulatorClientID, calendarScope))
 		}, status: 400, challenge: invalidRequest},
-		{name: "two tokens in one header", token: good, mutate: func(_ *app, r *http.Request) {
+		{name: "two tokens in one header", token: good, mutate: func(_ *sitetest.Site, r *http.Request) {
 			r.Header.Set("Authorization", r.Header.Get("Authorization")+", Bearer abc")
 		}, status: 400, challenge: invalidRequest},
-		{name: "token in the query string only", mutate: func(a *app, r *http.Request) {
-			r.URL.RawQuery = "access_token=" + good(a)
+		{name: "token in the query string only", mutate: func(s *sitetest.Site, r *http.Request) {
+			r.URL.RawQuery = "access_token=" + good(s)
 		}, status: 400, challenge: invalidRequest},
-		{name: "token in the query string and the header", token: good, mutate: func(a *app, r *http.Request) {
+		{name: "token in the query string and the header", token: good, mutate: func(s *sitetest.Site, r *http.Request) {
 			r.URL.RawQuery = "access_token=" + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		}, status: 400, challenge: invalidRequest},
-		{name: "token in a form body", mutate: func(a *app, r *http.Request) {
-			setBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {good(a)}}.Encode())
+		{name: "token in a form body", mutate: func(s *sitetest.Site, r *http.Request) {
+			sitetest.SetBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {good(s)}}.Encode())
 		}, status: 400, challenge: invalidRequest},
-		{name: "token in a JSON body", mutate: func(a *app, r *http.Request) {
-			setBody(r, "application/json", `{"access_token":"`+good(a)+`"}`)
+		{name: "token in a JSON body", mutate: func(s *sitetest.Site, r *http.Request) {
+			sitetest.SetBody(r, "application/json", `{"access_token":"`+good(s)+`"}`)
 		}, status: 400, challenge: invalidRequest},
-		{name: "unknown token", token: func(*app) string { return "ya29.garbage" }, status: 401, challenge: invalidToken, says: "Access expired", verified: true},
+		{name: "unknown token", token: func(*sitetest.Site) string { return "ya29.garbage" }, status: 401, challenge: invalidToken, says: "Access expired", verified: true},
 
 		// Lifetime (RFC 9700 §4.10: the resource server checks the token now).
-		{name: "expired", token: func(a *app) string {
-			tok := good(a)
-			a.emu("/_emu/clock", map[string]string{"advance": "3700s"}, nil)
+		{name: "expired", token: func(s *sitetest.Site) string {
+			tok := good(s)
+			s.Advance(3700 * time.Second)
 			return tok
 		}, status: 401, challenge: invalidToken, says: "Access expired", verified: true},
-		{name: "revoked", token: func(a *app) string {
-			tok := good(a)
-			res, err := http.PostForm(a.emulator+"/revoke", url.Values{"token": {tok}})
-			if err != nil || res.StatusCode != 200 {
-				a.t.Fatalf("revoke: %v %v", res, err)
-			}
-			res.Body.Close()
+		{name: "revoked", token: func(s *sitetest.Site) string {
+			tok := good(s)
+			s.Revoke(tok)
 			return tok
 		}, status: 401, challenge: invalidToken, says: "Access expired", verified: true},
 
@@ -184,50 +167,51 @@ func TestTokenAndCSRFCases(t *testing.T) {
 		{name: "no initiator (Sec-Fetch-Site: none)", token: good, mutate: setHeader("Sec-Fetch-Site", "none"), status: 403},
 		{name: "foreign Origin", token: good, mutate: setHeader("Origin", "http://evil.example"), status: 403},
 		{name: "Origin: null", token: good, mutate: setHeader("Origin", "null"), status: 403},
-		{name: "Origin with our host as a prefix", token: good, mutate: func(a *app, r *http.Request) { r.Header.Set("Origin", a.site+".evil.example") }, status: 403},
-		{name: "Origin with a path", token: good, mutate: func(a *app, r *http.Request) { r.Header.Set("Origin", a.site+"/calendar") }, status: 403},
-		{name: "Origin with user info", token: good, mutate: func(a *app, r *http.Request) {
-			r.Header.Set("Origin", strings.Replace(a.site, "://", "://evil@", 1))
+		{name: "Origin with our host as a prefix", token: good, mutate: func(s *sitetest.Site, r *http.Request) { r.Header.Set("Origin", s.URL+".evil.example") }, status: 403},
+		{name: "Origin with a path", token: good, mutate: func(s *sitetest.Site, r *http.Request) { r.Header.Set("Origin", s.URL+"/calendar") }, status: 403},
+		{name: "Origin with user info", token: good, mutate: func(s *sitetest.Site, r *http.Request) {
+			r.Header.Set("Origin", strings.Replace(s.URL, "://", "://evil@", 1))
 		}, status: 403},
-		{name: "two Origin headers", token: good, mutate: func(a *app, r *http.Request) { r.Header.Add("Origin", "http://evil.example") }, status: 403},
-		{name: "no CSRF token", token: good, mutate: func(_ *app, r *http.Request) { r.Header.Del("X-CSRF-Token") }, status: 403},
-		{name: "CSRF token of another session", token: good, mutate: func(a *app, r *http.Request) { r.Header.Set("X-CSRF-Token", a.otherSessionCSRF()) }, status: 403},
-		{name: "CSRF token changed by one character", token: good, mutate: func(a *app, r *http.Request) { r.Header.Set("X-CSRF-Token", "x"+a.csrf[1:]) }, status: 403},
-		{name: "CSRF token in a form field, not the header", token: good, mutate: func(a *app, r *http.Request) {
+		{name: "two Origin headers", token: good, mutate: func(s *sitetest.Site, r *http.Request) { r.Header.Add("Origin", "http://evil.example") }, status: 403},
+		{name: "no CSRF token", token: good, mutate: func(_ *sitetest.Site, r *http.Request) { r.Header.Del("X-CSRF-Token") }, status: 403},
+		{name: "CSRF token of another session", token: good, mutate: func(s *sitetest.Site, r *http.Request) { r.Header.Set("X-CSRF-Token", otherSessionCSRF(t, s)) }, status: 403},
+		{name: "CSRF token changed by one character", token: good, mutate: func(s *sitetest.Site, r *http.Request) { r.Header.Set("X-CSRF-Token", "x"+s.CSRF[1:]) }, status: 403},
+		{name: "CSRF token in a form field, not the header", token: good, mutate: func(s *sitetest.Site, r *http.Request) {
 			r.Header.Del("X-CSRF-Token")
-			setBody(r, "application/x-www-form-urlencoded", "csrf="+a.csrf)
+			sitetest.SetBody(r, "application/x-www-form-urlencoded", "csrf="+s.CSRF)
 		}, status: 403},
-		{name: "attacker's valid token planted by a cross-site form", mutate: func(a *app, r *http.Request) {
+		{name: "attacker's valid token planted by a cross-site form", mutate: func(s *sitetest.Site, r *http.Request) {
 			crossSite(r)
-			setBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {a.mintFor("bob@example.com", config.EmulatorClientID, calendarScope)}}.Encode())
+			sitetest.SetBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {s.MintFor("bob@example.com", config.EmulatorClientID, calendarScope)}}.Encode())
 		}, status: 403},
-		{name: "attacker's token planted by a form, old browser (no Origin, no Sec-Fetch-Site)", mutate: func(a *app, r *http.Request) {
+		{name: "attacker's token planted by a form, old browser (no Origin, no Sec-Fetch-Site)", mutate: func(s *sitetest.Site, r *http.Request) {
 			crossSite(r)
 			r.Header.Del("Origin")
 			r.Header.Del("Sec-Fetch-Site")
-			setBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {a.mintFor("bob@example.com", config.EmulatorClientID, calendarScope)}}.Encode())
+			sitetest.SetBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {s.MintFor("bob@example.com", config.EmulatorClientID, calendarScope)}}.Encode())
 		}, status: 403},
 
 		// And the request the page script sends.
 		{name: "valid", token: good, status: 200, says: `aria-labelledby="calendar-results-title"`, verified: true},
 	}...)
 
+	parent := s
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			a.t = t
-			before := ledgerState(t, a.get("/calendar").Body, calendarScope)
+			s := parent.For(t)
+			before := ledgerState(t, s.Get("/calendar").Body, calendarScope)
 			token := ""
 			if tt.token != nil {
-				token = tt.token(a)
+				token = tt.token(s)
 			}
 			calls := tokeninfo.Load()
 			if tt.freshConn {
-				a.client.Transport = &http.Transport{}
-				defer func() { a.client.Transport = nil }()
+				s.Client.Transport = &http.Transport{}
+				defer func() { s.Client.Transport = nil }()
 			}
-			res := a.postback("/calendar", token, func(r *http.Request) {
+			res := s.Postback("/calendar", token, func(r *http.Request) {
 				if tt.mutate != nil {
-					tt.mutate(a, r)
+					tt.mutate(s, r)
 				}
 			})
 			if res.StatusCode != tt.status {
@@ -245,7 +229,7 @@ func TestTokenAndCSRFCases(t *testing.T) {
 			if asked := tokeninfo.Load() > calls; asked != tt.verified {
 				t.Errorf("tokeninfo asked = %v, want %v", asked, tt.verified)
 			}
-			after := ledgerState(t, a.get("/calendar").Body, calendarScope)
+			after := ledgerState(t, s.Get("/calendar").Body, calendarScope)
 			switch {
 			case tt.status == 200 && after != "granted":
 				t.Errorf("ledger after success = %q, want granted", after)
@@ -254,27 +238,16 @@ func TestTokenAndCSRFCases(t *testing.T) {
 			}
 		})
 	}
-	a.t = t
-}
-
-func setBody(r *http.Request, contentType, body string) {
-	r.Header.Set("Content-Type", contentType)
-	r.Body = io.NopCloser(strings.NewReader(body))
-	r.ContentLength = int64(len(body))
 }
 
 // TestEveryPostRefusesCrossSite walks the route table: every POST route
 // refuses a cross-site request and one without the CSRF token, whatever it
 // carries, before it reads anything.
 func TestEveryPostRefusesCrossSite(t *testing.T) {
-	a, tokeninfo := securityApp(t)
-	a.page("/")
-	h, err := newSite(emulatorConfig(t), slog.New(slog.NewTextHandler(io.Discard, nil)), pages.DocSamples{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tokeninfo := securityApp(t)
+	s.Page("/")
 	var posts []string
-	for _, r := range h.(*echo.Echo).Routes() {
+	for _, r := range s.Handler.(*echo.Echo).Routes() {
 		if r.Method == http.MethodPost {
 			posts = append(posts, r.Path)
 		}
@@ -282,17 +255,17 @@ func TestEveryPostRefusesCrossSite(t *testing.T) {
 	if len(posts) < 10 {
 		t.Fatalf("only %d POST routes found: %v", len(posts), posts)
 	}
-	tok := a.mintFor("bob@example.com", config.EmulatorClientID, calendarScope, docsScope, photosScope)
+	tok := s.MintFor("bob@example.com", config.EmulatorClientID, calendarScope, docsScope, photosScope)
 	for _, path := range posts {
 		for name, mutate := range map[string]func(*http.Request){
 			"cross-site form": func(r *http.Request) {
 				crossSite(r)
-				setBody(r, "application/x-www-form-urlencoded", "event=revoked&document=x&access_token="+tok)
+				sitetest.SetBody(r, "application/x-www-form-urlencoded", "event=revoked&document=x&access_token="+tok)
 			},
 			"no CSRF token": func(r *http.Request) { r.Header.Del("X-CSRF-Token") },
 			"Origin: null":  func(r *http.Request) { r.Header.Set("Origin", "null") },
 		} {
-			if res := a.postback(path, tok, mutate); res.StatusCode != 403 {
+			if res := s.Postback(path, tok, mutate); res.StatusCode != 403 {
 				t.Errorf("POST %s, %s: %d, want 403", path, name, res.StatusCode)
 			}
 		}
@@ -302,11 +275,11 @@ func TestEveryPostRefusesCrossSite(t *testing.T) {
 	}
 	// A cross-site fetch with an Authorization header needs a CORS preflight:
 	// the site grants none, so the browser never sends it.
-	req, _ := http.NewRequest(http.MethodOptions, a.site+"/calendar", nil)
+	req, _ := http.NewRequest(http.MethodOptions, s.URL+"/calendar", nil)
 	req.Header.Set("Origin", "http://evil.example")
 	req.Header.Set("Access-Control-Request-Method", "POST")
 	req.Header.Set("Access-Control-Request-Headers", "authorization,x-csrf-token")
-	res := a.do(req)
+	res := s.Do(req)
 	if v := res.Header.Get("Access-Control-Allow-Origin"); v != "" {
 		t.Errorf("preflight answered Access-Control-Allow-Origin: %q", v)
 	}
@@ -320,25 +293,25 @@ func TestEveryPostRefusesCrossSite(t *testing.T) {
 // account's, the session's ledger and recent documents start over: Bob is
 // never shown Alice's grants or documents.
 func TestAnotherAccountsTokenReplacesTheLedger(t *testing.T) {
-	a, _ := securityApp(t)
-	a.page("/docs")
-	aliceTok := a.mintFor("alice@example.com", config.EmulatorClientID, "openid", docsScope, calendarScope)
-	docID := seedDoc(t, "alice@example.com", "Project plan")
-	if res := a.openDoc(aliceTok, docID); res.StatusCode != 200 {
+	s, _ := securityApp(t)
+	s.Page("/docs")
+	aliceTok := s.MintFor("alice@example.com", config.EmulatorClientID, "openid", docsScope, calendarScope)
+	docID := sitetest.SeedDoc(t, "alice@example.com", "Project plan")
+	if res := s.PostForm("/docs/open", aliceTok, url.Values{"document": {docID}}); res.StatusCode != 200 {
 		t.Fatalf("alice opens a document: %d\n%.500s", res.StatusCode, res.Body)
 	}
-	list := a.postback("/docs", aliceTok).Body
+	list := s.Postback("/docs", aliceTok).Body
 	if ledgerState(t, list, docsScope) != "granted" || ledgerState(t, list, calendarScope) != "granted" || !strings.Contains(list, "Project plan") {
 		t.Fatalf("alice's grants and document are not in the session:\n%.800s", list)
 	}
 
 	// Alice again: nothing starts over.
-	if res := a.postback("/calendar", aliceTok); res.StatusCode != 200 || ledgerState(t, res.Body, docsScope) != "granted" {
+	if res := s.Postback("/calendar", aliceTok); res.StatusCode != 200 || ledgerState(t, res.Body, docsScope) != "granted" {
 		t.Fatalf("alice's second postback: %d, docs %q", res.StatusCode, ledgerState(t, res.Body, docsScope))
 	}
 
-	bobTok := a.mintFor("bob@example.com", config.EmulatorClientID, "openid", calendarScope)
-	res := a.postback("/calendar", bobTok)
+	bobTok := s.MintFor("bob@example.com", config.EmulatorClientID, "openid", calendarScope)
+	res := s.Postback("/calendar", bobTok)
 	if res.StatusCode != 200 {
 		t.Fatalf("bob's postback: %d", res.StatusCode)
 	}
@@ -348,14 +321,14 @@ func TestAnotherAccountsTokenReplacesTheLedger(t *testing.T) {
 	if got := ledgerState(t, res.Body, docsScope); got != "never asked" {
 		t.Errorf("after bob's token, docs = %q, want never asked (alice's grant must not carry over)", got)
 	}
-	bobDocs := a.mintFor("bob@example.com", config.EmulatorClientID, "openid", docsScope)
-	if list := a.postback("/docs", bobDocs).Body; strings.Contains(list, "Project plan") || strings.Contains(list, docID) {
+	bobDocs := s.MintFor("bob@example.com", config.EmulatorClientID, "openid", docsScope)
+	if list := s.Postback("/docs", bobDocs).Body; strings.Contains(list, "Project plan") || strings.Contains(list, docID) {
 		t.Errorf("bob's recent documents list alice's document:\n%.800s", list)
 	}
 
 	// A token that does not say whose it is cannot switch the ledger.
-	anon := a.mintFor("alice@example.com", config.EmulatorClientID, docsScope)
-	if res := a.postback("/docs", anon); res.StatusCode != 200 || ledgerState(t, res.Body, calendarScope) != "granted" {
+	anon := s.MintFor("alice@example.com", config.EmulatorClientID, docsScope)
+	if res := s.Postback("/docs", anon); res.StatusCode != 200 || ledgerState(t, res.Body, calendarScope) != "granted" {
 		t.Errorf("a token without openid reset the ledger: %d, calendar %q", res.StatusCode, ledgerState(t, res.Body, calendarScope))
 	}
 }
