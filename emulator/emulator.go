@@ -18,10 +18,10 @@ import (
 // Client is an OAuth web client registered with the emulator, as a project
 // registers one in the Google Auth Platform.
 type Client struct {
-	ID   string
-	Name string // shown on the consent screen ("… wants access to your Google Account")
+	ID   string `json:"id"`
+	Name string `json:"name"` // shown on the consent screen ("… wants access to your Google Account")
 	// Origins are the Authorized JavaScript origins, e.g. "http://localhost:8080".
-	Origins []string
+	Origins []string `json:"origins"`
 }
 
 // Options configure a Server. The zero value of every field but Clients is

@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,12 +14,14 @@ import (
 	"time"
 )
 
-// fault is one injected failure: the next Remaining requests of its path are
-// delayed and/or answered otherwise than by the real handler.
-type fault struct {
-	Path   string
-	Status int     // 0: keep the real handler's answer (delay or drip only)
-	Body   *string // nil: Google's error envelope for Status
+// Fault is one injected failure: the next Count calls of Path are delayed
+// and/or answered otherwise than by the real handler. Its JSON is the body of
+// POST /_emu/faults and an entry of State.Faults.
+type Fault struct {
+	Path   string // matched exactly, e.g. "/calendar/v3/calendars/primary/events"
+	Status int    // 0: keep the real handler's answer (delay or drip only)
+	// Body nil: Google's error envelope for Status; else this literal body.
+	Body *string
 	// Reason goes into the envelope's details (ErrorInfo), e.g. SERVICE_DISABLED.
 	Reason string
 	// Headers are set on the answer (Retry-After, Content-Type …).
@@ -29,21 +32,78 @@ type fault struct {
 	Delay time.Duration // waited before answering; cut short if the caller gives up
 	// Drip sends the answer's body one byte at a time with this pause
 	// between bytes: a slow upstream whose headers came in time.
-	Drip      time.Duration
-	Remaining int
+	Drip time.Duration
+	// Count is how many calls the fault applies to, up to 1000; 0 is one.
+	// In State, the calls it has left.
+	Count int
 }
 
-// faultRequest is the body of POST /_emu/faults.
-type faultRequest struct {
+// faultWire is a Fault in JSON: durations as Go duration strings.
+type faultWire struct {
 	Path    string            `json:"path"`
-	Status  int               `json:"status"`
-	Count   *int              `json:"count"`
-	Delay   string            `json:"delay"`
-	Body    *string           `json:"body"`
-	Reason  string            `json:"reason"`
-	Headers map[string]string `json:"headers"`
-	Size    int64             `json:"size"`
-	Drip    string            `json:"drip"`
+	Status  int               `json:"status,omitempty"`
+	Body    *string           `json:"body,omitempty"`
+	Reason  string            `json:"reason,omitempty"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Size    int64             `json:"size,omitempty"`
+	Delay   string            `json:"delay,omitempty"`
+	Drip    string            `json:"drip,omitempty"`
+	Count   *int              `json:"count,omitempty"`
+}
+
+// MarshalJSON writes the fault as POST /_emu/faults takes it.
+func (f Fault) MarshalJSON() ([]byte, error) {
+	w := faultWire{Path: f.Path, Status: f.Status, Body: f.Body, Reason: f.Reason, Headers: f.Headers, Size: f.Size}
+	if f.Delay != 0 {
+		w.Delay = f.Delay.String()
+	}
+	if f.Drip != 0 {
+		w.Drip = f.Drip.String()
+	}
+	if f.Count != 0 {
+		w.Count = &f.Count
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (f *Fault) UnmarshalJSON(data []byte) error {
+	var w faultWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	v, err := w.fault()
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
+}
+
+// fault reads the wire's durations; the error text is shown to the caller.
+func (w faultWire) fault() (Fault, error) {
+	f := Fault{Path: w.Path, Status: w.Status, Body: w.Body, Reason: w.Reason, Headers: w.Headers, Size: w.Size}
+	if w.Count != nil {
+		if *w.Count < 1 {
+			return Fault{}, fmt.Errorf(`"count" must be between 1 and %d`, maxFaultCount)
+		}
+		f.Count = *w.Count
+	}
+	var err error
+	if f.Delay, err = parseFaultDuration(w.Delay); err != nil {
+		return Fault{}, errFaultDelay
+	}
+	if f.Drip, err = parseFaultDuration(w.Drip); err != nil || (w.Drip != "" && f.Drip == 0) {
+		return Fault{}, errFaultDrip
+	}
+	return f, nil
+}
+
+func parseFaultDuration(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	return time.ParseDuration(s)
 }
 
 const (
@@ -58,66 +118,75 @@ const (
 var (
 	headerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 	reasonName = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
+
+	errFaultDelay = fmt.Errorf(`"delay" must be a Go duration between 0s and %s, such as "5s"`, maxFaultDelay)
+	errFaultDrip  = fmt.Errorf(`"drip" must be a Go duration above 0s and at most %s, such as "100ms"`, maxFaultDrip)
 )
 
-// parse validates a fault request; the error text is shown to the caller.
-func (fr faultRequest) parse() (*fault, error) {
-	f := &fault{Path: fr.Path, Status: fr.Status, Body: fr.Body, Reason: fr.Reason, Size: fr.Size, Remaining: 1}
+// check validates a fault and returns it as it is queued: Count at least
+// one, a body without a status is a 200, header names canonical. The error
+// text is shown to the caller.
+func (f Fault) check() (Fault, error) {
+	headers := f.Headers
+	f.Headers = nil
 	switch {
-	case !strings.HasPrefix(fr.Path, "/"):
-		return nil, errors.New(`"path" must be an absolute path such as "/calendar/v3/calendars/primary/events"`)
-	case strings.ContainsAny(fr.Path, "?#"):
-		return nil, errors.New(`"path" is matched exactly and takes no query`)
-	case isControlPath(fr.Path):
-		return nil, errors.New("faults never apply to /_emu/ paths")
+	case !strings.HasPrefix(f.Path, "/"):
+		return Fault{}, errors.New(`"path" must be an absolute path such as "/calendar/v3/calendars/primary/events"`)
+	case strings.ContainsAny(f.Path, "?#"):
+		return Fault{}, errors.New(`"path" is matched exactly and takes no query`)
+	case isControlPath(f.Path):
+		return Fault{}, errors.New("faults never apply to /_emu/ paths")
+	case f.Count < 0 || f.Count > maxFaultCount:
+		return Fault{}, fmt.Errorf(`"count" must be between 1 and %d`, maxFaultCount)
+	case f.Delay < 0 || f.Delay > maxFaultDelay:
+		return Fault{}, errFaultDelay
+	case f.Drip < 0 || f.Drip > maxFaultDrip:
+		return Fault{}, errFaultDrip
 	}
-	if fr.Count != nil {
-		if *fr.Count < 1 || *fr.Count > maxFaultCount {
-			return nil, fmt.Errorf(`"count" must be between 1 and %d`, maxFaultCount)
-		}
-		f.Remaining = *fr.Count
+	if f.Count == 0 {
+		f.Count = 1
 	}
-	if fr.Delay != "" {
-		d, err := time.ParseDuration(fr.Delay)
-		if err != nil || d < 0 || d > maxFaultDelay {
-			return nil, fmt.Errorf(`"delay" must be a Go duration between 0s and %s, such as "5s"`, maxFaultDelay)
-		}
-		f.Delay = d
+	if f.Body != nil {
+		body := *f.Body
+		f.Body = &body
 	}
-	if fr.Drip != "" {
-		d, err := time.ParseDuration(fr.Drip)
-		if err != nil || d <= 0 || d > maxFaultDrip {
-			return nil, fmt.Errorf(`"drip" must be a Go duration above 0s and at most %s, such as "100ms"`, maxFaultDrip)
-		}
-		f.Drip = d
-	}
-	if err := f.parseHeaders(fr.Headers); err != nil {
-		return nil, err
+	if err := f.parseHeaders(headers); err != nil {
+		return Fault{}, err
 	}
 	switch {
-	case fr.Reason != "" && (fr.Status < 400 || fr.Body != nil || fr.Size != 0):
-		return nil, errors.New(`"reason" goes into Google's error envelope: give it with a "status" of 400 or more, and no "body" or "size"`)
-	case fr.Status == 0 && fr.Body == nil && fr.Size == 0 && f.Delay == 0 && f.Drip == 0:
-		return nil, errors.New(`give at least one of "status", "body", "size", "delay" or "drip"`)
-	case fr.Status != 0 && (fr.Status < 200 || fr.Status > 599):
-		return nil, errors.New(`"status" must be an HTTP status between 200 and 599`)
-	case fr.Body != nil && fr.Size != 0:
-		return nil, errors.New(`give "body" or "size", not both`)
-	case fr.Size != 0 && (fr.Size < minFaultSize || fr.Size > maxFaultSize):
-		return nil, fmt.Errorf(`"size" must be between %d and %d bytes`, minFaultSize, maxFaultSize)
-	case fr.Reason != "" && !reasonName.MatchString(fr.Reason):
-		return nil, errors.New(`"reason" is an upper-case name such as "SERVICE_DISABLED"`)
-	case fr.Status != 0 && fr.Status < 400 && fr.Body == nil && fr.Size == 0:
-		return nil, errors.New(`a "status" below 400 needs a "body" or a "size"`)
-	case fr.Status == 0 && (fr.Body != nil || fr.Size != 0):
+	case f.Reason != "" && (f.Status < 400 || f.Body != nil || f.Size != 0):
+		return Fault{}, errors.New(`"reason" goes into Google's error envelope: give it with a "status" of 400 or more, and no "body" or "size"`)
+	case f.Status == 0 && f.Body == nil && f.Size == 0 && f.Delay == 0 && f.Drip == 0:
+		return Fault{}, errors.New(`give at least one of "status", "body", "size", "delay" or "drip"`)
+	case f.Status != 0 && (f.Status < 200 || f.Status > 599):
+		return Fault{}, errors.New(`"status" must be an HTTP status between 200 and 599`)
+	case f.Body != nil && f.Size != 0:
+		return Fault{}, errors.New(`give "body" or "size", not both`)
+	case f.Size != 0 && (f.Size < minFaultSize || f.Size > maxFaultSize):
+		return Fault{}, fmt.Errorf(`"size" must be between %d and %d bytes`, minFaultSize, maxFaultSize)
+	case f.Reason != "" && !reasonName.MatchString(f.Reason):
+		return Fault{}, errors.New(`"reason" is an upper-case name such as "SERVICE_DISABLED"`)
+	case f.Status != 0 && f.Status < 400 && f.Body == nil && f.Size == 0:
+		return Fault{}, errors.New(`a "status" below 400 needs a "body" or a "size"`)
+	case f.Status == 0 && (f.Body != nil || f.Size != 0):
 		f.Status = http.StatusOK
 	}
 	return f, nil
 }
 
+// clone copies the fault's body and headers, so a copy shares nothing.
+func (f Fault) clone() Fault {
+	if f.Body != nil {
+		body := *f.Body
+		f.Body = &body
+	}
+	f.Headers = maps.Clone(f.Headers)
+	return f
+}
+
 // parseHeaders checks the answer's extra headers: plain names, values
 // without control characters.
-func (f *fault) parseHeaders(h map[string]string) error {
+func (f *Fault) parseHeaders(h map[string]string) error {
 	if len(h) > maxFaultHeaders {
 		return fmt.Errorf(`"headers" takes at most %d headers`, maxFaultHeaders)
 	}
@@ -140,24 +209,30 @@ func isControlPath(path string) bool {
 	return path == "/_emu" || strings.HasPrefix(path, "/_emu/")
 }
 
-// addFault queues f behind any earlier faults of the same path.
-func (s *Server) addFault(f *fault) {
+// addFault checks f and queues it behind any earlier faults of the same
+// path; it returns the fault as queued.
+func (s *Server) addFault(f Fault) (Fault, error) {
+	f, err := f.check()
+	if err != nil {
+		return Fault{}, controlError{err.Error()}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.state.faults[f.Path] = append(s.state.faults[f.Path], f)
+	s.state.faults[f.Path] = append(s.state.faults[f.Path], &f)
+	return f.clone(), nil
 }
 
 // takeFault uses up one request of the oldest fault queued for path.
-func (s *Server) takeFault(path string) (fault, bool) {
+func (s *Server) takeFault(path string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	queue := s.state.faults[path]
 	if len(queue) == 0 {
-		return fault{}, false
+		return Fault{}, false
 	}
 	f := queue[0]
-	f.Remaining--
-	if f.Remaining <= 0 {
+	f.Count--
+	if f.Count <= 0 {
 		queue = queue[1:]
 	}
 	if len(queue) == 0 {
@@ -237,7 +312,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 
 // writeHeader sets the fault's own headers (they win over the defaults)
 // and sends the status.
-func (f fault) writeHeader(w http.ResponseWriter, status int) {
+func (f Fault) writeHeader(w http.ResponseWriter, status int) {
 	for name, value := range f.Headers {
 		w.Header().Set(name, value)
 	}
@@ -247,8 +322,8 @@ func (f fault) writeHeader(w http.ResponseWriter, status int) {
 const reasonServiceDisabled = "SERVICE_DISABLED"
 
 // serviceDisabledMessage is what Google says when the caller's Cloud project
-// has not enabled the API (GOOGLE.md §5: 403 PERMISSION_DENIED, reason
-// SERVICE_DISABLED). The project number is made up.
+// has not enabled the API (403 PERMISSION_DENIED, reason SERVICE_DISABLED).
+// The project number is made up.
 func serviceDisabledMessage(a api) string {
 	service := a.Service
 	if service == "" {
@@ -399,43 +474,4 @@ func (a api) title() string {
 		return "Photos Library"
 	}
 	return "Google OAuth2"
-}
-
-func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
-	var fr faultRequest
-	if err := decodeControlJSON(r, &fr); err != nil {
-		writeControlError(w, err)
-		return
-	}
-	f, err := fr.parse()
-	if err != nil {
-		writeControlError(w, err)
-		return
-	}
-	s.addFault(f)
-	writeJSON(w, http.StatusOK, faultView(*f))
-}
-
-// faultJSON is how /_emu/faults and /_emu/state show a fault.
-type faultJSON struct {
-	Path      string            `json:"path"`
-	Status    int               `json:"status,omitempty"`
-	Body      *string           `json:"body,omitempty"`
-	Reason    string            `json:"reason,omitempty"`
-	Headers   map[string]string `json:"headers,omitempty"`
-	Size      int64             `json:"size,omitempty"`
-	Delay     string            `json:"delay,omitempty"`
-	Drip      string            `json:"drip,omitempty"`
-	Remaining int               `json:"count"`
-}
-
-func faultView(f fault) faultJSON {
-	v := faultJSON{Path: f.Path, Status: f.Status, Body: f.Body, Reason: f.Reason, Headers: maps.Clone(f.Headers), Size: f.Size, Remaining: f.Remaining}
-	if f.Delay > 0 {
-		v.Delay = f.Delay.String()
-	}
-	if f.Drip > 0 {
-		v.Drip = f.Drip.String()
-	}
-	return v
 }

@@ -99,7 +99,9 @@ func TestFaultsSpareControlPaths(t *testing.T) {
 		t.Errorf("a fault for /_emu/reset was accepted: %d", rec.Code)
 	}
 	// Even a fault smuggled into the state does not apply.
-	s.addFault(&fault{Path: "/_emu/state", Status: 503, Remaining: 1})
+	s.mu.Lock()
+	s.state.faults["/_emu/state"] = []*Fault{{Path: "/_emu/state", Status: 503, Count: 1}}
+	s.mu.Unlock()
 	if rec := serveEmu(s, httptest.NewRequest(http.MethodGet, "/_emu/state", nil)); rec.Code != http.StatusOK {
 		t.Errorf("GET /_emu/state: %d", rec.Code)
 	}
@@ -290,7 +292,7 @@ func TestIssued(t *testing.T) {
 	second := mint()
 
 	rec := serveEmu(s, httptest.NewRequest(http.MethodGet, "/_emu/issued", nil))
-	got := decodeJSONBody[issuedJSON](t, rec)
+	got := decodeJSONBody[Issued](t, rec)
 	if rec.Code != 200 || got.Total != 2 || strings.Join(got.Tokens, " ") != first+" "+second {
 		t.Errorf("%d %+v, want both tokens, oldest first", rec.Code, got)
 	}

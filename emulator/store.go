@@ -82,7 +82,7 @@ type state struct {
 	tokens      map[string]*token         // by hash
 	grants      map[grantKey][]string     // granted scopes, sorted
 	pickers     map[string]*pickerSession // by session id (picker.go)
-	faults      map[string][]*fault       // by path (faults.go)
+	faults      map[string][]*Fault       // by path (faults.go)
 	signIns     map[string]string         // popup sign-in cookie value → account email (popup.go)
 	calls       map[string]int            // Google endpoint calls by route pattern (emulator.go)
 }
@@ -92,7 +92,7 @@ func newState() *state {
 		tokens:  map[string]*token{},
 		grants:  map[grantKey][]string{},
 		pickers: map[string]*pickerSession{},
-		faults:  map[string][]*fault{},
+		faults:  map[string][]*Fault{},
 		signIns: map[string]string{},
 		calls:   map[string]int{},
 	}
@@ -194,7 +194,7 @@ func (s *Server) addGrant(account, clientID string, scopes []string) {
 }
 
 // revokeGrant ends the whole grant of that account to that client: every
-// scope, and every token issued under it (GOOGLE.md §1, revoke).
+// scope, and every token issued under it, as Google's revoke does.
 func (s *Server) revokeGrant(account, clientID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

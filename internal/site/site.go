@@ -12,6 +12,7 @@ import (
 
 	"github.com/scopewise/scopewise/assets"
 	"github.com/scopewise/scopewise/emulator"
+	emuclient "github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/httpserve"
@@ -40,7 +41,7 @@ func New(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (http
 		DocSamples:  docSamples,
 	}
 	if cfg.EmulatorMode() {
-		deps.EmulatorClock = apis.NewEmulatorClock(cfg.Endpoints.AccountsOrigin, hc)
+		deps.EmulatorClock = emuclient.New(cfg.Endpoints.AccountsOrigin, hc)
 	}
 	p := pages.New(deps)
 	return newRouter(cfg, log, p, a), nil
