@@ -51,7 +51,7 @@ func TestCalendarLifecycle(t *testing.T) {
 
 	// Past expiry on the emulator's clock: the cached verification is not
 	// enough, the API refuses the token and the page is told to authorize again.
-	s.Advance(3700 * time.Second)
+	s.Emu.Advance(t, 3700*time.Second)
 	res = s.Postback("/calendar", tok)
 	if res.StatusCode != 401 || !strings.Contains(res.Body, "Access expired") {
 		t.Fatalf("expired token: %d\n%.500s", res.StatusCode, res.Body)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/site"
@@ -271,8 +272,8 @@ func TestDocsFlow(t *testing.T) {
 	}
 
 	t.Run("a listed document that now fails shows as unavailable", func(t *testing.T) {
-		s.InjectFault(sitetest.Fault{Path: "/v1/documents/" + plan, Status: 404, Count: 1})
-		s.InjectFault(sitetest.Fault{Path: "/v1/documents/" + empty, Status: 503, Count: 2}) // the retry fails too
+		s.Emu.Fault(t, emulator.Fault{Path: "/v1/documents/" + plan, Status: 404, Count: 1})
+		s.Emu.Fault(t, emulator.Fault{Path: "/v1/documents/" + empty, Status: 503, Count: 2}) // the retry fails too
 		res := s.Postback("/docs", good)
 		if res.StatusCode != 200 {
 			t.Fatalf("status %d\n%.600s", res.StatusCode, res.Body)
@@ -290,7 +291,7 @@ func TestDocsFlow(t *testing.T) {
 	})
 
 	t.Run("expired token: 401, authorize again works", func(t *testing.T) {
-		s.Advance(3700 * time.Second)
+		s.Emu.Advance(t, 3700*time.Second)
 		res := openDoc(s.Browser, good, welcome)
 		if res.StatusCode != 401 || res.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` || !strings.Contains(res.Body, "Access expired") {
 			t.Fatalf("expired: %d %q\n%.600s", res.StatusCode, res.Header.Get("WWW-Authenticate"), res.Body)

@@ -205,7 +205,7 @@ func TestLabVerify(t *testing.T) {
 		if res := s.Postback("/lab/verify", two); res.StatusCode != 200 {
 			t.Fatalf("before expiry: %d", res.StatusCode)
 		}
-		s.Advance(3700 * time.Second)
+		s.Emu.Advance(t, 3700*time.Second)
 		res := s.Postback("/lab/verify", two)
 		if res.StatusCode != 401 || res.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` {
 			t.Fatalf("after expiry: %d %q", res.StatusCode, res.Header.Get("WWW-Authenticate"))
@@ -247,8 +247,8 @@ func TestLabExpire(t *testing.T) {
 	if got := ledgerState(t, res.Body, calendarScope); got != "expired" {
 		t.Errorf("ledger after Expire now = %q, want expired", got)
 	}
-	if offset := s.ClockOffset(); offset != "1h1m40s" {
-		t.Errorf("emulator clock offset = %q, want 1h1m40s", offset)
+	if offset := s.Emu.State(t).ClockOffset; offset != 3700*time.Second {
+		t.Errorf("emulator clock offset = %s, want 1h1m40s", offset)
 	}
 	if res := s.Postback("/lab/verify", tok); res.StatusCode != 401 {
 		t.Errorf("the token still verifies after Expire now: %d", res.StatusCode)

@@ -76,7 +76,7 @@ func TestPhotosPostbacks(t *testing.T) {
 			challenge: `Bearer error="insufficient_scope", scope="` + pickerScope + `"`, want: []string{"Permission missing"}},
 		{name: "start: another app's token", path: "/photos", token: func(f *fixture) string { return f.other }, status: 401, challenge: `Bearer error="invalid_token"`},
 		{name: "start: upstream 503", path: "/photos", setup: func(f *fixture) {
-			r.InjectFault(sitetest.Fault{Path: "/v1/sessions", Status: 503})
+			r.Emu.Fault(t, emulator.Fault{Path: "/v1/sessions", Status: 503})
 		}, status: 503, want: []string{"Photos Picker API", `role="alert"`, "Display photos"}},
 		{name: "poll while picking", path: "/photos/session", status: 202, want: []string{`id="photos-poll"`, `data-poll-interval-ms="200"`, `id="ledger"`}, wantNot: []string{"data:image"}},
 		{name: "poll once done: the carousel", path: "/photos/session", setup: func(f *fixture) { f.picked = r.Pick(f.pickerURI, 3) },
@@ -89,13 +89,13 @@ func TestPhotosPostbacks(t *testing.T) {
 				}
 			}},
 		{name: "poll: session timed out", path: "/photos/session", setup: func(*fixture) {
-			r.Advance(1800 * time.Second)
+			r.Emu.Advance(t, 1800*time.Second)
 		}, status: 410, want: []string{"Picking session expired", "Display photos", `id="photos-results"`}},
 		{name: "poll: token expired mid-poll", path: "/photos/session", setup: func(*fixture) {
-			r.Advance(3600 * time.Second)
+			r.Emu.Advance(t, 3600*time.Second)
 		}, status: 401, challenge: `Bearer error="invalid_token"`, want: []string{"Access expired", "Display photos"}},
 		{name: "poll: upstream 503", path: "/photos/session", setup: func(f *fixture) {
-			r.InjectFault(sitetest.Fault{Path: "/v1/sessions/" + f.session, Status: 503, Count: 2}) // the retry fails too
+			r.Emu.Fault(t, emulator.Fault{Path: "/v1/sessions/" + f.session, Status: 503, Count: 2}) // the retry fails too
 		}, status: 503, want: []string{"Photos Picker API"}},
 		{name: "poll: unknown session", path: "/photos/session", form: func(*fixture) url.Values { return url.Values{"session": {"0f6a1b2c-0000-4000-8000-000000000000"}} }, status: 410, want: []string{"Picking session expired"}},
 		{name: "poll: no session", path: "/photos/session", form: func(*fixture) url.Values { return nil }, status: 400},
@@ -120,7 +120,7 @@ func TestPhotosPostbacks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r.Reset()
+			r.Emu.Reset(t)
 			f := &fixture{
 				token:    r.Mint(config.EmulatorClientID, pickerScope),
 				other:    r.Mint(config.OtherClientID, pickerScope),
@@ -191,7 +191,7 @@ func TestPhotosNothingOutlivesARequest(t *testing.T) {
 	r, tap := startPhotos(t)
 	var token string
 	reset := func() {
-		r.Reset()
+		r.Emu.Reset(t)
 		tap.StallMedia.Store(false)
 		token = r.Mint(config.EmulatorClientID, pickerScope)
 	}
@@ -207,7 +207,7 @@ func TestPhotosNothingOutlivesARequest(t *testing.T) {
 	}{
 		{name: "client leaves during a slow poll", leave: 150 * time.Millisecond, prepare: func() (string, url.Values) {
 			id, _ := r.StartPicking(token)
-			r.InjectFault(sitetest.Fault{Path: "/v1/sessions/" + id, Delay: 60 * time.Second})
+			r.Emu.Fault(t, emulator.Fault{Path: "/v1/sessions/" + id, Delay: 60 * time.Second})
 			return "/photos/session", url.Values{"session": {id}}
 		}},
 		{name: "client leaves during the image fetches", leave: 150 * time.Millisecond, prepare: func() (string, url.Values) {
@@ -218,7 +218,7 @@ func TestPhotosNothingOutlivesARequest(t *testing.T) {
 		}},
 		{name: "session timed out", status: http.StatusGone, prepare: func() (string, url.Values) {
 			id, _ := r.StartPicking(token)
-			r.Advance(1800 * time.Second)
+			r.Emu.Advance(t, 1800*time.Second)
 			return "/photos/session", url.Values{"session": {id}}
 		}},
 	}

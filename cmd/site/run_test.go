@@ -5,12 +5,16 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/config"
 )
 
@@ -78,7 +82,8 @@ func get(t *testing.T, url string) (*http.Response, string) {
 // TestRunEmulatorMode: with no configuration run serves the site and the
 // emulator on their own listeners, prints both addresses, registers the
 // site's origins with the emulator and gives the Docs page the seed's
-// documents; a token the emulator mints for our client verifies.
+// documents; a token the emulator mints for our client verifies on a
+// postback until the emulator's clock passes its expiry.
 func TestRunEmulatorMode(t *testing.T) {
 	addrs, _ := startRun(t, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0"}, nil, "site", "emulator")
 	site, emu := addrs["site"], addrs["emulator"]
@@ -100,6 +105,47 @@ func TestRunEmulatorMode(t *testing.T) {
 		if accepted := res.StatusCode == 200 && !strings.Contains(body, "origin_mismatch"); accepted != ok {
 			t.Errorf("the popup for origin %s: %d, accepted %v, want %v", origin, res.StatusCode, accepted, ok)
 		}
+	}
+
+	ctl := client.New(emu, &http.Client{Timeout: 15 * time.Second})
+	tok, err := ctl.MintToken(context.Background(), emulator.TokenRequest{ClientID: config.EmulatorClientID, Account: "alice@example.com", Scopes: []string{"https://www.googleapis.com/auth/calendar.readonly"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, Timeout: 15 * time.Second}
+	res, err := browser.Get(site + "/calendar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	csrf := regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`).FindSubmatch(page)
+	if csrf == nil {
+		t.Fatalf("GET /calendar: %d, no CSRF token", res.StatusCode)
+	}
+	postback := func() int {
+		req, _ := http.NewRequest(http.MethodPost, site+"/calendar", nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("X-CSRF-Token", string(csrf[1]))
+		req.Header.Set("Origin", site)
+		res, err := browser.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if status := postback(); status != 200 {
+		t.Errorf("postback with a minted token: %d, want 200", status)
+	}
+	// Past the token's expiry on the emulator's clock, the site's Calendar
+	// call is refused: the site talks to the emulator run started.
+	if _, err := ctl.AdvanceClock(context.Background(), 3700*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if status := postback(); status != 401 {
+		t.Errorf("postback after expiry: %d, want 401", status)
 	}
 }
 

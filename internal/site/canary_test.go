@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/sitetest"
 )
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) { sitetest.Main(m) }
 func TestLogCanaryFindsAPlantedToken(t *testing.T) {
 	s := sitetest.Start(t)
 	s.Page("/calendar")
-	tok := s.Emu.Mint(config.EmulatorClientID, calendarScope) // not given to the canary
+	tok := s.Emu.Mint(t, emulator.TokenRequest{ClientID: config.EmulatorClientID, Scopes: []string{calendarScope}}) // not given to the canary
 	if res := s.Postback("/calendar", tok); res.StatusCode != 200 {
 		t.Fatalf("postback: %d", res.StatusCode)
 	}

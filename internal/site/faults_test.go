@@ -35,7 +35,7 @@ const hugeBody = 50 << 20
 // answer for it when a data API fails so and when tokeninfo does.
 type upstreamFault struct {
 	name  string
-	fault sitetest.Fault // without path and count
+	fault emulator.Fault // without path and count
 	// api and tokeninfo are the page's answer; tokeninfo 0: not a tokeninfo case.
 	api, tokeninfo int
 	retryAfter     string // the page's Retry-After, "" for none
@@ -48,21 +48,23 @@ type upstreamFault struct {
 }
 
 var upstreamFaults = []upstreamFault{
-	{name: "500", fault: sitetest.Fault{Status: 500}, api: 502, tokeninfo: 502, leaks: "Internal error encountered"},
-	{name: "502", fault: sitetest.Fault{Status: 502}, api: 502, tokeninfo: 502, retried: true},
-	{name: "503", fault: sitetest.Fault{Status: 503}, api: 503, tokeninfo: 503, retried: true, leaks: "currently unavailable"},
-	{name: "503 once, healed by the retry", fault: sitetest.Fault{Status: 503}, api: 503, tokeninfo: 503, retried: true, once: true},
-	{name: "429 without Retry-After", fault: sitetest.Fault{Status: 429}, api: 429, tokeninfo: 429, leaks: "check quota"},
-	{name: "429 with a short Retry-After", fault: sitetest.Fault{Status: 429, Headers: map[string]string{"Retry-After": "1"}}, api: 429, tokeninfo: 429, retryAfter: "1", retried: true},
-	{name: "429 with a long Retry-After", fault: sitetest.Fault{Status: 429, Headers: map[string]string{"Retry-After": "120"}}, api: 429, tokeninfo: 429, retryAfter: "120"},
-	{name: "hang", fault: sitetest.Fault{Delay: 60 * time.Second}, api: 504, tokeninfo: 504},
-	{name: "slow-drip body", fault: sitetest.Fault{Drip: time.Second}, api: 504, tokeninfo: 504},
-	{name: "malformed JSON", fault: sitetest.Fault{Body: `{"items":[{"id":"evt`, Headers: map[string]string{"Content-Type": "application/json"}}, api: 502, tokeninfo: 502, leaks: `"evt`},
-	{name: "HTML error page", fault: sitetest.Fault{Status: 502, Body: "<html><title>502 Bad Gateway</title><body>upstream proxy error</body></html>", Headers: map[string]string{"Content-Type": "text/html"}}, api: 502, tokeninfo: 502, retried: true, leaks: "upstream proxy error"},
-	{name: "50 MiB body", fault: sitetest.Fault{Size: hugeBody}, api: 502, tokeninfo: 502, leaks: "xxxxxxxx"},
-	{name: "401 after a good tokeninfo", fault: sitetest.Fault{Status: 401}, api: 401},
-	{name: "403 SERVICE_DISABLED", fault: sitetest.Fault{Status: 403, Reason: "SERVICE_DISABLED"}, api: 502, tokeninfo: 502, leaks: "console.developers.google.com"},
+	{name: "500", fault: emulator.Fault{Status: 500}, api: 502, tokeninfo: 502, leaks: "Internal error encountered"},
+	{name: "502", fault: emulator.Fault{Status: 502}, api: 502, tokeninfo: 502, retried: true},
+	{name: "503", fault: emulator.Fault{Status: 503}, api: 503, tokeninfo: 503, retried: true, leaks: "currently unavailable"},
+	{name: "503 once, healed by the retry", fault: emulator.Fault{Status: 503}, api: 503, tokeninfo: 503, retried: true, once: true},
+	{name: "429 without Retry-After", fault: emulator.Fault{Status: 429}, api: 429, tokeninfo: 429, leaks: "check quota"},
+	{name: "429 with a short Retry-After", fault: emulator.Fault{Status: 429, Headers: map[string]string{"Retry-After": "1"}}, api: 429, tokeninfo: 429, retryAfter: "1", retried: true},
+	{name: "429 with a long Retry-After", fault: emulator.Fault{Status: 429, Headers: map[string]string{"Retry-After": "120"}}, api: 429, tokeninfo: 429, retryAfter: "120"},
+	{name: "hang", fault: emulator.Fault{Delay: 60 * time.Second}, api: 504, tokeninfo: 504},
+	{name: "slow-drip body", fault: emulator.Fault{Drip: time.Second}, api: 504, tokeninfo: 504},
+	{name: "malformed JSON", fault: emulator.Fault{Body: ptr(`{"items":[{"id":"evt`), Headers: map[string]string{"Content-Type": "application/json"}}, api: 502, tokeninfo: 502, leaks: `"evt`},
+	{name: "HTML error page", fault: emulator.Fault{Status: 502, Body: ptr("<html><title>502 Bad Gateway</title><body>upstream proxy error</body></html>"), Headers: map[string]string{"Content-Type": "text/html"}}, api: 502, tokeninfo: 502, retried: true, leaks: "upstream proxy error"},
+	{name: "50 MiB body", fault: emulator.Fault{Size: hugeBody}, api: 502, tokeninfo: 502, leaks: "xxxxxxxx"},
+	{name: "401 after a good tokeninfo", fault: emulator.Fault{Status: 401}, api: 401},
+	{name: "403 SERVICE_DISABLED", fault: emulator.Fault{Status: 403, Reason: "SERVICE_DISABLED"}, api: 502, tokeninfo: 502, leaks: "console.developers.google.com"},
 }
+
+func ptr(s string) *string { return &s }
 
 // faultFixture is what one case's request needs.
 type faultFixture struct {
@@ -207,7 +209,7 @@ func startFaultSite(t *testing.T, configure func(*config.Config)) (*sitetest.Sit
 func runFault(r *sitetest.Site, tap *sitetest.Tap, e faultEndpoint, uf upstreamFault, want int) int {
 	t := r.T()
 	t.Helper()
-	r.Reset()
+	r.Emu.Reset(t)
 	f := &faultFixture{token: r.Mint(config.EmulatorClientID, calendarScope, docsScope, photosScope)}
 	form := e.prepare(r, f)
 	path := e.upstream(f)
@@ -216,7 +218,7 @@ func runFault(r *sitetest.Site, tap *sitetest.Tap, e faultEndpoint, uf upstreamF
 	if uf.once {
 		fault.Count = 1
 	}
-	r.InjectFault(fault)
+	r.Emu.Fault(t, fault)
 	tap.Upstream(t, path) // count from here
 
 	calls, healed := 1, false
@@ -313,7 +315,7 @@ func TestUpstreamBodyIsCapped(t *testing.T) {
 	if res := r.Postback("/calendar", token); res.StatusCode != 200 {
 		t.Fatalf("warm-up: %d", res.StatusCode) // tokeninfo is cached from here
 	}
-	r.InjectFault(sitetest.Fault{Path: events, Size: hugeBody})
+	r.Emu.Fault(t, emulator.Fault{Path: events, Size: hugeBody})
 	tap.Upstream(t, events)
 
 	var before, after runtime.MemStats

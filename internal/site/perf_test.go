@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/sitetest"
 )
@@ -102,7 +103,7 @@ func TestClientGoneIsNot5xx(t *testing.T) {
 	s.Page("/calendar")
 	tok := s.Mint(config.EmulatorClientID, calendarScope)
 	s.Postback("/calendar", tok) // verified: the next postback goes straight to events.list
-	s.InjectFault(sitetest.Fault{Path: "/calendar/v3/calendars/primary/events", Delay: 3 * time.Second, Count: 1})
+	s.Emu.Fault(t, emulator.Fault{Path: "/calendar/v3/calendars/primary/events", Delay: 3 * time.Second, Count: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/calendar", nil)

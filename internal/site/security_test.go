@@ -33,10 +33,10 @@ func securityApp(t *testing.T) (s *sitetest.Site, tokeninfo *atomic.Int64) {
 	t.Helper()
 	clients := []emulator.Client{
 		{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1"}},
-		{ID: config.OtherClientID, Name: "Another App"},
+		{ID: config.OtherClientID, Name: "Another App", Origins: []string{"http://other-app.localhost"}},
 	}
 	for _, id := range nearMissClients {
-		clients = append(clients, emulator.Client{ID: id, Name: "Near miss"})
+		clients = append(clients, emulator.Client{ID: id, Name: "Near miss", Origins: []string{"http://near-miss.localhost"}})
 	}
 	tokeninfo = &atomic.Int64{}
 	count := func(h http.Handler) http.Handler {
@@ -137,7 +137,7 @@ func TestTokenAndCSRFCases(t *testing.T) {
 		// Lifetime (RFC 9700 §4.10: the resource server checks the token now).
 		{name: "expired", token: func(s *sitetest.Site) string {
 			tok := good(s)
-			s.Advance(3700 * time.Second)
+			s.Emu.Advance(t, 3700*time.Second)
 			return tok
 		}, status: 401, challenge: invalidToken, says: "Access expired", verified: true},
 		{name: "revoked", token: func(s *sitetest.Site) string {

@@ -99,11 +99,14 @@ func (s *Site) Plant(where, text string) (remove func()) {
 func (s *Site) Leaks() []string { return tokenLeaks(s.canaryInput()) }
 
 func (s *Site) canaryInput() ([]string, []output) {
-	issued := s.Emu.issued()
+	issued := s.Emu.Issued(s.tb)
+	if issued.Total != len(issued.Tokens) {
+		s.tb.Fatalf("the emulator issued %d tokens but lists %d: the canary would miss some", issued.Total, len(issued.Tokens))
+	}
 	s.canary.mu.Lock()
 	defer s.canary.mu.Unlock()
 	outputs := append([]output{{"the site's log", s.Logs.String()}}, s.canary.answers...)
-	return append(issued, s.canary.tokens...), outputs
+	return append(issued.Tokens, s.canary.tokens...), outputs
 }
 
 // checkCanary fails the test for every leak and adds the search to the totals.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator"
 )
 
 // Alice is the account tokens are minted for unless a test says otherwise.
@@ -19,33 +21,9 @@ func (s *Site) Mint(client string, scopes ...string) string {
 // MintFor is Mint for another account.
 func (s *Site) MintFor(account, client string, scopes ...string) string {
 	s.tb.Helper()
-	tok := s.Emu.mint(account, client, scopes)
+	tok := s.Emu.Mint(s.tb, emulator.TokenRequest{ClientID: client, Account: account, Scopes: scopes, TTL: time.Hour})
 	s.rememberToken(tok)
 	return tok
-}
-
-// Advance moves the emulator's clock forward.
-func (s *Site) Advance(d time.Duration) {
-	s.tb.Helper()
-	s.Emu.advance(d)
-}
-
-// Reset makes the emulator forget grants, tokens, sessions and faults.
-func (s *Site) Reset() {
-	s.tb.Helper()
-	s.Emu.reset()
-}
-
-// InjectFault makes the emulator's next calls of a path fail.
-func (s *Site) InjectFault(f Fault) {
-	s.tb.Helper()
-	s.Emu.fault(f)
-}
-
-// ClockOffset is how far the emulator's clock has been moved.
-func (s *Site) ClockOffset() string {
-	s.tb.Helper()
-	return s.Emu.clockOffset()
 }
 
 // Revoke revokes a token at the emulator as GIS's revoke() does (Google's

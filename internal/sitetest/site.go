@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/emulator/emulatortest"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/httpserve"
 	"github.com/scopewise/scopewise/internal/site"
@@ -31,8 +32,9 @@ type Site struct {
 	// Handler is the site itself, for tests that serve it without a network.
 	Handler http.Handler
 	Config  config.Config
-	// Emu is the emulator the site calls; nil in Google mode.
-	Emu *Emulator
+	// Emu is the emulator the site calls, with its typed control; nil in
+	// Google mode.
+	Emu *emulatortest.Emulator
 	// Logs is what the site logged (debug level and up).
 	Logs *Buffer
 	// Transport trusts the site's certificate (WithTLS); nil otherwise.
@@ -64,7 +66,7 @@ func WithConfig(c func(*config.Config)) Option {
 }
 
 // WithEmulator starts the emulator with these options. Without Clients, it
-// knows our client (for the loopback origins) and another app's.
+// knows those run registers: ours (for the loopback origins) and another app's.
 func WithEmulator(opts emulator.Options) Option { return func(o *options) { o.emulator = opts } }
 
 // WithWrap puts wrap in front of the emulator: to count or break its calls.
@@ -104,12 +106,16 @@ func Start(tb testing.TB, opts ...Option) *Site {
 	if !o.google {
 		eo := o.emulator
 		if eo.Clients == nil {
-			eo.Clients = []emulator.Client{
-				{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1", "https://127.0.0.1"}},
-				{ID: config.OtherClientID, Name: "Another App"},
-			}
+			eo.Clients = site.EmulatorOptions(o.cfg, []string{"http://127.0.0.1", "https://127.0.0.1"}, "", nil).Clients
 		}
-		s.Emu = startEmulator(tb, eo, o.wrap, o.tls)
+		var emuOpts []emulatortest.Option
+		if o.wrap != nil {
+			emuOpts = append(emuOpts, emulatortest.WithWrap(o.wrap))
+		}
+		if o.tls {
+			emuOpts = append(emuOpts, emulatortest.WithTLS())
+		}
+		s.Emu = emulatortest.Start(tb, eo, emuOpts...)
 		if o.tls {
 			saved := http.DefaultTransport
 			http.DefaultTransport = s.Emu.Client.Transport
