@@ -14,19 +14,11 @@ import (
 // with its heading and the page button's name (DESIGN §7) as a disclosure,
 // and the elements the pages' postback fragments replace.
 func TestAjaxPage(t *testing.T) {
-	s := sitetest.Start(t)
-	res := s.Page("/ajax")
-	if res.StatusCode != 200 {
-		t.Fatalf("GET /ajax: %d", res.StatusCode)
-	}
-	doc := parseHTML(t, res.Body)
-	if got := doc.Find("h1").Text(); got != "All three on one page" {
-		t.Errorf("h1 = %q", got)
-	}
+	_, doc := openPage(t, "/ajax", "All three on one page")
 	want := []struct{ title, button, scope, postback, results string }{
-		{"Docs to read", "Show recent documents", docsScope, "/docs", "docs-results"},
-		{"Upcoming events", "Show calendar info", calendarScope, "/calendar", "calendar-results"},
-		{"Display photos", "Display photos", photosScope, "/photos", "photos-results"},
+		{"Docs to read", "Show recent documents", sitetest.DocsScope, "/docs", "docs-results"},
+		{"Upcoming events", "Show calendar info", sitetest.CalendarScope, "/calendar", "calendar-results"},
+		{"Display photos", "Display photos", sitetest.PhotosScope, "/photos", "photos-results"},
 	}
 	sections := doc.Find("section[data-ajax-section]")
 	if sections.Length() != len(want) {

@@ -31,7 +31,7 @@ func openDoc(b *sitetest.Browser, token, ref string) sitetest.Response {
 // recentTitles lists the Recent documents region's items as the user reads them.
 func recentTitles(t *testing.T, html string) []string {
 	t.Helper()
-	doc := parseHTML(t, html)
+	doc := sitetest.Parse(t, html)
 	region := doc.Find(`#docs-results section[aria-labelledby="docs-recent-title"]`)
 	if region.Length() != 1 || strings.TrimSpace(doc.Find("#docs-recent-title").Text()) != "Recent documents" {
 		t.Fatalf("no Recent documents region in:\n%.800s", html)
@@ -72,12 +72,12 @@ func TestDocsPage(t *testing.T) {
 			if rec.Code != 200 {
 				t.Fatalf("GET /docs: %d", rec.Code)
 			}
-			doc := parseHTML(t, rec.Body.String())
+			doc := sitetest.Parse(t, rec.Body.String())
 			if got := doc.Find("h1").Text(); got != "Docs to read" {
 				t.Errorf("h1 = %q", got)
 			}
 			section := doc.Find("section[data-token-client]")
-			if got := section.AttrOr("data-scope", ""); got != docsScope {
+			if got := section.AttrOr("data-scope", ""); got != sitetest.DocsScope {
 				t.Errorf("token client scope = %q", got)
 			}
 			if got := section.Find(`button[data-action="authorize"]`).Text(); got != "Show recent documents" {
@@ -125,9 +125,9 @@ func TestDocsFlow(t *testing.T) {
 		t.Errorf("the samples hint does not offer alice's welcome document")
 	}
 
-	good := s.Mint(config.EmulatorClientID, docsScope)
-	calendarOnly := s.Mint(config.EmulatorClientID, calendarScope)
-	other := s.Mint(config.OtherClientID, docsScope)
+	good := s.Mint(config.EmulatorClientID, sitetest.DocsScope)
+	calendarOnly := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	other := s.Mint(config.OtherClientID, sitetest.DocsScope)
 
 	// Step 1: nothing read yet.
 	res := s.Postback("/docs", good)
@@ -184,7 +184,7 @@ func TestDocsFlow(t *testing.T) {
 			if res.StatusCode != 200 {
 				t.Fatalf("status %d\n%.800s", res.StatusCode, res.Body)
 			}
-			doc := parseHTML(t, res.Body)
+			doc := sitetest.Parse(t, res.Body)
 			view := doc.Find(`#docs-document article[aria-labelledby="docs-document-title"]`)
 			if got := view.Find("#docs-document-title").Text(); got != tt.title {
 				t.Errorf("title = %q, want %q", got, tt.title)
@@ -208,14 +208,14 @@ func TestDocsFlow(t *testing.T) {
 			if got := recentTitles(t, res.Body); strings.Join(got, "|") != strings.Join(tt.recent, "|") {
 				t.Errorf("recent = %q, want %q", got, tt.recent)
 			}
-			if got := ledgerState(t, res.Body, docsScope); got != "granted" {
+			if got := sitetest.LedgerState(t, res.Body, sitetest.DocsScope); got != "granted" {
 				t.Errorf("ledger = %q, want granted", got)
 			}
 		})
 	}
 
 	t.Run("the long document's outline nests chapters and sections", func(t *testing.T) {
-		doc := parseHTML(t, openDoc(s.Browser, good, long).Body)
+		doc := sitetest.Parse(t, openDoc(s.Browser, good, long).Body)
 		title := doc.Find("#docs-document ol.outline").First().Children()
 		if title.Length() != 1 {
 			t.Fatalf("top level = %d items, want the title alone", title.Length())
@@ -247,7 +247,7 @@ func TestDocsFlow(t *testing.T) {
 		{name: "bad input is refused before the token is looked at", token: "", ref: "nope", status: 400, alert: "Not a Google Docs link or ID"},
 		{name: "unknown ID", token: good, ref: strings.Repeat("x", 44), status: 404, alert: "Document not found"},
 		{name: "a document alice cannot read", token: good, ref: private, status: 403, alert: "No access to this document"},
-		{name: "token without the Docs scope", token: calendarOnly, ref: welcome, status: 403, challenge: `Bearer error="insufficient_scope", scope="` + docsScope + `"`, alert: "Permission missing"},
+		{name: "token without the Docs scope", token: calendarOnly, ref: welcome, status: 403, challenge: `Bearer error="insufficient_scope", scope="` + sitetest.DocsScope + `"`, alert: "Permission missing"},
 		{name: "another app's token", token: other, ref: welcome, status: 401, challenge: `Bearer error="invalid_token"`, alert: "another app"},
 		{name: "no token", token: "", ref: welcome, status: 400, challenge: `Bearer error="invalid_request"`, alert: "No usable access token"},
 	}
@@ -260,7 +260,7 @@ func TestDocsFlow(t *testing.T) {
 			if got := res.Header.Get("WWW-Authenticate"); got != tt.challenge {
 				t.Errorf("WWW-Authenticate = %q, want %q", got, tt.challenge)
 			}
-			alert := parseHTML(t, res.Body).Find(`#docs-document [role="alert"]`)
+			alert := sitetest.Parse(t, res.Body).Find(`#docs-document [role="alert"]`)
 			if alert.Length() != 1 || !strings.Contains(alert.Text(), tt.alert) {
 				t.Errorf("alert in #docs-document = %q, want it to say %q", alert.Text(), tt.alert)
 			}
@@ -296,10 +296,10 @@ func TestDocsFlow(t *testing.T) {
 		if res.StatusCode != 401 || res.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` || !strings.Contains(res.Body, "Access expired") {
 			t.Fatalf("expired: %d %q\n%.600s", res.StatusCode, res.Header.Get("WWW-Authenticate"), res.Body)
 		}
-		if got := ledgerState(t, res.Body, docsScope); got != "expired" {
+		if got := sitetest.LedgerState(t, res.Body, sitetest.DocsScope); got != "expired" {
 			t.Errorf("ledger = %q, want expired", got)
 		}
-		fresh := s.Mint(config.EmulatorClientID, docsScope)
+		fresh := s.Mint(config.EmulatorClientID, sitetest.DocsScope)
 		if res := s.Postback("/docs", fresh); res.StatusCode != 200 || len(recentTitles(t, res.Body)) != 5 {
 			t.Errorf("after authorizing again: %d\n%.600s", res.StatusCode, res.Body)
 		}
@@ -361,7 +361,7 @@ func TestDocsSessionCookieBound(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newDocsRig(t)
-			token := r.Mint(config.EmulatorClientID, docsScope, calendarScope, "https://www.googleapis.com/auth/photospicker.mediaitems.readonly")
+			token := r.Mint(config.EmulatorClientID, sitetest.DocsScope, sitetest.CalendarScope, "https://www.googleapis.com/auth/photospicker.mediaitems.readonly")
 			largest := 0
 			for i := range web.MaxRecentDocs + 5 {
 				id := fmt.Sprintf("%03d", i) + strings.Repeat("x", tt.idLen-3)
@@ -383,7 +383,7 @@ func TestDocsSessionCookieBound(t *testing.T) {
 // refused before the token is verified or the Docs API is called.
 func TestDocsBadInputCallsNothing(t *testing.T) {
 	r := newDocsRig(t)
-	token := r.Mint(config.EmulatorClientID, docsScope)
+	token := r.Mint(config.EmulatorClientID, sitetest.DocsScope)
 	before := r.calls.Load()
 	for _, ref := range []string{"", "hello", "https://evil.example/document/d/" + strings.Repeat("a", 44), strings.Repeat("a", 3000)} {
 		if status, _ := r.open(token, ref); status != 400 {

@@ -15,15 +15,7 @@ import (
 )
 
 func TestLabPage(t *testing.T) {
-	s := sitetest.Start(t)
-	res := s.Page("/lab")
-	if res.StatusCode != 200 {
-		t.Fatalf("GET /lab: %d", res.StatusCode)
-	}
-	doc := parseHTML(t, res.Body)
-	if got := doc.Find("h1").Text(); got != "Consent lab" {
-		t.Errorf("h1 = %q", got)
-	}
+	s, doc := openPage(t, "/lab", "Consent lab")
 	// The lab's own rules come after the site's; no other page loads them.
 	var sheets []string
 	doc.Find(`link[rel="stylesheet"]`).Each(func(_ int, s *goquery.Selection) { sheets = append(sheets, s.AttrOr("href", "")) })
@@ -31,7 +23,7 @@ func TestLabPage(t *testing.T) {
 		t.Errorf("stylesheets %q, want site.css then lab.css", sheets)
 	}
 	for _, path := range []string{"/", "/docs", "/calendar", "/photos", "/ajax"} {
-		if n := parseHTML(t, s.Page(path).Body).Find(`link[href^="/assets/css/lab."]`).Length(); n != 0 {
+		if n := sitetest.Parse(t, s.Page(path).Body).Find(`link[href^="/assets/css/lab."]`).Length(); n != 0 {
 			t.Errorf("%s links the lab's stylesheet", path)
 		}
 	}
@@ -43,7 +35,7 @@ func TestLabPage(t *testing.T) {
 			t.Errorf("scope %s has no label", s.AttrOr("value", ""))
 		}
 	})
-	if got, want := strings.Join(scopes, " "), docsScope+" "+calendarScope+" "+photosScope+" openid email profile"; got != want {
+	if got, want := strings.Join(scopes, " "), sitetest.DocsScope+" "+sitetest.CalendarScope+" "+sitetest.PhotosScope+" openid email profile"; got != want {
 		t.Errorf("scopes = %q, want %q", got, want)
 	}
 	var prompts []string
@@ -70,7 +62,7 @@ func TestLabPage(t *testing.T) {
 			t.Errorf("no #%s", id)
 		}
 	}
-	if doc.Find(`nav a[href="/lab"]`).Length() != 1 || parseHTML(t, s.Get("/").Body).Find(`main a[href="/lab"]`).Length() != 1 {
+	if doc.Find(`nav a[href="/lab"]`).Length() != 1 || sitetest.Parse(t, s.Get("/").Body).Find(`main a[href="/lab"]`).Length() != 1 {
 		t.Errorf("the lab is not linked from the nav and the home page")
 	}
 }
@@ -90,7 +82,7 @@ type labVerdict struct {
 
 func verdictOf(t *testing.T, html string) labVerdict {
 	t.Helper()
-	raw, ok := parseHTML(t, html).Find("#lab-verdict").Attr("data-verdict")
+	raw, ok := sitetest.Parse(t, html).Find("#lab-verdict").Attr("data-verdict")
 	if !ok {
 		t.Fatalf("no data-verdict in:\n%.500s", html)
 	}
@@ -112,11 +104,11 @@ func (v labVerdict) verified() map[string]bool {
 func TestLabVerify(t *testing.T) {
 	s := sitetest.Start(t)
 	s.Page("/lab")
-	two := s.Mint(config.EmulatorClientID, docsScope, calendarScope)
+	two := s.Mint(config.EmulatorClientID, sitetest.DocsScope, sitetest.CalendarScope)
 	signIn := s.Mint(config.EmulatorClientID, "openid", "email")
-	other := s.Mint(config.OtherClientID, docsScope, calendarScope)
+	other := s.Mint(config.OtherClientID, sitetest.DocsScope, sitetest.CalendarScope)
 	// Revoke ends the whole grant of a user: bob's, so alice's tokens live on.
-	revoked := s.MintFor("bob@example.com", config.EmulatorClientID, photosScope)
+	revoked := s.MintFor("bob@example.com", config.EmulatorClientID, sitetest.PhotosScope)
 	s.Revoke(revoked)
 
 	t.Run("valid token with two of the pages' scopes", func(t *testing.T) {
@@ -128,14 +120,14 @@ func TestLabVerify(t *testing.T) {
 		if v.Verdict != "valid" || !v.AudienceOK || v.ExpiresIn < 3500 || v.ExpiresIn > 3600 {
 			t.Errorf("verdict = %+v", v)
 		}
-		if got := v.verified(); !got[docsScope] || !got[calendarScope] || got[photosScope] || len(got) != 3 {
+		if got := v.verified(); !got[sitetest.DocsScope] || !got[sitetest.CalendarScope] || got[sitetest.PhotosScope] || len(got) != 3 {
 			t.Errorf("catalog verdicts = %v", got)
 		}
-		if strings.Join(v.Scopes, " ") != calendarScope+" "+docsScope {
+		if strings.Join(v.Scopes, " ") != sitetest.CalendarScope+" "+sitetest.DocsScope {
 			t.Errorf("scopes = %v", v.Scopes)
 		}
-		for scope, want := range map[string]string{docsScope: "granted", calendarScope: "granted", photosScope: "never asked"} {
-			if got := ledgerState(t, res.Body, scope); got != want {
+		for scope, want := range map[string]string{sitetest.DocsScope: "granted", sitetest.CalendarScope: "granted", sitetest.PhotosScope: "never asked"} {
+			if got := sitetest.LedgerState(t, res.Body, scope); got != want {
 				t.Errorf("ledger %s = %q, want %q", scope, got, want)
 			}
 		}
@@ -188,7 +180,7 @@ func TestLabVerify(t *testing.T) {
 				t.Errorf("WWW-Authenticate = %q, want %q", got, tt.challenge)
 			}
 			if tt.text != "" {
-				doc := parseHTML(t, res.Body)
+				doc := sitetest.Parse(t, res.Body)
 				if alert := doc.Find(`#lab-verdict [role="alert"]`); !strings.Contains(alert.Text(), tt.text) {
 					t.Errorf("alert %q lacks %q", alert.Text(), tt.text)
 				}
@@ -216,8 +208,8 @@ func TestLabVerify(t *testing.T) {
 func TestLabExpire(t *testing.T) {
 	s := sitetest.Start(t)
 	s.Page("/lab")
-	tok := s.Mint(config.EmulatorClientID, calendarScope)
-	if res := s.Postback("/lab/verify", tok); res.StatusCode != 200 || ledgerState(t, res.Body, calendarScope) != "granted" {
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	if res := s.Postback("/lab/verify", tok); res.StatusCode != 200 || sitetest.LedgerState(t, res.Body, sitetest.CalendarScope) != "granted" {
 		t.Fatalf("verify: %d", res.StatusCode)
 	}
 
@@ -240,11 +232,11 @@ func TestLabExpire(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("expire: %d\n%.500s", res.StatusCode, res.Body)
 	}
-	clock := parseHTML(t, res.Body).Find("#lab-clock")
+	clock := sitetest.Parse(t, res.Body).Find("#lab-clock")
 	if clock.AttrOr("data-advanced", "") != "3700" || clock.AttrOr("data-emulator-now", "") == "" {
 		t.Errorf("answer = %q %v", clock.Text(), clock.Nodes)
 	}
-	if got := ledgerState(t, res.Body, calendarScope); got != "expired" {
+	if got := sitetest.LedgerState(t, res.Body, sitetest.CalendarScope); got != "expired" {
 		t.Errorf("ledger after Expire now = %q, want expired", got)
 	}
 	if offset := s.Emu.State(t).ClockOffset; offset != 3700*time.Second {
@@ -258,7 +250,7 @@ func TestLabExpire(t *testing.T) {
 // TestLabExpireGoogleMode: there is no clock to move at Google.
 func TestLabExpireGoogleMode(t *testing.T) {
 	s := sitetest.Start(t, sitetest.GoogleMode())
-	doc := parseHTML(t, s.Page("/lab").Body)
+	doc := sitetest.Parse(t, s.Page("/lab").Body)
 	if sitetest.ButtonsNamed(doc, "Expire now") != 0 || doc.Find("#lab-clock").Length() != 0 {
 		t.Errorf("Google mode offers Expire now")
 	}

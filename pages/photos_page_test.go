@@ -15,8 +15,6 @@ import (
 	"github.com/scopewise/scopewise/internal/sitetest"
 )
 
-const pickerScope = sitetest.PhotosScope
-
 // startPhotos is the site with the Photos page loaded, its emulator
 // advising a 200 ms poll, behind a tap on its media bytes.
 func startPhotos(tb testing.TB) (*sitetest.Site, *sitetest.Tap) {
@@ -32,7 +30,7 @@ func TestPhotosPage(t *testing.T) {
 	body := r.Page("/photos").Body
 	for _, want := range []string{
 		"<h1>Photo carousel</h1>",
-		`data-scope="` + pickerScope + `"`,
+		`data-scope="` + sitetest.PhotosScope + `"`,
 		`data-postback="/photos"`,
 		`data-action="authorize" disabled>Display photos</button>`,
 		"photoslibrary.readonly",
@@ -73,7 +71,7 @@ func TestPhotosPostbacks(t *testing.T) {
 		}},
 		{name: "start: no token", path: "/photos", token: func(*fixture) string { return "" }, status: 400, challenge: `Bearer error="invalid_request"`, want: []string{`role="alert"`}},
 		{name: "start: lacks the picker scope", path: "/photos", token: func(f *fixture) string { return f.docsOnly }, status: 403,
-			challenge: `Bearer error="insufficient_scope", scope="` + pickerScope + `"`, want: []string{"Permission missing"}},
+			challenge: `Bearer error="insufficient_scope", scope="` + sitetest.PhotosScope + `"`, want: []string{"Permission missing"}},
 		{name: "start: another app's token", path: "/photos", token: func(f *fixture) string { return f.other }, status: 401, challenge: `Bearer error="invalid_token"`},
 		{name: "start: upstream 503", path: "/photos", setup: func(f *fixture) {
 			r.Emu.Fault(t, emulator.Fault{Path: "/v1/sessions", Status: 503})
@@ -122,8 +120,8 @@ func TestPhotosPostbacks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r.Emu.Reset(t)
 			f := &fixture{
-				token:    r.Mint(config.EmulatorClientID, pickerScope),
-				other:    r.Mint(config.OtherClientID, pickerScope),
+				token:    r.Mint(config.EmulatorClientID, sitetest.PhotosScope),
+				other:    r.Mint(config.OtherClientID, sitetest.PhotosScope),
 				docsOnly: r.Mint(config.EmulatorClientID, "https://www.googleapis.com/auth/documents.readonly"),
 			}
 			if tt.path != "/photos" {
@@ -193,7 +191,7 @@ func TestPhotosNothingOutlivesARequest(t *testing.T) {
 	reset := func() {
 		r.Emu.Reset(t)
 		tap.StallMedia.Store(false)
-		token = r.Mint(config.EmulatorClientID, pickerScope)
+		token = r.Mint(config.EmulatorClientID, sitetest.PhotosScope)
 	}
 	const rounds = 10
 
@@ -281,7 +279,7 @@ func TestPhotosNothingOutlivesARequest(t *testing.T) {
 func BenchmarkThumbnail(b *testing.B) {
 	const perSession = 12
 	r, tap := startPhotos(b)
-	token := r.Mint(config.EmulatorClientID, pickerScope)
+	token := r.Mint(config.EmulatorClientID, sitetest.PhotosScope)
 	var answerBytes, elapsed int64
 	hits0, bytes0 := tap.MediaHits.Load(), tap.MediaBytes.Load()
 	b.ResetTimer()

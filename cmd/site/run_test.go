@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -9,39 +8,21 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/sitetest"
 )
-
-// syncBuffer collects what run writes (addresses, then logs).
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // startRun runs the program on free ports until the test ends, and returns
 // the addresses it printed and its output.
-func startRun(t *testing.T, args []string, env map[string]string, names ...string) (map[string]string, *syncBuffer) {
+func startRun(t *testing.T, args []string, env map[string]string, names ...string) (map[string]string, *sitetest.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &sitetest.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, args, func(k string) string { return env[k] }, out)

@@ -246,6 +246,16 @@ func obsCSP(s Scan) Result {
 	return Result{"content-security-policy", result, mods[result]}
 }
 
+// worseOf returns a function that keeps in *result the worst result it
+// is given, by its place in goodness (best first).
+func worseOf(goodness []string, result *string) func(string) {
+	return func(r string) {
+		if *result == "" || slices.Index(goodness, r) > slices.Index(goodness, *result) {
+			*result = r
+		}
+	}
+}
+
 // --- Cookies ---
 
 func obsCookies(s Scan, hsts bool) Result {
@@ -259,11 +269,7 @@ func obsCookies(s Scan, hsts bool) Result {
 		"cookies-session-without-secure-flag",
 	}
 	result := ""
-	worse := func(r string) {
-		if result == "" || slices.Index(goodness, r) > slices.Index(goodness, result) {
-			result = r
-		}
-	}
+	worse := worseOf(goodness, &result)
 	raw := s.Header.Values("Set-Cookie")
 	for _, line := range raw {
 		for p := range strings.SplitSeq(line, ";") {
@@ -446,11 +452,7 @@ func obsSRI(s Scan) Result {
 		"sri-not-implemented-response-not-html",
 	}
 	result := ""
-	worse := func(x string) {
-		if result == "" || slices.Index(goodness, x) > slices.Index(goodness, result) {
-			result = x
-		}
-	}
+	worse := worseOf(goodness, &result)
 	scripts, foreign := 0, false
 	for _, tag := range StartTags(s.Body, "script") {
 		scripts++

@@ -89,7 +89,7 @@ func BenchmarkPage(b *testing.B) {
 // already seen: one upstream call (events.list) per postback.
 func BenchmarkCalendarPostback(b *testing.B) {
 	s := newBenchSite(b)
-	tok := s.Mint(config.EmulatorClientID, calendarScope)
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
 	// The first postback calls tokeninfo and records the grant: keep the
 	// cookie it sets, as a browser does, so later ones change nothing.
 	first := &discardWriter{h: http.Header{}}

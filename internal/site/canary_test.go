@@ -15,14 +15,6 @@ import (
 	"github.com/scopewise/scopewise/internal/sitetest"
 )
 
-const (
-	calendarScope = sitetest.CalendarScope
-	docsScope     = sitetest.DocsScope
-	photosScope   = sitetest.PhotosScope
-)
-
-var ledgerState = sitetest.LedgerState
-
 func TestMain(m *testing.M) { sitetest.Main(m) }
 
 // The canary can fail: a token the emulator issued, planted in the site's
@@ -31,7 +23,7 @@ func TestMain(m *testing.M) { sitetest.Main(m) }
 func TestLogCanaryFindsAPlantedToken(t *testing.T) {
 	s := sitetest.Start(t)
 	s.Page("/calendar")
-	tok := s.Emu.Mint(t, emulator.TokenRequest{ClientID: config.EmulatorClientID, Scopes: []string{calendarScope}}) // not given to the canary
+	tok := s.Emu.Mint(t, emulator.TokenRequest{ClientID: config.EmulatorClientID, Scopes: []string{sitetest.CalendarScope}}) // not given to the canary
 	if res := s.Postback("/calendar", tok); res.StatusCode != 200 {
 		t.Fatalf("postback: %d", res.StatusCode)
 	}

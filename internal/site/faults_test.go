@@ -93,13 +93,13 @@ func faultEndpoints(docID string) (apiCalls, tokeninfoCalls []faultEndpoint) {
 		f.session, f.pickerURI = s.StartPicking(f.token)
 		return url.Values{"session": {f.session}}
 	}
-	calendar := faultEndpoint{name: "POST /calendar", path: "/calendar", upstream: at(events), get: true, names: "Calendar API", scope: calendarScope, prepare: none}
-	docsOpen := faultEndpoint{name: "POST /docs/open", path: "/docs/open", upstream: at("/v1/documents/" + docID), get: true, names: "Docs API", scope: docsScope, prepare: openDoc}
-	photos := faultEndpoint{name: "POST /photos", path: "/photos", upstream: at("/v1/sessions"), names: "Photos Picker API", scope: photosScope, prepare: none}
+	calendar := faultEndpoint{name: "POST /calendar", path: "/calendar", upstream: at(events), get: true, names: "Calendar API", scope: sitetest.CalendarScope, prepare: none}
+	docsOpen := faultEndpoint{name: "POST /docs/open", path: "/docs/open", upstream: at("/v1/documents/" + docID), get: true, names: "Docs API", scope: sitetest.DocsScope, prepare: openDoc}
+	photos := faultEndpoint{name: "POST /photos", path: "/photos", upstream: at("/v1/sessions"), names: "Photos Picker API", scope: sitetest.PhotosScope, prepare: none}
 	apiCalls = []faultEndpoint{
 		calendar,
 		docsOpen,
-		{name: "POST /docs (recent titles)", path: "/docs", upstream: at("/v1/documents/" + docID), get: true, names: "Docs API", scope: docsScope,
+		{name: "POST /docs (recent titles)", path: "/docs", upstream: at("/v1/documents/" + docID), get: true, names: "Docs API", scope: sitetest.DocsScope,
 			prepare: func(s *sitetest.Site, f *faultFixture) url.Values {
 				// Opening the document puts it in the session's recent list.
 				if res := s.PostForm("/docs/open", f.token, url.Values{"document": {docID}}); res.StatusCode != 200 {
@@ -108,14 +108,14 @@ func faultEndpoints(docID string) (apiCalls, tokeninfoCalls []faultEndpoint) {
 				return nil
 			}},
 		photos,
-		{name: "POST /photos/session (poll)", path: "/photos/session", upstream: func(f *faultFixture) string { return "/v1/sessions/" + f.session }, get: true, names: "Photos Picker API", scope: photosScope, prepare: session},
-		{name: "POST /photos/items (list)", path: "/photos/items", upstream: at("/v1/mediaItems"), get: true, names: "Photos Picker API", scope: photosScope,
+		{name: "POST /photos/session (poll)", path: "/photos/session", upstream: func(f *faultFixture) string { return "/v1/sessions/" + f.session }, get: true, names: "Photos Picker API", scope: sitetest.PhotosScope, prepare: session},
+		{name: "POST /photos/items (list)", path: "/photos/items", upstream: at("/v1/mediaItems"), get: true, names: "Photos Picker API", scope: sitetest.PhotosScope,
 			prepare: func(s *sitetest.Site, f *faultFixture) url.Values {
 				form := session(s, f)
 				s.Pick(f.pickerURI, 2)
 				return form
 			}},
-		{name: "POST /photos/session/delete", path: "/photos/session/delete", upstream: func(f *faultFixture) string { return "/v1/sessions/" + f.session }, names: "Photos Picker API", scope: photosScope, prepare: session},
+		{name: "POST /photos/session/delete", path: "/photos/session/delete", upstream: func(f *faultFixture) string { return "/v1/sessions/" + f.session }, names: "Photos Picker API", scope: sitetest.PhotosScope, prepare: session},
 	}
 	viaTokeninfo := func(e faultEndpoint) faultEndpoint {
 		e.name += " (tokeninfo)"
@@ -210,7 +210,7 @@ func runFault(r *sitetest.Site, tap *sitetest.Tap, e faultEndpoint, uf upstreamF
 	t := r.T()
 	t.Helper()
 	r.Emu.Reset(t)
-	f := &faultFixture{token: r.Mint(config.EmulatorClientID, calendarScope, docsScope, photosScope)}
+	f := &faultFixture{token: r.Mint(config.EmulatorClientID, sitetest.CalendarScope, sitetest.DocsScope, sitetest.PhotosScope)}
 	form := e.prepare(r, f)
 	path := e.upstream(f)
 	fault := uf.fault
@@ -275,7 +275,7 @@ func runFault(r *sitetest.Site, tap *sitetest.Tap, e faultEndpoint, uf upstreamF
 		if want == http.StatusUnauthorized {
 			wantLedger = "expired"
 		}
-		if got := ledgerState(t, body, e.scope); got != wantLedger {
+		if got := sitetest.LedgerState(t, body, e.scope); got != wantLedger {
 			t.Errorf("ledger %q, want %q", got, wantLedger)
 		}
 	}
@@ -311,7 +311,7 @@ func logMatrix(t *testing.T, faults []string, endpoints []faultEndpoint, got map
 func TestUpstreamBodyIsCapped(t *testing.T) {
 	r, tap := startFaultSite(t, func(*config.Config) {})
 	const events = "/calendar/v3/calendars/primary/events"
-	token := r.Mint(config.EmulatorClientID, calendarScope)
+	token := r.Mint(config.EmulatorClientID, sitetest.CalendarScope)
 	if res := r.Postback("/calendar", token); res.StatusCode != 200 {
 		t.Fatalf("warm-up: %d", res.StatusCode) // tokeninfo is cached from here
 	}

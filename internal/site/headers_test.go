@@ -100,12 +100,12 @@ func (s *scanner) everything() []scanned {
 	out = append(out,
 		s.post("400 no token", "/calendar", "", "", true),
 		s.post("403 no CSRF token", "/calendar", "", "", false),
-		s.post("200 consent event", "/grants/events", "", "event=denied&scope="+url.QueryEscape(calendarScope), true),
+		s.post("200 consent event", "/grants/events", "", "event=denied&scope="+url.QueryEscape(sitetest.CalendarScope), true),
 	)
 	if s.site.Emu == nil {
 		return out
 	}
-	all := []string{"openid", "email", calendarScope, docsScope, photosScope}
+	all := []string{"openid", "email", sitetest.CalendarScope, sitetest.DocsScope, sitetest.PhotosScope}
 	docID := sitetest.SeedDoc(s.t, "alice@example.com", "Project plan")
 	out = append(out,
 		s.post("200", "/calendar", s.site.Mint(config.EmulatorClientID, all...), "", true),
@@ -113,8 +113,8 @@ func (s *scanner) everything() []scanned {
 		s.post("200", "/docs/open", s.site.Mint(config.EmulatorClientID, all...), "document="+docID, true),
 		s.post("200", "/photos", s.site.Mint(config.EmulatorClientID, all...), "", true),
 		s.post("200", "/lab/verify", s.site.Mint(config.EmulatorClientID, all...), "", true),
-		s.post("401 another app's token", "/calendar", s.site.Mint(config.OtherClientID, calendarScope), "", true),
-		s.post("403 scope missing", "/calendar", s.site.Mint(config.EmulatorClientID, docsScope), "", true),
+		s.post("401 another app's token", "/calendar", s.site.Mint(config.OtherClientID, sitetest.CalendarScope), "", true),
+		s.post("403 scope missing", "/calendar", s.site.Mint(config.EmulatorClientID, sitetest.DocsScope), "", true),
 	)
 	return out
 }

@@ -83,7 +83,7 @@ func TestPagesReflectNoRequestInput(t *testing.T) {
 func TestRepeatedPostbackKeepsCookie(t *testing.T) {
 	s := sitetest.Start(t)
 	s.Page("/calendar")
-	tok := s.Mint(config.EmulatorClientID, calendarScope)
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
 	if res := s.Postback("/calendar", tok); res.StatusCode != 200 || res.Header.Get("Set-Cookie") == "" {
 		t.Fatalf("first postback: %d, Set-Cookie %q: want 200 and the new grant saved", res.StatusCode, res.Header.Get("Set-Cookie"))
 	}
@@ -101,7 +101,7 @@ func TestRepeatedPostbackKeepsCookie(t *testing.T) {
 func TestClientGoneIsNot5xx(t *testing.T) {
 	s := sitetest.Start(t)
 	s.Page("/calendar")
-	tok := s.Mint(config.EmulatorClientID, calendarScope)
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
 	s.Postback("/calendar", tok) // verified: the next postback goes straight to events.list
 	s.Emu.Fault(t, emulator.Fault{Path: "/calendar/v3/calendars/primary/events", Delay: 3 * time.Second, Count: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)

@@ -80,11 +80,11 @@ func TestTokenAndCSRFCases(t *testing.T) {
 		invalidRequest = `Bearer error="invalid_request"`
 		invalidToken   = `Bearer error="invalid_token"`
 	)
-	insufficient := `Bearer error="insufficient_scope", scope="` + calendarScope + `"`
+	insufficient := `Bearer error="insufficient_scope", scope="` + sitetest.CalendarScope + `"`
 	alice := func(client string, scopes ...string) func(s *sitetest.Site) string {
 		return func(s *sitetest.Site) string { return s.MintFor("alice@example.com", client, scopes...) }
 	}
-	good := alice(config.EmulatorClientID, calendarScope)
+	good := alice(config.EmulatorClientID, sitetest.CalendarScope)
 	setHeader := func(k, v string) func(*sitetest.Site, *http.Request) {
 		return func(_ *sitetest.Site, r *http.Request) { r.Header.Set(k, v) }
 	}
@@ -115,7 +115,7 @@ func TestTokenAndCSRFCases(t *testing.T) {
 		// only; on a kept-alive one the header reaches BearerToken's bound.
 		{name: "oversized header, kept-alive connection", token: func(*sitetest.Site) string { return strings.Repeat("a", 70<<10) }, status: 400, challenge: invalidRequest},
 		{name: "two Authorization headers", token: good, mutate: func(s *sitetest.Site, r *http.Request) {
-			r.Header.Add("Authorization", "Bearer "+s.MintFor("bob@example.com", config.EmulatorClientID, calendarScope))
+			r.Header.Add("Authorization", "Bearer "+s.MintFor("bob@example.com", config.EmulatorClientID, sitetest.CalendarScope))
 		}, status: 400, challenge: invalidRequest},
 		{name: "two tokens in one header", token: good, mutate: func(_ *sitetest.Site, r *http.Request) {
 			r.Header.Set("Authorization", r.Header.Get("Authorization")+", Bearer abc")
@@ -147,19 +147,19 @@ func TestTokenAndCSRFCases(t *testing.T) {
 		}, status: 401, challenge: invalidToken, says: "Access expired", verified: true},
 
 		// Audience (RFC 9700 §2.3, Google: aud must equal our client ID exactly).
-		{name: "another app's token", token: alice(config.OtherClientID, calendarScope), status: 401, challenge: invalidToken, says: "another app", verified: true},
+		{name: "another app's token", token: alice(config.OtherClientID, sitetest.CalendarScope), status: 401, challenge: invalidToken, says: "another app", verified: true},
 	}
 	for _, id := range nearMissClients {
-		cases = append(cases, tcase{name: "audience near miss " + id, token: alice(id, calendarScope), status: 401, challenge: invalidToken, says: "another app", verified: true})
+		cases = append(cases, tcase{name: "audience near miss " + id, token: alice(id, sitetest.CalendarScope), status: 401, challenge: invalidToken, says: "another app", verified: true})
 	}
 	cases = append(cases, []tcase{
 		// Scope: the page's scope as a whole word, exactly.
-		{name: "another page's scope only", token: alice(config.EmulatorClientID, docsScope), status: 403, challenge: insufficient, says: "Permission missing", verified: true},
-		{name: "scope with a suffix", token: alice(config.EmulatorClientID, calendarScope+"x"), status: 403, challenge: insufficient, verified: true},
-		{name: "scope with a prefix", token: alice(config.EmulatorClientID, "x"+calendarScope), status: 403, challenge: insufficient, verified: true},
-		{name: "scope in upper case", token: alice(config.EmulatorClientID, strings.ToUpper(calendarScope)), status: 403, challenge: insufficient, verified: true},
-		{name: "scope cut short (calendar, not calendar.readonly)", token: alice(config.EmulatorClientID, strings.TrimSuffix(calendarScope, ".readonly")), status: 403, challenge: insufficient, verified: true},
-		{name: "scopes joined by a comma", token: alice(config.EmulatorClientID, docsScope+","+calendarScope), status: 403, challenge: insufficient, verified: true},
+		{name: "another page's scope only", token: alice(config.EmulatorClientID, sitetest.DocsScope), status: 403, challenge: insufficient, says: "Permission missing", verified: true},
+		{name: "scope with a suffix", token: alice(config.EmulatorClientID, sitetest.CalendarScope+"x"), status: 403, challenge: insufficient, verified: true},
+		{name: "scope with a prefix", token: alice(config.EmulatorClientID, "x"+sitetest.CalendarScope), status: 403, challenge: insufficient, verified: true},
+		{name: "scope in upper case", token: alice(config.EmulatorClientID, strings.ToUpper(sitetest.CalendarScope)), status: 403, challenge: insufficient, verified: true},
+		{name: "scope cut short (calendar, not calendar.readonly)", token: alice(config.EmulatorClientID, strings.TrimSuffix(sitetest.CalendarScope, ".readonly")), status: 403, challenge: insufficient, verified: true},
+		{name: "scopes joined by a comma", token: alice(config.EmulatorClientID, sitetest.DocsScope+","+sitetest.CalendarScope), status: 403, challenge: insufficient, verified: true},
 
 		// CSRF and cross-site requests: refused before the token is read.
 		{name: "cross-site (Sec-Fetch-Site)", token: good, mutate: setHeader("Sec-Fetch-Site", "cross-site"), status: 403},
@@ -182,13 +182,13 @@ func TestTokenAndCSRFCases(t *testing.T) {
 		}, status: 403},
 		{name: "attacker's valid token planted by a cross-site form", mutate: func(s *sitetest.Site, r *http.Request) {
 			crossSite(r)
-			sitetest.SetBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {s.MintFor("bob@example.com", config.EmulatorClientID, calendarScope)}}.Encode())
+			sitetest.SetBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {s.MintFor("bob@example.com", config.EmulatorClientID, sitetest.CalendarScope)}}.Encode())
 		}, status: 403},
 		{name: "attacker's token planted by a form, old browser (no Origin, no Sec-Fetch-Site)", mutate: func(s *sitetest.Site, r *http.Request) {
 			crossSite(r)
 			r.Header.Del("Origin")
 			r.Header.Del("Sec-Fetch-Site")
-			sitetest.SetBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {s.MintFor("bob@example.com", config.EmulatorClientID, calendarScope)}}.Encode())
+			sitetest.SetBody(r, "application/x-www-form-urlencoded", url.Values{"access_token": {s.MintFor("bob@example.com", config.EmulatorClientID, sitetest.CalendarScope)}}.Encode())
 		}, status: 403},
 
 		// And the request the page script sends.
@@ -199,7 +199,7 @@ func TestTokenAndCSRFCases(t *testing.T) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			s := parent.For(t)
-			before := ledgerState(t, s.Get("/calendar").Body, calendarScope)
+			before := sitetest.LedgerState(t, s.Get("/calendar").Body, sitetest.CalendarScope)
 			token := ""
 			if tt.token != nil {
 				token = tt.token(s)
@@ -229,7 +229,7 @@ func TestTokenAndCSRFCases(t *testing.T) {
 			if asked := tokeninfo.Load() > calls; asked != tt.verified {
 				t.Errorf("tokeninfo asked = %v, want %v", asked, tt.verified)
 			}
-			after := ledgerState(t, s.Get("/calendar").Body, calendarScope)
+			after := sitetest.LedgerState(t, s.Get("/calendar").Body, sitetest.CalendarScope)
 			switch {
 			case tt.status == 200 && after != "granted":
 				t.Errorf("ledger after success = %q, want granted", after)
@@ -255,7 +255,7 @@ func TestEveryPostRefusesCrossSite(t *testing.T) {
 	if len(posts) < 10 {
 		t.Fatalf("only %d POST routes found: %v", len(posts), posts)
 	}
-	tok := s.MintFor("bob@example.com", config.EmulatorClientID, calendarScope, docsScope, photosScope)
+	tok := s.MintFor("bob@example.com", config.EmulatorClientID, sitetest.CalendarScope, sitetest.DocsScope, sitetest.PhotosScope)
 	for _, path := range posts {
 		for name, mutate := range map[string]func(*http.Request){
 			"cross-site form": func(r *http.Request) {
@@ -295,40 +295,40 @@ func TestEveryPostRefusesCrossSite(t *testing.T) {
 func TestAnotherAccountsTokenReplacesTheLedger(t *testing.T) {
 	s, _ := securityApp(t)
 	s.Page("/docs")
-	aliceTok := s.MintFor("alice@example.com", config.EmulatorClientID, "openid", docsScope, calendarScope)
+	aliceTok := s.MintFor("alice@example.com", config.EmulatorClientID, "openid", sitetest.DocsScope, sitetest.CalendarScope)
 	docID := sitetest.SeedDoc(t, "alice@example.com", "Project plan")
 	if res := s.PostForm("/docs/open", aliceTok, url.Values{"document": {docID}}); res.StatusCode != 200 {
 		t.Fatalf("alice opens a document: %d\n%.500s", res.StatusCode, res.Body)
 	}
 	list := s.Postback("/docs", aliceTok).Body
-	if ledgerState(t, list, docsScope) != "granted" || ledgerState(t, list, calendarScope) != "granted" || !strings.Contains(list, "Project plan") {
+	if sitetest.LedgerState(t, list, sitetest.DocsScope) != "granted" || sitetest.LedgerState(t, list, sitetest.CalendarScope) != "granted" || !strings.Contains(list, "Project plan") {
 		t.Fatalf("alice's grants and document are not in the session:\n%.800s", list)
 	}
 
 	// Alice again: nothing starts over.
-	if res := s.Postback("/calendar", aliceTok); res.StatusCode != 200 || ledgerState(t, res.Body, docsScope) != "granted" {
-		t.Fatalf("alice's second postback: %d, docs %q", res.StatusCode, ledgerState(t, res.Body, docsScope))
+	if res := s.Postback("/calendar", aliceTok); res.StatusCode != 200 || sitetest.LedgerState(t, res.Body, sitetest.DocsScope) != "granted" {
+		t.Fatalf("alice's second postback: %d, docs %q", res.StatusCode, sitetest.LedgerState(t, res.Body, sitetest.DocsScope))
 	}
 
-	bobTok := s.MintFor("bob@example.com", config.EmulatorClientID, "openid", calendarScope)
+	bobTok := s.MintFor("bob@example.com", config.EmulatorClientID, "openid", sitetest.CalendarScope)
 	res := s.Postback("/calendar", bobTok)
 	if res.StatusCode != 200 {
 		t.Fatalf("bob's postback: %d", res.StatusCode)
 	}
-	if got := ledgerState(t, res.Body, calendarScope); got != "granted" {
+	if got := sitetest.LedgerState(t, res.Body, sitetest.CalendarScope); got != "granted" {
 		t.Errorf("bob's calendar = %q, want granted", got)
 	}
-	if got := ledgerState(t, res.Body, docsScope); got != "never asked" {
+	if got := sitetest.LedgerState(t, res.Body, sitetest.DocsScope); got != "never asked" {
 		t.Errorf("after bob's token, docs = %q, want never asked (alice's grant must not carry over)", got)
 	}
-	bobDocs := s.MintFor("bob@example.com", config.EmulatorClientID, "openid", docsScope)
+	bobDocs := s.MintFor("bob@example.com", config.EmulatorClientID, "openid", sitetest.DocsScope)
 	if list := s.Postback("/docs", bobDocs).Body; strings.Contains(list, "Project plan") || strings.Contains(list, docID) {
 		t.Errorf("bob's recent documents list alice's document:\n%.800s", list)
 	}
 
 	// A token that does not say whose it is cannot switch the ledger.
-	anon := s.MintFor("alice@example.com", config.EmulatorClientID, docsScope)
-	if res := s.Postback("/docs", anon); res.StatusCode != 200 || ledgerState(t, res.Body, calendarScope) != "granted" {
-		t.Errorf("a token without openid reset the ledger: %d, calendar %q", res.StatusCode, ledgerState(t, res.Body, calendarScope))
+	anon := s.MintFor("alice@example.com", config.EmulatorClientID, sitetest.DocsScope)
+	if res := s.Postback("/docs", anon); res.StatusCode != 200 || sitetest.LedgerState(t, res.Body, sitetest.CalendarScope) != "granted" {
+		t.Errorf("a token without openid reset the ledger: %d, calendar %q", res.StatusCode, sitetest.LedgerState(t, res.Body, sitetest.CalendarScope))
 	}
 }

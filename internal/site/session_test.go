@@ -123,7 +123,7 @@ func TestBadSessionCookies(t *testing.T) {
 	site := cookieSite(t, sessionKeys(k))
 	alice := site.Browser
 	page(alice, "/calendar", "")
-	tok := site.Mint(config.EmulatorClientID, calendarScope)
+	tok := site.Mint(config.EmulatorClientID, sitetest.CalendarScope)
 	res := postback(alice, "/calendar", tok, "")
 	good := sessionCookie(t, res)
 	if res.StatusCode != 200 || good == "" {
@@ -149,7 +149,7 @@ func TestBadSessionCookies(t *testing.T) {
 		{"two session cookies, the first bad", "scopewise=" + string(flip) + "; scopewise=" + good},
 	}
 	// The control: the good cookie, sealed at another time, still opens.
-	if res := page(alice, "/calendar", "scopewise="+sealAt(t, k, "scopewise", values, time.Now().Add(-time.Hour))); ledgerState(t, res.Body, calendarScope) != "granted" {
+	if res := page(alice, "/calendar", "scopewise="+sealAt(t, k, "scopewise", values, time.Now().Add(-time.Hour))); sitetest.LedgerState(t, res.Body, sitetest.CalendarScope) != "granted" {
 		t.Fatalf("a cookie sealed an hour ago with the current key is not accepted: the cases below prove nothing")
 	}
 	for _, tt := range cases {
@@ -159,7 +159,7 @@ func TestBadSessionCookies(t *testing.T) {
 			if res.StatusCode != 200 {
 				t.Fatalf("GET with a bad cookie: %d, want 200 (a fresh session)", res.StatusCode)
 			}
-			if got := ledgerState(t, res.Body, calendarScope); got != "never asked" {
+			if got := sitetest.LedgerState(t, res.Body, sitetest.CalendarScope); got != "never asked" {
 				t.Errorf("ledger = %q, want a fresh one", got)
 			}
 			if b.CSRF == "" || b.CSRF == alice.CSRF {
@@ -190,7 +190,7 @@ func TestSessionKeyRotation(t *testing.T) {
 	old, cur := newKeyPair(t), newKeyPair(t)
 	siteOld := cookieSite(t, sessionKeys(old))
 	page(siteOld.Browser, "/calendar", "")
-	res := postback(siteOld.Browser, "/calendar", siteOld.Mint(config.EmulatorClientID, calendarScope), "")
+	res := postback(siteOld.Browser, "/calendar", siteOld.Mint(config.EmulatorClientID, sitetest.CalendarScope), "")
 	sealedOld := sessionCookie(t, res)
 	if res.StatusCode != 200 || sealedOld == "" {
 		t.Fatalf("postback: %d", res.StatusCode)
@@ -199,7 +199,7 @@ func TestSessionKeyRotation(t *testing.T) {
 	// Rotation: the current pair first, the old one still listed.
 	both := cookieSite(t, sessionKeys(cur, old)).Browser
 	res = page(both, "/calendar", "scopewise="+sealedOld)
-	if got := ledgerState(t, res.Body, calendarScope); got != "granted" {
+	if got := sitetest.LedgerState(t, res.Body, sitetest.CalendarScope); got != "granted" {
 		t.Fatalf("with the old pair still listed, the old cookie's ledger = %q, want granted", got)
 	}
 	resealed := sessionCookie(t, res)
@@ -218,10 +218,10 @@ func TestSessionKeyRotation(t *testing.T) {
 
 	// The old pair removed: the old cookie is a fresh session, the re-sealed one lives on.
 	newKeys := cookieSite(t, sessionKeys(cur)).Browser
-	if got := ledgerState(t, page(newKeys, "/calendar", "scopewise="+sealedOld).Body, calendarScope); got != "never asked" {
+	if got := sitetest.LedgerState(t, page(newKeys, "/calendar", "scopewise="+sealedOld).Body, sitetest.CalendarScope); got != "never asked" {
 		t.Errorf("with the old pair removed, the old cookie's ledger = %q, want a fresh session", got)
 	}
-	if got := ledgerState(t, page(newKeys, "/calendar", "scopewise="+resealed).Body, calendarScope); got != "granted" {
+	if got := sitetest.LedgerState(t, page(newKeys, "/calendar", "scopewise="+resealed).Body, sitetest.CalendarScope); got != "granted" {
 		t.Errorf("the re-sealed cookie's ledger = %q, want granted", got)
 	}
 }
@@ -240,7 +240,7 @@ func TestSessionCookieHoldsNoTokenNoEmail(t *testing.T) {
 		return tok
 	}
 	secrets = append(secrets, "alice@example.com", "104271843210000000001")
-	all := []string{"openid", "email", "profile", calendarScope, docsScope, photosScope}
+	all := []string{"openid", "email", "profile", sitetest.CalendarScope, sitetest.DocsScope, sitetest.PhotosScope}
 	var cookies []string
 	for _, path := range []string{"/calendar", "/docs", "/photos", "/lab/verify"} {
 		page(b, strings.TrimSuffix(path, "/verify"), "")

@@ -54,7 +54,7 @@ func TestSecurityHeaders(t *testing.T) {
 func TestGrantEventsBadInput(t *testing.T) {
 	s := sitetest.Start(t)
 	s.Page("/")
-	for _, body := range []string{"", "event=bogus&scope=" + calendarScope, "event=denied&scope=https://example.com/x"} {
+	for _, body := range []string{"", "event=bogus&scope=" + sitetest.CalendarScope, "event=denied&scope=https://example.com/x"} {
 		if res := s.Postback("/grants/events", "", sitetest.Form(body)); res.StatusCode != 400 {
 			t.Errorf("POST /grants/events %q: %d, want 400", body, res.StatusCode)
 		}
