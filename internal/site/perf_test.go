@@ -2,8 +2,10 @@ package site_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -146,8 +148,57 @@ func TestPageModules(t *testing.T) {
 		if got := strings.Join(modules, " "); got != want[path] {
 			t.Errorf("%s loads modules %q, want %q", path, got, want[path])
 		}
-		if importMap := doc.Find(`script[type="importmap"]`).Text(); len(modules) > 0 && !strings.Contains(importMap, `"github.com/scopewise/scopewise/token-client":"/assets/js/token-client.`) {
+		if importMap := doc.Find(`script[type="importmap"]`).Text(); len(modules) > 0 && !strings.Contains(importMap, `"scopewise/token-client":"/assets/js/token-client.`) {
 			t.Errorf("%s: import map %q does not name the shared module", path, importMap)
+		}
+	}
+}
+
+var bareImport = regexp.MustCompile(`(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"'./][^"']*)["']`)
+
+// TestBareImportsResolve: every bare specifier a page's modules import
+// ("scopewise/token-client"), statically or on first use, is a name in that
+// page's import map; a name the map lacks stops the page's scripts (the
+// browser refuses the whole module graph and every button stays disabled).
+func TestBareImportsResolve(t *testing.T) {
+	s := sitetest.Start(t)
+	for _, path := range pagePaths {
+		doc := sitetest.Parse(t, s.Page(path).Body)
+		var importMap struct {
+			Imports map[string]string `json:"imports"`
+		}
+		if raw := doc.Find(`script[type="importmap"]`).Text(); raw != "" {
+			if err := json.Unmarshal([]byte(raw), &importMap); err != nil {
+				t.Fatalf("%s: import map %q: %v", path, raw, err)
+			}
+		}
+		var queue []string
+		doc.Find(`script[type="module"]`).Each(func(_ int, m *goquery.Selection) { queue = append(queue, m.AttrOr("src", "")) })
+		seen := map[string]bool{}
+		imports := 0
+		for len(queue) > 0 {
+			src := queue[0]
+			queue = queue[1:]
+			if seen[src] {
+				continue
+			}
+			seen[src] = true
+			res := s.Get(src)
+			if res.StatusCode != 200 {
+				t.Fatalf("%s: GET %s: %d", path, src, res.StatusCode)
+			}
+			for _, m := range bareImport.FindAllStringSubmatch(res.Body, -1) {
+				imports++
+				target, ok := importMap.Imports[m[1]]
+				if !ok {
+					t.Errorf("%s: %s imports %q, which the page's import map %v does not name", path, src, m[1], importMap.Imports)
+					continue
+				}
+				queue = append(queue, target)
+			}
+		}
+		if len(seen) > 0 && imports == 0 {
+			t.Errorf("%s: its modules import nothing by a bare name: the check found no import to check", path)
 		}
 	}
 }
