@@ -108,7 +108,7 @@ func TestAjaxPage(t *testing.T) {
 	if doc.Find("[data-ajax][data-client-id]").AttrOr("data-client-id", "") != config.EmulatorClientID {
 		t.Errorf("the page's one client has no client ID")
 	}
-	if !strings.Contains(doc.Find(`script[type="importmap"]`).Text(), `"github.com/scopewise/scopewise/photos"`) {
+	if !strings.Contains(doc.Find(`script[type="importmap"]`).Text(), `"scopewise/photos"`) {
 		t.Errorf("import map lacks the Photos module")
 	}
 	if doc.Find(`#ledger`).Length() != 1 {

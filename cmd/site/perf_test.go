@@ -144,7 +144,7 @@ func TestPageModules(t *testing.T) {
 		if got := strings.Join(modules, " "); got != want[path] {
 			t.Errorf("%s loads modules %q, want %q", path, got, want[path])
 		}
-		if importMap := doc.Find(`script[type="importmap"]`).Text(); len(modules) > 0 && !strings.Contains(importMap, `"github.com/scopewise/scopewise/token-client":"/assets/js/token-client.`) {
+		if importMap := doc.Find(`script[type="importmap"]`).Text(); len(modules) > 0 && !strings.Contains(importMap, `"scopewise/token-client":"/assets/js/token-client.`) {
 			t.Errorf("%s: import map %q does not name the shared module", path, importMap)
 		}
 	}

@@ -259,7 +259,7 @@ func TestPhotosPage(t *testing.T) {
 		`data-action="authorize" disabled>Display photos</button>`,
 		"photoslibrary.readonly",
 		`/assets/js/photos.`,
-		`"github.com/scopewise/scopewise/token-client"`,
+		`"scopewise/token-client"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("GET /photos lacks %q", want)

@@ -1,0 +1,40 @@
+package views
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// A page's texts are merged from its modules': a key in two modules would
+// show one module's text on the other's page.
+func TestScriptAlertKeysAreUniqueAcrossGroups(t *testing.T) {
+	seen := map[string]string{}
+	for group, texts := range scriptAlerts {
+		for key := range texts {
+			if other, ok := seen[key]; ok {
+				t.Errorf("key %q is in %s and %s", key, other, group)
+			}
+			seen[key] = group
+		}
+	}
+}
+
+func TestScriptAlerts(t *testing.T) {
+	own, ok := ScriptAlerts("lab.js")
+	if !ok {
+		t.Fatal("lab.js has no alert texts")
+	}
+	var got map[string][2]string
+	if err := json.Unmarshal([]byte(own), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(scriptAlerts["lab.js"]) {
+		t.Errorf("got %d texts, want the lab's %d", len(got), len(scriptAlerts["lab.js"]))
+	}
+	if want := scriptAlerts["lab.js"]["lab_no_scope"]; got["lab_no_scope"] != [2]string{want.Title, want.Detail} {
+		t.Errorf("lab_no_scope = %q, want %q", got["lab_no_scope"], want)
+	}
+	if _, ok := ScriptAlerts("lab-extras.js"); ok {
+		t.Error("lab-extras.js shows no alert, yet has texts")
+	}
+}
