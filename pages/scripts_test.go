@@ -26,12 +26,16 @@ var outcomeKeys = []string{
 	"consent_required", "error_response", "error_window",
 }
 
+// scriptedPages are the asset sets of the kinds of page that run scripts.
+func scriptedPages() map[string]views.Assets {
+	p := New(Deps{Assets: fakeAssets{}})
+	return map[string]views.Assets{"sections": p.assets.sections, "photos": p.assets.photos, "ajax": p.assets.ajax, "lab": p.assets.lab}
+}
+
 // Every alert a page's scripts can show has its text in one of the page's
 // modules (views/alerts.go): a missing one would show its key instead.
 func TestPageScriptsHaveTheirAlertTexts(t *testing.T) {
-	p := New(Deps{Assets: fakeAssets{}})
-	kinds := map[string]views.Assets{"sections": p.assets.sections, "photos": p.assets.photos, "ajax": p.assets.ajax, "lab": p.assets.lab}
-	for name, assets := range kinds {
+	for name, assets := range scriptedPages() {
 		t.Run(name, func(t *testing.T) {
 			modules := []string{assets.Script}
 			modules = append(modules, assets.PageScripts...)
@@ -73,9 +77,7 @@ var bareImport = regexp.MustCompile(`(?:from |import\()'([a-z][^'.]*)'`)
 // Every bare name a page's modules import resolves through the page's
 // import map: one that does not leaves the page with no script at all.
 func TestImportMapResolvesTheModulesImports(t *testing.T) {
-	p := New(Deps{Assets: fakeAssets{}})
-	kinds := map[string]views.Assets{"sections": p.assets.sections, "photos": p.assets.photos, "ajax": p.assets.ajax, "lab": p.assets.lab}
-	for name, assets := range kinds {
+	for name, assets := range scriptedPages() {
 		t.Run(name, func(t *testing.T) {
 			var m struct{ Imports map[string]string }
 			if err := json.Unmarshal([]byte(assets.ImportMap), &m); err != nil {

@@ -38,3 +38,25 @@ func TestScriptAlerts(t *testing.T) {
 		t.Error("lab-extras.js shows no alert, yet has texts")
 	}
 }
+
+func TestAlertTextProblem(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  AlertText
+		retry string
+		vars  []string
+		want  Problem
+	}{
+		{name: "no parts", text: AlertText{"T", "D"}, retry: "Go", want: Problem{Title: "T", Detail: "D", Retry: "Go"}},
+		{name: "parts filled in title and detail", text: AlertText{"{status}", "{api} and {api}: {id}."}, vars: []string{"status", "Not Found", "api", "Docs", "id", "x1"}, want: Problem{Title: "Not Found", Detail: "Docs and Docs: x1."}},
+		{name: "a value is not filled again", text: AlertText{"T", "{id}"}, vars: []string{"id", "{id}{api}", "api", "no"}, want: Problem{Title: "T", Detail: "{id}{api}"}},
+		{name: "an unnamed part stays", text: AlertText{"T", "{other}"}, vars: []string{"id", "x"}, want: Problem{Title: "T", Detail: "{other}"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.text.Problem(tc.retry, tc.vars...); got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
