@@ -215,7 +215,7 @@ function originOf(url: string): string {
 
 // ---------------------------------------------------------------- pages
 
-/** The grant ledger on every page (DESIGN §7). */
+/** The grant ledger on every page: the region named "Your grants", a stable name page tests rely on. */
 export function grantsLedger(page: Page): Locator {
   return page.getByRole('region', { name: 'Your grants' });
 }
