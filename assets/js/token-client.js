@@ -98,14 +98,11 @@ const errorKinds = { access_denied: 'denied', popup_closed: 'closed', popup_fail
  */
 export function outcome(oauth2, answer, asked, partialKey) {
   const code = answer.error ?? answer.type;
-  if (code) {
-    // An unknown OAuth error is Google's answer; an unknown type, the window's.
-    const key = alertTexts[code] ? code : answer.error ? 'error_response' : 'error_window';
-    return { kind: errorKinds[code] ?? 'error', code, missing: [], alert: alertText(key, { code }) };
-  }
-  const missing = asked.filter((s) => !oauth2.hasGrantedAllScopes(answer, s));
-  const partial = missing.length > 0;
-  return { kind: partial ? 'partial' : 'granted', missing, alert: partial ? alertText(partialKey, { missing: missing.join(', ') }) : null };
+  const missing = code ? [] : asked.filter((s) => !oauth2.hasGrantedAllScopes(answer, s));
+  const kind = code ? (errorKinds[code] ?? 'error') : missing.length ? 'partial' : 'granted';
+  // An unknown OAuth error is Google's answer; an unknown type, the window's.
+  const key = !code ? partialKey : alertTexts[code] ? code : answer.error ? 'error_response' : 'error_window';
+  return { kind, code, missing, alert: kind === 'granted' ? null : alertText(key, { code, missing: missing.join(', ') }) };
 }
 
 /**
