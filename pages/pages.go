@@ -19,6 +19,8 @@ import (
 // Verifier checks a token for one scope (apis.Verifier).
 type Verifier interface {
 	Verify(ctx context.Context, token, scope string) (apis.TokenInfo, error)
+	// VerifySince trusts no cached answer from before since.
+	VerifySince(ctx context.Context, token, scope string, since time.Time) (apis.TokenInfo, error)
 	Forget(token string)
 }
 

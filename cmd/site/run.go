@@ -116,10 +116,11 @@ func newSite(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (
 	if cfg.UpstreamTimeout > 0 {
 		hc.Timeout = cfg.UpstreamTimeout
 	}
+	verifier := apis.NewVerifier(cfg.Endpoints.TokenInfo, cfg.ClientID(), hc, nil)
 	deps := pages.Deps{
 		Config:      cfg,
 		Log:         log,
-		Verifier:    apis.NewVerifier(cfg.Endpoints.TokenInfo, cfg.ClientID(), hc, nil),
+		Verifier:    verifier,
 		CalendarAPI: apis.NewCalendar(cfg.Endpoints.Calendar, hc),
 		DocsAPI:     apis.NewDocs(cfg.Endpoints.Docs, hc),
 		PickerAPI:   apis.NewPicker(cfg.Endpoints.Picker, hc).WithMediaOrigin(cfg.Endpoints.Media),
@@ -127,7 +128,7 @@ func newSite(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (
 		DocSamples:  docSamples,
 	}
 	if cfg.EmulatorMode() {
-		deps.EmulatorClock = apis.NewEmulatorClock(cfg.Endpoints.AccountsOrigin, hc)
+		deps.EmulatorClock = verifier.FollowClock(apis.NewEmulatorClock(cfg.Endpoints.AccountsOrigin, hc))
 	}
 	p := pages.New(deps)
 	return newRouter(cfg, log, p, a), nil

@@ -32,7 +32,9 @@ func (t TokenInfo) HasScope(scope string) bool { return slices.Contains(t.Scopes
 // Verifier checks access tokens with tokeninfo, following Google's guidance:
 // the audience must be exactly our client ID, the token must not be expired,
 // and it must carry the scope the page needs. Answers are cached by a hash of
-// the token (never the token) until the token expires.
+// the token (never the token): an accepted token for at most CacheMaxAge and
+// never past the expiry tokeninfo gave, a refused one for RefusedCacheAge
+// (see cache.go).
 type Verifier struct {
 	endpoint string
 	clientID string
@@ -40,7 +42,7 @@ type Verifier struct {
 	now      func() time.Time
 
 	mu    sync.Mutex
-	cache map[[sha256.Size]byte]TokenInfo
+	cache map[[sha256.Size]byte]cacheEntry
 }
 
 // NewVerifier builds a verifier for clientID against a tokeninfo endpoint.
@@ -48,7 +50,7 @@ func NewVerifier(endpoint, clientID string, hc *http.Client, now func() time.Tim
 	if now == nil {
 		now = time.Now
 	}
-	return &Verifier{endpoint: endpoint, clientID: clientID, hc: hc, now: now, cache: map[[sha256.Size]byte]TokenInfo{}}
+	return &Verifier{endpoint: endpoint, clientID: clientID, hc: hc, now: now, cache: map[[sha256.Size]byte]cacheEntry{}}
 }
 
 const apiTokenInfo = "tokeninfo"
@@ -58,81 +60,41 @@ const apiTokenInfo = "tokeninfo"
 // KindInsufficientScope, or an upstream kind (never mistaken for an invalid
 // token: a tokeninfo outage is a 502/503/504, not "authorize again").
 func (v *Verifier) Verify(ctx context.Context, token, scope string) (TokenInfo, error) {
+	return v.VerifySince(ctx, token, scope, time.Time{})
+}
+
+// VerifySince is Verify trusting no cached answer older than since: a
+// session whose user revoked the grant at since has its tokens checked again.
+func (v *Verifier) VerifySince(ctx context.Context, token, scope string, since time.Time) (TokenInfo, error) {
 	key := cacheKey(token)
-	info, ok := v.cached(key)
+	e, ok := v.cached(key, since)
+	if ok && e.refused != nil {
+		return TokenInfo{}, e.refused
+	}
+	info := e.info
 	if !ok {
+		checked := v.now()
 		var err error
 		info, err = v.fetch(ctx, token)
+		if err == nil && (info.Audience != v.clientID || (info.AuthorizedParty != "" && info.AuthorizedParty != v.clientID)) {
+			err = &Error{API: apiTokenInfo, Kind: KindWrongAudience}
+		}
 		if err != nil {
+			// A refused token stays refused: remember it briefly, so the
+			// same bad token sent again costs no tokeninfo call. An outage
+			// is not remembered.
+			var ae *Error
+			if errors.As(err, &ae) && (ae.Kind == KindInvalidToken || ae.Kind == KindWrongAudience) {
+				v.store(key, cacheEntry{refused: ae, checked: checked})
+			}
 			return TokenInfo{}, err
 		}
-		if info.Audience != v.clientID || (info.AuthorizedParty != "" && info.AuthorizedParty != v.clientID) {
-			return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindWrongAudience}
-		}
-		v.mu.Lock()
-		v.makeRoomLocked()
-		v.cache[key] = info
-		v.mu.Unlock()
+		v.store(key, cacheEntry{info: info, checked: checked})
 	}
 	if !info.HasScope(scope) {
 		return info, &Error{API: apiTokenInfo, Kind: KindInsufficientScope}
 	}
 	return info, nil
-}
-
-// Forget drops a token from the cache, e.g. after an API refused it as
-// revoked: the next Verify asks tokeninfo again.
-func (v *Verifier) Forget(token string) {
-	key := cacheKey(token)
-	v.mu.Lock()
-	delete(v.cache, key)
-	v.mu.Unlock()
-}
-
-// cacheKey is the token's SHA-256: the cache never holds a token. A token
-// of usual length is copied to the stack, so a cache hit allocates nothing
-// (a []byte conversion of more than 32 bytes would).
-func cacheKey(token string) [sha256.Size]byte {
-	var buf [2048]byte
-	if len(token) <= len(buf) {
-		n := copy(buf[:], token)
-		return sha256.Sum256(buf[:n])
-	}
-	return sha256.Sum256([]byte(token))
-}
-
-func (v *Verifier) cached(key [sha256.Size]byte) (TokenInfo, bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	info, ok := v.cache[key]
-	if ok && !v.now().Before(info.Expiry) {
-		delete(v.cache, key)
-		return TokenInfo{}, false
-	}
-	return info, ok
-}
-
-// maxCached bounds the cache: past it, expired entries go first, then any.
-const maxCached = 4096
-
-// makeRoomLocked keeps the cache under maxCached entries. The sweep runs only
-// when the cache is full, not on every verification.
-func (v *Verifier) makeRoomLocked() {
-	if len(v.cache) < maxCached {
-		return
-	}
-	now := v.now()
-	for k, info := range v.cache {
-		if !now.Before(info.Expiry) {
-			delete(v.cache, k)
-		}
-	}
-	for k := range v.cache {
-		if len(v.cache) < maxCached {
-			break
-		}
-		delete(v.cache, k) // a dropped entry only costs one more tokeninfo call
-	}
 }
 
 // tokenInfoBody is tokeninfo's answer: every value is a string (GOOGLE.md §3).
