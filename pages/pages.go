@@ -21,6 +21,8 @@ type Verifier interface {
 	Verify(ctx context.Context, token, scope string) (apis.TokenInfo, error)
 	// VerifySince trusts no cached answer from before since.
 	VerifySince(ctx context.Context, token, scope string, since time.Time) (apis.TokenInfo, error)
+	// Known reports whether the answer for token is cached (no tokeninfo call).
+	Known(token string) bool
 	Forget(token string)
 }
 

@@ -36,6 +36,7 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 		}),
 		web.Sessions(web.NewCookieStore(cfg.SessionKeys, cfg.SecureCookies)),
 		web.SameOriginPostback(),
+		web.LimitTokenChecks(web.TokenCheckLimits{Session: cfg.SessionTokenChecks, Address: cfg.AddressTokenChecks}, p.Verifier.Known),
 	)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })

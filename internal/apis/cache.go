@@ -45,12 +45,15 @@ func (e cacheEntry) fresh(now, since time.Time) bool {
 	return age < CacheMaxAge && now.Before(e.info.Expiry) && e.checked.After(since)
 }
 
-// Forget drops a token from the cache, e.g. after an API refused it as
-// revoked: the next Verify asks tokeninfo again.
+// Forget drops a token's accepted answer, e.g. after an API refused it as
+// revoked: the next Verify asks tokeninfo again. A refusal is kept: a
+// refused token never becomes valid.
 func (v *Verifier) Forget(token string) {
 	key := cacheKey(token)
 	v.mu.Lock()
-	delete(v.cache, key)
+	if e, ok := v.cache[key]; ok && e.refused == nil {
+		delete(v.cache, key)
+	}
 	v.mu.Unlock()
 }
 
@@ -62,11 +65,18 @@ func (v *Verifier) ForgetAll() {
 	v.mu.Unlock()
 }
 
-// Known reports whether Verify would answer for token from the cache (as
-// accepted or refused) without asking tokeninfo.
+// Known reports whether Verify would answer for token without a tokeninfo
+// call of its own: from the cache (as accepted or refused), or by waiting for
+// the same question already asked.
 func (v *Verifier) Known(token string) bool {
-	_, ok := v.cached(cacheKey(token), time.Time{})
-	return ok
+	key := cacheKey(token)
+	if _, ok := v.cached(key, time.Time{}); ok {
+		return true
+	}
+	v.mu.Lock()
+	_, asked := v.flights[key]
+	v.mu.Unlock()
+	return asked
 }
 
 // cacheKey is the token's SHA-256: the cache never holds a token. A token

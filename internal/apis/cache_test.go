@@ -167,3 +167,48 @@ func TestVerifierFollowsTheEmulatorsClock(t *testing.T) {
 		t.Fatalf("after the emulator's clock moved past expiry: %v, want invalid token", err)
 	}
 }
+
+// Concurrent postbacks with a token the cache does not hold (a fresh token,
+// or one whose entry just aged out) share one tokeninfo call, and count as
+// known while it runs; a waiter whose asker left asks again.
+func TestConcurrentVerificationsShareOneCall(t *testing.T) {
+	var calls atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		<-release
+		w.Write([]byte(`{"aud":"` + testClient + `","scope":"` + CalendarScope + `","expires_in":"3599"}`))
+	}))
+	defer srv.Close()
+	v := NewVerifier(srv.URL, testClient, NewHTTPClient(), nil)
+
+	leaderCtx, leave := context.WithCancel(context.Background())
+	errs := make(chan error, 33)
+	go func() { _, err := v.Verify(leaderCtx, "tok", CalendarScope); errs <- err }()
+	for calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if !v.Known("tok") {
+		t.Error("a token being asked about is not Known")
+	}
+	for range 32 {
+		go func() { _, err := v.Verify(context.Background(), "tok", CalendarScope); errs <- err }()
+	}
+	time.Sleep(50 * time.Millisecond)
+	leave() // the first asker goes away: the others must still get an answer
+	if err := <-errs; err == nil {
+		t.Error("the asker that left got an answer")
+	}
+	for calls.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for range 32 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("33 concurrent verifications (the first cut short) made %d tokeninfo calls, want 2", n)
+	}
+}

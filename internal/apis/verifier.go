@@ -41,8 +41,9 @@ type Verifier struct {
 	hc       *http.Client
 	now      func() time.Time
 
-	mu    sync.Mutex
-	cache map[[sha256.Size]byte]cacheEntry
+	mu      sync.Mutex
+	cache   map[[sha256.Size]byte]cacheEntry
+	flights map[[sha256.Size]byte]*flight
 }
 
 // NewVerifier builds a verifier for clientID against a tokeninfo endpoint.
@@ -50,7 +51,7 @@ func NewVerifier(endpoint, clientID string, hc *http.Client, now func() time.Tim
 	if now == nil {
 		now = time.Now
 	}
-	return &Verifier{endpoint: endpoint, clientID: clientID, hc: hc, now: now, cache: map[[sha256.Size]byte]cacheEntry{}}
+	return &Verifier{endpoint: endpoint, clientID: clientID, hc: hc, now: now, cache: map[[sha256.Size]byte]cacheEntry{}, flights: map[[sha256.Size]byte]*flight{}}
 }
 
 const apiTokenInfo = "tokeninfo"
@@ -73,27 +74,77 @@ func (v *Verifier) VerifySince(ctx context.Context, token, scope string, since t
 	}
 	info := e.info
 	if !ok {
-		checked := v.now()
 		var err error
-		info, err = v.fetch(ctx, token)
-		if err == nil && (info.Audience != v.clientID || (info.AuthorizedParty != "" && info.AuthorizedParty != v.clientID)) {
-			err = &Error{API: apiTokenInfo, Kind: KindWrongAudience}
-		}
-		if err != nil {
-			// A refused token stays refused: remember it briefly, so the
-			// same bad token sent again costs no tokeninfo call. An outage
-			// is not remembered.
-			var ae *Error
-			if errors.As(err, &ae) && (ae.Kind == KindInvalidToken || ae.Kind == KindWrongAudience) {
-				v.store(key, cacheEntry{refused: ae, checked: checked})
-			}
+		if info, err = v.ask(ctx, key, token); err != nil {
 			return TokenInfo{}, err
 		}
-		v.store(key, cacheEntry{info: info, checked: checked})
 	}
 	if !info.HasScope(scope) {
 		return info, &Error{API: apiTokenInfo, Kind: KindInsufficientScope}
 	}
+	return info, nil
+}
+
+// flight is one tokeninfo call that concurrent verifications of the same
+// token share: a cache entry that ages out under load costs one call, not
+// one per waiting postback.
+type flight struct {
+	done       chan struct{}
+	info       TokenInfo
+	err        error
+	leaderGone bool // the caller that asked left before the answer
+}
+
+// ask asks tokeninfo about token, or waits for the same question already
+// asked, and caches the answer.
+func (v *Verifier) ask(ctx context.Context, key [sha256.Size]byte, token string) (TokenInfo, error) {
+	for {
+		v.mu.Lock()
+		f, follower := v.flights[key]
+		if !follower {
+			f = &flight{done: make(chan struct{})}
+			v.flights[key] = f
+		}
+		v.mu.Unlock()
+		if follower {
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				return TokenInfo{}, transportError(apiTokenInfo, ctx.Err())
+			}
+			if f.leaderGone && ctx.Err() == nil {
+				continue // its answer was cut short, not ours: ask again
+			}
+			return f.info, f.err
+		}
+		f.info, f.err = v.fetchAndStore(ctx, key, token)
+		f.leaderGone = ctx.Err() != nil
+		v.mu.Lock()
+		delete(v.flights, key)
+		v.mu.Unlock()
+		close(f.done)
+		return f.info, f.err
+	}
+}
+
+// fetchAndStore asks tokeninfo, checks the audience and caches the answer.
+func (v *Verifier) fetchAndStore(ctx context.Context, key [sha256.Size]byte, token string) (TokenInfo, error) {
+	checked := v.now()
+	info, err := v.fetch(ctx, token)
+	if err == nil && (info.Audience != v.clientID || (info.AuthorizedParty != "" && info.AuthorizedParty != v.clientID)) {
+		err = &Error{API: apiTokenInfo, Kind: KindWrongAudience}
+	}
+	if err != nil {
+		// A refused token stays refused: remember it briefly, so the same
+		// bad token sent again costs no tokeninfo call. An outage is not
+		// remembered.
+		var ae *Error
+		if errors.As(err, &ae) && (ae.Kind == KindInvalidToken || ae.Kind == KindWrongAudience) {
+			v.store(key, cacheEntry{refused: ae, checked: checked})
+		}
+		return TokenInfo{}, err
+	}
+	v.store(key, cacheEntry{info: info, checked: checked})
 	return info, nil
 }
 
