@@ -27,7 +27,7 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 		middleware.Recover(),
 		web.RequestLog(log),
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
-		middleware.BodyLimit("64K"),
+		web.BodyLimit(64 << 10),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 			Timeout: 20 * time.Second,
 			// Pages (GET) render from the session alone; only postbacks

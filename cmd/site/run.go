@@ -33,7 +33,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	siteLn, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("site: %w", err)
+		return fmt.Errorf("cannot listen: %w", err)
 	}
 
 	servers := []*http.Server{}
@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		emuLn, err := net.Listen("tcp", cfg.EmulatorAddr)
 		if err != nil {
 			siteLn.Close()
-			return fmt.Errorf("emulator: %w", err)
+			return fmt.Errorf("cannot listen for the emulator: %w", err)
 		}
 		emuURL := httpserve.PublicURL(cfg.EmulatorAddr, emuLn.Addr())
 		cfg.Endpoints = config.EmulatorEndpoints(emuURL)

@@ -20,6 +20,12 @@ func SameOriginPostback() echo.MiddlewareFunc {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
 				return next(c)
 			}
+			if _, known := c.Get(echo.ContextKeyHeaderAllow).(string); known {
+				// The path is routed, but not for this method (TRACE, PUT,
+				// DELETE …): the router's 405 with Allow says so, and no
+				// handler runs.
+				return next(c)
+			}
 			if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
 				return forbidden(errors.New("cross-site request: Sec-Fetch-Site " + site))
 			}
