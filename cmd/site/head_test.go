@@ -34,4 +34,3 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 		}
 	}
 }
-
