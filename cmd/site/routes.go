@@ -3,13 +3,13 @@ package main
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/scopewise/scopewise/assets"
 	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/httpserve"
 	"github.com/scopewise/scopewise/internal/web"
 	"github.com/scopewise/scopewise/pages"
 )
@@ -29,7 +29,7 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
 		web.BodyLimit(64 << 10),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
-			Timeout: 20 * time.Second,
+			Timeout: httpserve.RequestDeadline,
 			// Pages (GET) render from the session alone; only postbacks
 			// call Google, and only they need a deadline.
 			Skipper: func(c echo.Context) bool { return c.Request().Method == http.MethodGet },
