@@ -27,7 +27,7 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 		middleware.Recover(),
 		web.RequestLog(log),
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
-		web.BodyLimit(64 << 10),
+		web.BodyLimit(64<<10),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 			Timeout: httpserve.RequestDeadline,
 			// Pages (GET) render from the session alone; only postbacks
