@@ -31,7 +31,7 @@ export type MintRequest = {
   ttl?: string; // a Go duration, default 3600s
 };
 
-/** What GET /_emu/state answers; never token values (DESIGN §4). */
+/** What GET /_emu/state answers; never token values. */
 export type EmulatorState = {
   accounts?: unknown[];
   grants?: Array<Record<string, unknown>>;
@@ -273,7 +273,7 @@ function originOf(url: string): string {
 
 // ---------------------------------------------------------------- pages
 
-/** The grant ledger on every page (DESIGN §7). */
+/** The grant ledger on every page: the region named "Your grants", a stable name page tests rely on. */
 export function grantsLedger(page: Page): Locator {
   return page.getByRole('region', { name: 'Your grants' });
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// apiError is Google's error envelope (GOOGLE.md §5).
+// apiError is the error envelope every Google API answers a failure with.
 type apiError struct {
 	Code    int              `json:"code"`
 	Message string           `json:"message"`

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// Calendar v3 events.list (GOOGLE.md §4):
+// Calendar v3 events.list (FIDELITY.md):
 // GET /calendar/v3/calendars/{calendarId}/events
 
 // calendarScopes are the scopes events.list accepts, in the order Google's

@@ -1,7 +1,7 @@
 package emulator
 
 // The test-control API under /_emu/: JSON in and out, outside Google's paths
-// (DESIGN.md §4). Bad input is a 400 with {"error": "…"}, never a 500.
+// (docs/emulator.md). Bad input is a 400 with {"error": "…"}, never a 500.
 
 import (
 	"encoding/json"

@@ -10,7 +10,7 @@ import (
 )
 
 // A client may list several JavaScript origins; the popup accepts each and
-// refuses any other with Google's error page (GOOGLE.md §2).
+// refuses any other with Google's error page.
 func TestSeveralOriginsPerClient(t *testing.T) {
 	s := New(Options{
 		Clients:   []Client{{ID: siteClientID, Name: "App", Origins: []string{"http://localhost:5173", "https://app.example.test"}}},

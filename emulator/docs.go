@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// Docs v1 documents.get (GOOGLE.md §4): GET /v1/documents/{documentId}.
+// Docs v1 documents.get (FIDELITY.md): GET /v1/documents/{documentId}.
 // The Docs API has no list method; SampleDocuments is the emulator's own way
 // to tell the site which IDs exist.
 

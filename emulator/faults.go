@@ -247,8 +247,8 @@ func (f fault) writeHeader(w http.ResponseWriter, status int) {
 const reasonServiceDisabled = "SERVICE_DISABLED"
 
 // serviceDisabledMessage is what Google says when the caller's Cloud project
-// has not enabled the API (GOOGLE.md §5: 403 PERMISSION_DENIED, reason
-// SERVICE_DISABLED). The project number is made up.
+// has not enabled the API (403 PERMISSION_DENIED, reason SERVICE_DISABLED).
+// The project number is made up.
 func serviceDisabledMessage(a api) string {
 	service := a.Service
 	if service == "" {

@@ -1,5 +1,5 @@
 // The emulator's stand-in for Google's GIS library: google.accounts.oauth2
-// (GOOGLE.md §1). gsi.go writes the emulator's origin into the last line.
+// (FIDELITY.md lists what it reproduces). gsi.go writes the emulator's origin into the last line.
 (function (emulatorOrigin) {
   'use strict';
 

@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// Photos Picker API (GOOGLE.md §4): sessions, the picking page at pickerUri,
+// Photos Picker API (FIDELITY.md): sessions, the picking page at pickerUri,
 // mediaItems.list, and — on the same path without sessionId — the Library
 // API that no longer answers photoslibrary.readonly.
 
@@ -229,7 +229,8 @@ func (s *Server) handlePickerDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleMediaItems is two APIs on one path: with sessionId, the Picker's
-// mediaItems.list; without, the Library API's (GOOGLE.md §4).
+// mediaItems.list; without, the retired Library API's, which refuses
+// photoslibrary.readonly as Google now does.
 func (s *Server) handleMediaItems(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if !q.Has("sessionId") {

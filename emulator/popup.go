@@ -1,7 +1,7 @@
 package emulator
 
 // The consent popup, /o/oauth2/v2/auth: account chooser, consent screen, and
-// the page that hands the answer to the opener (GOOGLE.md §2, DESIGN.md §4).
+// the page that hands the answer to the opener (FIDELITY.md).
 // Forms post back here with the original query as hidden fields, and every
 // POST is validated again from scratch.
 
@@ -22,7 +22,7 @@ import (
 	"github.com/a-h/templ"
 )
 
-// authParamNames are the query parameters GIS sends (GOOGLE.md §2). The
+// authParamNames are the query parameters GIS sends. The
 // popup's forms carry them back unchanged.
 var authParamNames = []string{
 	"gsiwebsdk", "client_id", "scope", "redirect_uri", "prompt", "login_hint", "state", "hd",
@@ -176,7 +176,7 @@ func (s *Server) parseAuthRequest(v url.Values) (authRequest, *authError) {
 
 	switch get("include_granted_scopes") {
 	case "", "true":
-		req.includeGranted = true // GIS's default (GOOGLE.md §1)
+		req.includeGranted = true // GIS's default
 	case "false":
 	default:
 		return req, invalidRequest("Invalid parameter value for include_granted_scopes: " + get("include_granted_scopes"))
@@ -186,7 +186,7 @@ func (s *Server) parseAuthRequest(v url.Values) (authRequest, *authError) {
 }
 
 // parseStorageRelay reads storagerelay://<scheme>/<host[:port]>?id=auth<digits>,
-// the redirect_uri GIS builds from the page's origin (GOOGLE.md §2).
+// the redirect_uri GIS builds from the page's origin.
 func parseStorageRelay(raw string) (origin, relayID string, ok bool) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "storagerelay" || (u.Host != "http" && u.Host != "https") ||
@@ -298,7 +298,7 @@ type consentPlan struct {
 func (p consentPlan) needed() bool { return len(p.signIn)+len(p.asked) > 0 }
 
 // checkboxes: one per scope only when two or more non-sign-in scopes are
-// asked (GOOGLE.md §2).
+// asked, as Google's consent screen does.
 func (p consentPlan) checkboxes() bool { return len(p.asked) >= 2 }
 
 // planConsent splits the request into what to ask and what is already
@@ -319,7 +319,7 @@ func planConsent(req authRequest, granted []string) consentPlan {
 }
 
 // oauthResponse is what the app's callback receives: a TokenResponse, a
-// CodeResponse, or an OAuth error (GOOGLE.md §1).
+// CodeResponse, or an OAuth error.
 type oauthResponse struct {
 	AccessToken      string `json:"access_token,omitempty"`
 	Code             string `json:"code,omitempty"`

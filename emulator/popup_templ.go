@@ -12,7 +12,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import "strings"
 
 // The popup's pages. Accessible names here are a public contract
-// (DESIGN.md §7): the heading "Choose an account", one button per account
+// that page tests rely on: the heading "Choose an account", one button per account
 // naming its email, "Continue" / "Cancel", one checkbox per scope named by
 // its description, and "Select all".
 func emulatorStyle() templ.Component {

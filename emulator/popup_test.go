@@ -12,7 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// Error pages like Google's for requests the popup must refuse (GOOGLE.md §2).
+// Error pages like Google's for requests the popup must refuse.
 func TestAuthErrorPages(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -204,7 +204,7 @@ func TestPopupSecurityHeaders(t *testing.T) {
 	})
 }
 
-// The chooser (DESIGN.md §7): heading "Choose an account" and one button
+// The chooser, whose names page tests rely on: heading "Choose an account" and one button
 // per account whose accessible name contains its email.
 func TestAccountChooser(t *testing.T) {
 	tests := []struct {
@@ -249,7 +249,7 @@ func TestAccountChooser(t *testing.T) {
 	}
 }
 
-// Consent screens (GOOGLE.md §2): sign-in scopes are one bundle; one
+// Consent screens, as Google's: sign-in scopes are one bundle; one
 // checkbox per scope only for two or more non-sign-in scopes, unticked,
 // named by the scope's description, with "Select all"; granted scopes are
 // not asked again.
@@ -444,7 +444,7 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// prompt and login_hint decide which screens appear (GOOGLE.md §1, §2).
+// prompt and login_hint decide which screens appear, as with Google.
 func TestPromptAndLoginHint(t *testing.T) {
 	tests := []struct {
 		name       string

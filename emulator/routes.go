@@ -20,7 +20,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/sessions/{sessionId}", s.handlePickerGet)
 	s.mux.HandleFunc("DELETE /v1/sessions/{sessionId}", s.handlePickerDelete)
 	// One path, two APIs: with sessionId it is the Picker's list, without it
-	// the retired Library API (GOOGLE.md §4).
+	// the retired Library API, to show why its old scope no longer works.
 	s.mux.HandleFunc("GET /v1/mediaItems", s.handleMediaItems)
 	s.mux.HandleFunc("GET /picker/{sessionId}", s.handlePickerPage)
 	s.mux.HandleFunc("POST /picker/{sessionId}", s.handlePickerDone)

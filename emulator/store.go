@@ -194,7 +194,7 @@ func (s *Server) addGrant(account, clientID string, scopes []string) {
 }
 
 // revokeGrant ends the whole grant of that account to that client: every
-// scope, and every token issued under it (GOOGLE.md §1, revoke).
+// scope, and every token issued under it, as Google's revoke does.
 func (s *Server) revokeGrant(account, clientID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

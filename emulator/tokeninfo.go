@@ -1,7 +1,7 @@
 package emulator
 
 // The token endpoints a backend (and, for revoke, the browser) uses:
-// GOOGLE.md §3.
+// tokeninfo and revoke, as Google's.
 
 import (
 	"errors"
@@ -81,7 +81,7 @@ func writeTokenError(w http.ResponseWriter, code, description string) {
 }
 
 // handleRevoke ends the whole grant the token was issued under: every scope
-// and every token of that user for that client (GOOGLE.md §1, §3). GIS calls
+// and every token of that user for that client. GIS calls
 // it from the page with fetch, so it answers CORS (cors.go).
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")

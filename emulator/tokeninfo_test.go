@@ -20,7 +20,7 @@ func tokenInfoRequest(method, value string) *http.Request {
 }
 
 // tokeninfo's 200 body: every value a string; sub/email only when the token
-// carries openid/email (GOOGLE.md §3).
+// carries openid/email, as Google's.
 func TestTokenInfo(t *testing.T) {
 	exp := browserTestNow.Add(3599 * time.Second).Unix()
 	tests := []struct {
@@ -132,7 +132,7 @@ func revokeRequest(value, origin string) *http.Request {
 }
 
 // Revoke ends the whole grant: every token of that user for that client,
-// not other clients' or other users' (GOOGLE.md §1, §3).
+// not other clients' or other users'.
 func TestRevokeEndsTheWholeGrant(t *testing.T) {
 	for _, byQuery := range []bool{false, true} {
 		name := map[bool]string{false: "form token", true: "query token"}[byQuery]

@@ -32,7 +32,7 @@ type AjaxView struct {
 type AjaxSection struct {
 	Key        string // "docs": prefixes element ids
 	Title      string // the section's heading
-	Button     string // the disclosure button's name (DESIGN §7)
+	Button     string // the disclosure button's name: the page button's, which page tests rely on
 	Scope      string
 	Permission string
 	Postback   string // the page route its token is posted to

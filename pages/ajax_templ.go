@@ -93,7 +93,7 @@ func AjaxPage(v AjaxView) templ.Component {
 // ajaxSection is one collapsed section. data-token-client="external": its
 // token comes from the page's one client (ajax.js), not a client of its own.
 // The section has no accessible name on purpose: a region named "Upcoming
-// events" would clash with the Calendar results region of that name (DESIGN §7).
+// events" would clash with the Calendar results region, a name page tests rely on.
 func ajaxSection(s AjaxSection, v AjaxView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context

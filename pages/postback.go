@@ -23,9 +23,10 @@ type postback struct {
 
 const ledgerBeforeKey = "ledger-before-postback"
 
-// authorize is the shared first half of every postback (DESIGN §3): read the
-// bearer token, verify it for the page's scope, record the verified grant in
-// the ledger (never the token). On failure the error is a *web.Problem.
+// authorize is the shared first half of every postback (the postback
+// contract, docs/security.md): read the bearer token, verify it for the
+// page's scope, record the verified grant in the ledger (never the token). On
+// failure the error is a *web.Problem.
 func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, error) {
 	token, err := bearerToken(c, pb.Target, pb.Button)
 	if err != nil {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs examples/gis-offline (README: "Testing your own GIS page offline") as a
+# Runs examples/gis-offline (docs/emulator.md) as a
 # project that is not Scopewise would: bin/emulator started on its own on a
 # free port with the page's origin registered, the page on another free port,
 # the example's Playwright tests, then a graceful stop of the emulator (it must

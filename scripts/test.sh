@@ -2,10 +2,10 @@
 # The test command (README; .ci/run calls exactly this).
 #
 # Installs what is missing (Debian Chromium, the e2e npm packages), checks the
-# generated templ files are current, then runs go vet, go test, the
-# Playwright specs against the real binary, and the README's offline GIS
-# example against bin/emulator started on its own. Any failure stops it
-# non-zero.
+# generated templ files are current, then runs gofmt, go vet, staticcheck,
+# go test, the Playwright specs against the real binary, and the offline GIS
+# example (examples/gis-offline) against bin/emulator started on its own. Any
+# failure stops it non-zero.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

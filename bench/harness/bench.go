@@ -298,7 +298,8 @@ func medianP(rs []wrkResult, p func(wrkResult) int64) int64 {
 	return int64(median(xs))
 }
 
-// budgets are issue 7's goals, each with what this run measured.
+// budgets are the performance goals (docs/performance.md), each with what
+// this run measured.
 func budgets(r results) []budget {
 	const kB = 1000
 	out := []budget{

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// loadMain is issue 6's load check: pages and postbacks at once, half the
+// loadMain is the load check: pages and postbacks at once, half the
 // connections each, a warm-up and then the measured run, with the site's
 // memory after each.
 func loadMain(o options) error {

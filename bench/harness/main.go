@@ -1,7 +1,8 @@
 // Command harness measures Scopewise against the physical limit on the same
-// machine, in the same run, as ratios (issue 7), or holds it under a bounded
-// load (issue 6). It is run by `task bench` and `go tool task load`,
-// which build bin/site and bin/bare first.
+// machine, in the same run, as ratios against the performance goals
+// (docs/performance.md), or holds it under a bounded load. It is run by the
+// Taskfile's bench, bench:weight, load and lighthouse tasks, which build
+// bin/site and bin/bare first.
 //
 //	harness -mode bench   page serving vs a bare handler, postback vs a direct
 //	                      upstream call, page weight, click to data, start-up

@@ -1,4 +1,4 @@
-// Command emulator serves the offline emulator of Google (internal/emulator)
+// Command emulator serves the offline emulator of Google (package emulator)
 // on its own: the GIS library, the consent popup, tokeninfo, revoke, the
 // Calendar, Docs and Photos Picker APIs, and the /_emu/ test controls. Point
 // a page's <script src> at its /gsi/client instead of Google's and register

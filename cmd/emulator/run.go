@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scopewise/scopewise/internal/cli"
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/cli"
 	"github.com/scopewise/scopewise/internal/httpserve"
 )
 

@@ -36,7 +36,7 @@ func buttonsNamed(doc *goquery.Document, name string) int {
 }
 
 // TestAjaxPage checks what page tests rely on: three collapsed sections, each
-// with its heading and the page button's name (DESIGN §7) as a disclosure,
+// with its heading and the page button's stable name as a disclosure,
 // and the elements the pages' postback fragments replace.
 func TestAjaxPage(t *testing.T) {
 	a := startApp(t, nil)

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/pages"
 )
 

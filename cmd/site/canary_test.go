@@ -1,6 +1,6 @@
 package main
 
-// The log canary of the Go tests (issue 6): every token the emulators issued
+// The log canary of the Go tests: every token the emulators issued
 // during a test is searched for in everything the site logged and answered
 // (URLs, headers and cookies, bodies). TestMain prints the totals; a test
 // plants a token to prove the canary finds one.

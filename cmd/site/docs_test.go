@@ -16,9 +16,9 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/config"
-	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/web"
 	"github.com/scopewise/scopewise/pages"
 )

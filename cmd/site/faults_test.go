@@ -1,6 +1,6 @@
 package main
 
-// The fault suite (issue 6): every way Google's side can fail, injected
+// The fault suite: every way Google's side can fail, injected
 // through the emulator's /_emu/faults, against every page postback that
 // calls an API. The site must answer the right status (an outage is never a
 // 401 and never a 200 with stale data), with a clear alert and no token, in
@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/config"
 )
 
 // faultTimeout is the site's upstream timeout in the fault suite: a hung or

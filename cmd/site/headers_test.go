@@ -15,8 +15,8 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/httpserve"
 	"github.com/scopewise/scopewise/pages"
 )

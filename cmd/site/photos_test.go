@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/config"
 )
 
 const pickerScope = "https://www.googleapis.com/auth/photospicker.mediaitems.readonly"

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/httpserve"
 	"github.com/scopewise/scopewise/pages"
 )

@@ -11,10 +11,10 @@ import (
 	"slices"
 
 	"github.com/scopewise/scopewise/assets"
+	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/cli"
 	"github.com/scopewise/scopewise/internal/config"
-	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/httpserve"
 	"github.com/scopewise/scopewise/pages"
 )

@@ -13,8 +13,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/pages"
 )
 

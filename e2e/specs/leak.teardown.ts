@@ -1,8 +1,8 @@
 // The log canary, after every spec: no token the emulator issued during the
 // run (GET /_emu/issued, through every reset) nor any the pages saw may
-// appear in anything the servers printed (issue 6: logs, responses, cookies
-// and URLs are searched for every issued token; the per-test guard in
-// fixtures.ts searched the responses, cookies, URLs, DOM and storage).
+// appear in anything the servers printed. The per-test guard in fixtures.ts
+// has already searched the responses, cookies, URLs, DOM and storage; this
+// searches the servers' logs.
 import { expect, test as teardown } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';

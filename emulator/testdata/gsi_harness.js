@@ -1,5 +1,5 @@
 // Runs the served GIS shim (argv[2]) against a fake window and checks the
-// behaviour pages rely on (GOOGLE.md §1). Driven by TestGSIShimInNode.
+// behaviour pages rely on (FIDELITY.md). Driven by TestGSIShimInNode.
 'use strict';
 const fs = require('fs');
 const vm = require('vm');

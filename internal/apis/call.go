@@ -37,7 +37,7 @@ func NewHTTPClient() *http.Client {
 	}
 }
 
-// googleError is Google's error envelope (GOOGLE.md §5).
+// googleError is the error envelope every Google API answers a failure with.
 type googleError struct {
 	Error struct {
 		Code    int    `json:"code"`

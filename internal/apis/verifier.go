@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// TokenInfo is what tokeninfo says of a token, parsed (GOOGLE.md §3).
+// TokenInfo is what tokeninfo says of a token, parsed.
 type TokenInfo struct {
 	Audience        string
 	AuthorizedParty string
@@ -148,7 +148,8 @@ func (v *Verifier) fetchAndStore(ctx context.Context, key [sha256.Size]byte, tok
 	return info, nil
 }
 
-// tokenInfoBody is tokeninfo's answer: every value is a string (GOOGLE.md §3).
+// tokenInfoBody is tokeninfo's answer as Google sends it: every value is a
+// string, numbers included.
 type tokenInfoBody struct {
 	Aud       string `json:"aud"`
 	Azp       string `json:"azp"`

@@ -1,5 +1,5 @@
 // Package config builds the one Config value the site runs with, from flags
-// and environment variables of the same meaning (DESIGN §4a).
+// and environment variables of the same meaning (the README's Configuration).
 package config
 
 import (
