@@ -66,7 +66,7 @@ func dataDo(s *Server, method, target, token, body string) *httptest.ResponseRec
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
+	s.ServeHTTP(rec, asServed(s, req))
 	return rec
 }
 

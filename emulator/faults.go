@@ -408,6 +408,9 @@ func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := fr.parse()
+	if err == nil {
+		err = checkFaultTarget(f.Path, f.Headers)
+	}
 	if err != nil {
 		writeControlError(w, err)
 		return

@@ -88,7 +88,7 @@ func pressDone(t *testing.T, s *Server, path string, itemIDs ...string) (*httpte
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
+	s.ServeHTTP(rec, asServed(s, req))
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(rec.Body.Bytes()))
 	if err != nil {
 		t.Fatal(err)
@@ -296,7 +296,7 @@ func TestPickerDoneProblems(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
+		s.ServeHTTP(rec, asServed(s, req))
 		if rec.Code != http.StatusForbidden {
 			t.Errorf("status %d", rec.Code)
 		}
