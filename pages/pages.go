@@ -135,7 +135,7 @@ func (p *Pages) Base(c echo.Context, title string) views.Page {
 func (p *Pages) withGIS(c echo.Context, title string) views.Page {
 	page := p.Base(c, title)
 	page.Assets = p.assets.sections
-	page.GIS = &views.GIS{ScriptURL: p.Config.Endpoints.GISScript, ClientID: p.Config.ClientID()}
+	page.GIS = &views.GIS{ScriptURL: p.Config.Endpoints.GISScript, ClientID: p.Config.ClientID(), Integrity: p.Config.Endpoints.GISIntegrity}
 	return page
 }
 

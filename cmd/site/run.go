@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			PickerPollInterval: cfg.PickerPollInterval,
 			Logger:             log.With("component", "emulator"),
 		})
+		cfg.Endpoints.GISIntegrity = emu.GSIScriptIntegrity() // pages load exactly these bytes
 		servers = append(servers, httpserve.New(emu))
 		listeners = append(listeners, emuLn)
 		// The Docs API cannot list documents: the Docs page offers the seed's.

@@ -59,11 +59,14 @@ type Endpoints struct {
 	// AccountsOrigin serves the GIS script and the consent popup.
 	AccountsOrigin string
 	GISScript      string
-	TokenInfo      string
-	Revoke         string
-	Calendar       string // …/calendar/v3
-	Docs           string // …/v1
-	Picker         string // …/v1
+	// GISIntegrity is the GIS script's Subresource Integrity value, set in
+	// emulator mode (the emulator knows its bytes); empty with Google.
+	GISIntegrity string
+	TokenInfo    string
+	Revoke       string
+	Calendar     string // …/calendar/v3
+	Docs         string // …/v1
+	Picker       string // …/v1
 	// Media is the origin of the Picker's baseUrl media bytes.
 	Media string
 }
