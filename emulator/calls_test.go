@@ -33,7 +33,7 @@ func TestStateCountsCalls(t *testing.T) {
 	}
 	serveEmu(s, httptest.NewRequest(http.MethodGet, "/no/such/path", nil))
 
-	st := decodeJSONBody[emuState](t, serveEmu(s, httptest.NewRequest(http.MethodGet, "/_emu/state", nil)))
+	st := decodeJSONBody[State](t, serveEmu(s, httptest.NewRequest(http.MethodGet, "/_emu/state", nil)))
 	want := map[string]int{"POST /tokeninfo": 2, "GET /calendar/v3/calendars/{calendarId}/events": 2}
 	if len(st.Calls) != len(want) {
 		t.Errorf("calls = %v, want %v", st.Calls, want)

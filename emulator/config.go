@@ -16,38 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/seed"
 )
-
-// SeedEvent is a calendar event added to an account's generated ones. Give
-// exactly one of: Start and End (RFC 3339 with an offset); Date (all day,
-// "2026-12-24", lasting Days days, default 1); or In (a Go duration from the
-// start of the emulator clock's current hour, so "in two hours" stays true
-// as the clock moves) with Duration.
-type SeedEvent struct {
-	Account     string `json:"account"` // email
-	Summary     string `json:"summary"`
-	Description string `json:"description,omitempty"`
-	Location    string `json:"location,omitempty"`
-	Start       string `json:"start,omitempty"`
-	End         string `json:"end,omitempty"`
-	Date        string `json:"date,omitempty"`
-	Days        int    `json:"days,omitempty"`
-	In          string `json:"in,omitempty"`
-	Duration    string `json:"duration,omitempty"`
-}
-
-// SeedDocument is a Google Doc added to the generated ones. Paragraphs are
-// plain text; one starting with "# " … "###### " is a heading of that level.
-// The title is also the document's first paragraph (style TITLE). ID is
-// derived from the owner and title when empty.
-type SeedDocument struct {
-	ID         string   `json:"id,omitempty"`
-	Owner      string   `json:"owner"` // email
-	Title      string   `json:"title"`
-	Paragraphs []string `json:"paragraphs"`
-	Readers    []string `json:"readers,omitempty"`
-	Editors    []string `json:"editors,omitempty"`
-}
 
 // ClientConfig is a registered OAuth web client in the configuration file.
 type ClientConfig struct {
@@ -183,7 +154,7 @@ func (o Options) Validate() error {
 	}
 	known := func(email string) bool {
 		if len(o.Accounts) == 0 {
-			for _, a := range fakeAccounts() {
+			for _, a := range seed.Defaults() {
 				if strings.EqualFold(a.Email, email) {
 					return true
 				}
@@ -196,7 +167,7 @@ func (o Options) Validate() error {
 		if !known(e.Account) {
 			bad("event %d: unknown account %q", i+1, e.Account)
 		}
-		if _, err := e.spec(i); err != nil {
+		if err := e.Validate(i); err != nil {
 			bad("event %d (%q): %v", i+1, e.Summary, err)
 		}
 	}
@@ -217,7 +188,7 @@ func (o Options) Validate() error {
 		if d.ID != "" && !docIDPattern.MatchString(d.ID) {
 			bad("%s: id %q must be 1–100 characters of A-Z a-z 0-9 _ -", where, d.ID)
 		}
-		id := d.docID()
+		id := d.DocumentID()
 		if docIDs[id] {
 			bad("%s: id %q is used twice", where, id)
 		}
@@ -240,99 +211,4 @@ func checkOrigin(origin string) error {
 		}
 	}
 	return nil
-}
-
-// spec turns a configured event into a seed event spec; i keeps keys unique.
-func (e SeedEvent) spec(i int) (eventSpec, error) {
-	sp := eventSpec{key: "config-" + strconv.Itoa(i), summary: e.Summary, description: e.Description, location: e.Location}
-	if strings.TrimSpace(e.Summary) == "" {
-		return sp, errors.New("a summary is required")
-	}
-	forms := 0
-	for _, set := range []bool{e.Start != "" || e.End != "", e.Date != "", e.In != ""} {
-		if set {
-			forms++
-		}
-	}
-	if forms != 1 {
-		return sp, errors.New(`give exactly one of "start"+"end", "date" (all day) or "in"+"duration"`)
-	}
-	cal, err := time.LoadLocation(calendarZone)
-	if err != nil {
-		return sp, err
-	}
-	switch {
-	case e.Start != "":
-		start, err1 := time.Parse(time.RFC3339, e.Start)
-		end, err2 := time.Parse(time.RFC3339, e.End)
-		if err1 != nil || err2 != nil {
-			return sp, errors.New(`"start" and "end" must both be RFC 3339 times with an offset, such as 2026-12-01T10:00:00+01:00`)
-		}
-		if !end.After(start) {
-			return sp, errors.New(`"end" must be after "start"`)
-		}
-		sp.fixed, sp.fixedStart, sp.fixedEnd = true, start, end
-	case e.Date != "":
-		day, err := time.ParseInLocation(time.DateOnly, e.Date, cal)
-		if err != nil {
-			return sp, errors.New(`"date" must look like 2026-12-24`)
-		}
-		days := e.Days
-		if days == 0 {
-			days = 1
-		}
-		if days < 1 || days > 366 {
-			return sp, errors.New(`"days" must be between 1 and 366`)
-		}
-		sp.fixed, sp.allDay, sp.days, sp.fixedStart = true, true, days, day
-		sp.fixedEnd = day.AddDate(0, 0, days)
-	default:
-		in, err1 := time.ParseDuration(e.In)
-		dur, err2 := time.ParseDuration(e.Duration)
-		if err1 != nil || err2 != nil || dur <= 0 {
-			return sp, errors.New(`"in" and "duration" must be Go durations such as "2h" and "30m" (duration > 0)`)
-		}
-		if in < -24*366*time.Hour || in > 24*366*time.Hour {
-			return sp, errors.New(`"in" must be within a year of now`)
-		}
-		sp.relHour, sp.hours, sp.dur = true, in, dur
-	}
-	if e.Days != 0 && e.Date == "" {
-		return sp, errors.New(`"days" goes with "date"`)
-	}
-	return sp, nil
-}
-
-func (d SeedDocument) docID() string {
-	if d.ID != "" {
-		return d.ID
-	}
-	return seedDocID(strings.ToLower(d.Owner), "config:"+d.Title)
-}
-
-// seedDoc builds the document from its paragraphs.
-func (d SeedDocument) seedDoc() *seedDoc {
-	paras := append([]string(nil), d.Paragraphs...)
-	return &seedDoc{
-		ID: d.docID(), Title: d.Title, Owner: strings.ToLower(d.Owner),
-		Readers: lowerAll(d.Readers), Editors: lowerAll(d.Editors),
-		build: func(b *docBuilder) {
-			b.p("TITLE", plainRun(d.Title))
-			for _, p := range paras {
-				style, text := "NORMAL_TEXT", p
-				if level := len(p) - len(strings.TrimLeft(p, "#")); level >= 1 && level <= 6 && strings.HasPrefix(p[level:], " ") {
-					style, text = "HEADING_"+strconv.Itoa(level), p[level+1:]
-				}
-				b.p(style, plainRun(text))
-			}
-		},
-	}
-}
-
-func lowerAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strings.ToLower(s)
-	}
-	return out
 }

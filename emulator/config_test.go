@@ -37,10 +37,15 @@ func TestParseConfig(t *testing.T) {
 	}
 	tok, _ := s.mintToken("a.apps.googleusercontent.com", "dana@example.org", []string{tscope.Cal, tscope.Docs}, s.opts.TokenLifetime)
 	rec := dataGet(s, "/calendar/v3/calendars/primary/events?singleEvents=true&orderBy=startTime&timeMin=2026-03-10T00:00:00Z&timeMax=2026-03-15T00:00:00Z", tok)
+	type dateTime struct{ Date, DateTime string }
+	type event struct {
+		Summary, Location string
+		Start, End        dateTime
+	}
 	events := dataJSON[struct {
-		Items []calEvent `json:"items"`
+		Items []event `json:"items"`
 	}](t, rec)
-	got := map[string]calEvent{}
+	got := map[string]event{}
 	for _, e := range events.Items {
 		got[e.Summary] = e
 	}

@@ -1,80 +1,114 @@
 package emulator
 
-// The test-control API under /_emu/: JSON in and out, outside Google's paths
-// (docs/emulator.md). Bad input is a 400 with {"error": "…"}, never a 500.
+// The test-control API as Go methods: what /_emu/ does over HTTP
+// (control_http.go), a test in the same process calls directly, and another
+// process calls through package emulator/client.
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/fault"
 )
 
-// controlError is a client mistake; its text goes back in {"error": …}.
-type controlError struct{ msg string }
-
-func (e controlError) Error() string { return e.msg }
-
-// decodeControlJSON reads one JSON object, rejecting unknown fields (a typo
-// in a test should fail loudly, not be ignored) and trailing data.
-func decodeControlJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			return controlError{fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit)}
-		case errors.Is(err, io.EOF):
-			return controlError{"request body must be a JSON object"}
-		}
-		return controlError{"invalid JSON: " + err.Error()}
-	}
-	if dec.More() {
-		return controlError{"invalid JSON: data after the object"}
-	}
-	return nil
+// Control is what the /_emu/ test-control API does, as Go methods. *Server
+// and *client.Client (package emulator/client) implement it.
+type Control interface {
+	// Reset forgets grants, tokens, sign-ins, picker sessions, faults and
+	// call counts, and puts the clock back. The issued list survives.
+	Reset(ctx context.Context) error
+	// AdvanceClock moves the emulator's clock forward by d and returns its
+	// new now. The clock never moves back, nor more than ten years ahead.
+	AdvanceClock(ctx context.Context, d time.Duration) (now time.Time, err error)
+	// InjectFault queues a fault for the next calls of its path.
+	InjectFault(ctx context.Context, f Fault) error
+	// MintToken issues a token without the popup; it records no grant.
+	MintToken(ctx context.Context, req TokenRequest) (Token, error)
+	// State is the emulator's state, without token values.
+	State(ctx context.Context) (State, error)
+	// Issued is every token value issued since start, as /_emu/issued.
+	Issued(ctx context.Context) (Issued, error)
 }
 
-func writeControlError(w http.ResponseWriter, err error) {
-	writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+var _ Control = (*Server)(nil)
+
+// TokenRequest asks MintToken for a token.
+type TokenRequest struct {
+	ClientID string   // a registered client
+	Account  string   // a fake account's email or sub
+	Scopes   []string // at least one
+	// TTL is the token's lifetime, from 1s to 24h; 0 is
+	// Options.TokenLifetime.
+	TTL time.Duration
 }
 
-// emuState is the JSON of GET /_emu/state. Token values never appear.
-type emuState struct {
-	Now         time.Time    `json:"now"`
-	ClockOffset string       `json:"clock_offset"`
-	Accounts    []Account    `json:"accounts"`
-	Clients     []clientJSON `json:"clients"`
-	Grants      []grantJSON  `json:"grants"`
-	Tokens      []tokenJSON  `json:"tokens"`
-	Faults      []faultJSON  `json:"faults"`
-	SignedIn    []signInJSON `json:"signed_in"`
+// Token is a minted access token.
+type Token struct {
+	AccessToken string
+	ExpiresIn   int       // seconds, as Google's token responses say it
+	Expiry      time.Time // on the emulator's clock
+}
+
+// State is GET /_emu/state: what the emulator holds, never a token value.
+type State struct {
+	Now         time.Time     `json:"now"` // the emulator's clock
+	ClockOffset time.Duration `json:"clock_offset"`
+	Accounts    []Account     `json:"accounts"`
+	Clients     []Client      `json:"clients"`
+	Grants      []Grant       `json:"grants"`
+	Tokens      []TokenRecord `json:"tokens"`
+	// Faults are the pending ones; each one's Count is the calls it has left.
+	Faults   []Fault  `json:"faults"`
+	SignedIn []SignIn `json:"signed_in"`
 	// Calls counts calls of Google's endpoints since the last reset, by route
 	// pattern ("GET /calendar/v3/calendars/{calendarId}/events"); /_emu/ is
 	// not counted.
 	Calls map[string]int `json:"calls"`
 }
 
-type clientJSON struct {
-	ID      string   `json:"id"`
-	Name    string   `json:"name"`
-	Origins []string `json:"origins"`
+// stateJSON is State on the wire: the clock offset as a Go duration string.
+type stateJSON struct {
+	stateFields
+	ClockOffset string `json:"clock_offset"`
 }
 
-type grantJSON struct {
+type stateFields State
+
+// MarshalJSON writes the clock offset as a Go duration ("1h30m0s").
+func (st State) MarshalJSON() ([]byte, error) {
+	return json.Marshal(stateJSON{stateFields(st), st.ClockOffset.String()})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (st *State) UnmarshalJSON(data []byte) error {
+	var v stateJSON
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	offset, err := time.ParseDuration(v.ClockOffset)
+	if err != nil {
+		return fmt.Errorf("clock_offset: %w", err)
+	}
+	*st = State(v.stateFields)
+	st.ClockOffset = offset
+	return nil
+}
+
+// Grant is the scopes one account has granted one client.
+type Grant struct {
 	Account  string   `json:"account"`
 	ClientID string   `json:"client_id"`
 	Scopes   []string `json:"scopes"`
 }
 
-type tokenJSON struct {
-	Hash     string    `json:"hash"` // first 12 hex characters of the SHA-256
+// TokenRecord is an issued token as State shows it: never its value.
+type TokenRecord struct {
+	Hash     string    `json:"hash"` // first 12 hex characters of the value's SHA-256
 	Account  string    `json:"account"`
 	ClientID string    `json:"client_id"`
 	Scopes   []string  `json:"scopes"`
@@ -84,190 +118,150 @@ type tokenJSON struct {
 	Revoked  bool      `json:"revoked"`
 }
 
-// signInJSON is one popup sign-in (the cookie value is not shown).
-type signInJSON struct {
+// SignIn is one popup sign-in (the cookie value is not shown).
+type SignIn struct {
 	Account string `json:"account"`
 }
 
-// snapshot copies the state for display, in a stable order.
-func (s *Server) snapshot() emuState {
+// Fault is one injected failure (package fault).
+type Fault = fault.Fault
+
+// Issued is GET /_emu/issued: token values, for a leak canary only.
+type Issued struct {
+	Total  int      `json:"total"`  // issued since the emulator started
+	Tokens []string `json:"tokens"` // the newest ones, oldest first
+}
+
+// controlError is a caller's mistake; its text goes back in {"error": …}.
+type controlError struct{ msg string }
+
+func (e controlError) Error() string { return e.msg }
+
+// Reset forgets grants, tokens, sign-ins, picker sessions and faults, and
+// puts the clock back.
+func (s *Server) Reset(context.Context) error {
+	s.mu.Lock()
+	s.state = newState()
+	s.mu.Unlock()
+	s.clock.Reset()
+	s.faults.Reset()
+	s.picker.Reset()
+	return nil
+}
+
+// AdvanceClock moves the emulator's clock forward by d.
+func (s *Server) AdvanceClock(_ context.Context, d time.Duration) (time.Time, error) {
+	now, _, err := s.clock.Advance(d)
+	if err != nil {
+		return time.Time{}, controlError{err.Error()}
+	}
+	return now, nil
+}
+
+// InjectFault queues f behind any earlier faults of the same path.
+func (s *Server) InjectFault(_ context.Context, f Fault) error {
+	if err := checkFaultTarget(f.Path, f.Headers); err != nil { // guard.go
+		return controlError{err.Error()}
+	}
+	if _, err := s.faults.Add(f); err != nil {
+		return controlError{err.Error()}
+	}
+	return nil
+}
+
+// maxMintTTL bounds a minted token's lifetime.
+const maxMintTTL = 24 * time.Hour
+
+// MintToken issues a token without the popup, for tests of a server. It
+// records no grant: the token exists, but the user never consented, so the
+// popup will still ask and State lists no grant for it.
+func (s *Server) MintToken(_ context.Context, req TokenRequest) (Token, error) {
+	if _, ok := s.client(req.ClientID); !ok {
+		return Token{}, controlError{fmt.Sprintf("unknown client_id %q: give a registered client", req.ClientID)}
+	}
+	acct, ok := s.account(req.Account)
+	if !ok {
+		return Token{}, controlError{fmt.Sprintf("unknown account %q: give a fake account's email or sub", req.Account)}
+	}
+	scopes := normalizeScopes(req.Scopes)
+	if len(scopes) == 0 {
+		return Token{}, controlError{`"scopes" must list at least one scope`}
+	}
+	for _, sc := range scopes {
+		if !validScopeToken(sc) {
+			return Token{}, controlError{fmt.Sprintf("invalid scope %q", sc)}
+		}
+	}
+	ttl := s.opts.TokenLifetime
+	if req.TTL != 0 {
+		if req.TTL < time.Second || req.TTL > maxMintTTL {
+			return Token{}, controlError{fmt.Sprintf(`"ttl" must be a Go duration between 1s and %s, such as "3600s"`, maxMintTTL)}
+		}
+		ttl = req.TTL
+	}
+	value, t := s.mintToken(req.ClientID, acct.Email, scopes, ttl)
+	return Token{AccessToken: value, ExpiresIn: int(ttl / time.Second), Expiry: t.Expiry}, nil
+}
+
+// State copies the state for display, in a stable order.
+func (s *Server) State(context.Context) (State, error) {
+	return s.snapshot(), nil
+}
+
+// Issued lists every token value issued since start (the newest 20,000),
+// through resets: a test run's leak canary searches the site's logs, answers
+// and cookies for each. It is what a test already saw, and nothing Google
+// has.
+func (s *Server) Issued(context.Context) (Issued, error) {
+	s.mu.Lock()
+	v := Issued{Total: s.issued.total, Tokens: slices.Clone(s.issued.values)}
+	s.mu.Unlock()
+	if v.Tokens == nil {
+		v.Tokens = []string{}
+	}
+	return v, nil
+}
+
+func (s *Server) snapshot() State {
+	faults := s.faults.Pending()
+	now, offset := s.clock.Now(), s.clock.Offset()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.opts.Now().Add(s.state.clockOffset)
-	st := emuState{
+	st := State{
 		Now:         now,
-		ClockOffset: s.state.clockOffset.String(),
+		ClockOffset: offset,
 		Accounts:    slices.Clone(s.accounts),
-		Clients:     []clientJSON{},
-		Grants:      []grantJSON{},
-		Tokens:      []tokenJSON{},
-		Faults:      []faultJSON{},
-		SignedIn:    []signInJSON{},
+		Clients:     []Client{},
+		Grants:      []Grant{},
+		Tokens:      []TokenRecord{},
+		Faults:      faults,
+		SignedIn:    []SignIn{},
 		Calls:       maps.Clone(s.state.calls),
 	}
 	for _, c := range s.opts.Clients {
-		st.Clients = append(st.Clients, clientJSON{ID: c.ID, Name: c.Name, Origins: slices.Clone(c.Origins)})
+		st.Clients = append(st.Clients, Client{ID: c.ID, Name: c.Name, Origins: slices.Clone(c.Origins)})
 	}
 	for k, scopes := range s.state.grants {
-		st.Grants = append(st.Grants, grantJSON{Account: k.Account, ClientID: k.ClientID, Scopes: slices.Clone(scopes)})
+		st.Grants = append(st.Grants, Grant{Account: k.Account, ClientID: k.ClientID, Scopes: slices.Clone(scopes)})
 	}
-	slices.SortFunc(st.Grants, func(a, b grantJSON) int {
+	slices.SortFunc(st.Grants, func(a, b Grant) int {
 		return strings.Compare(a.Account+" "+a.ClientID, b.Account+" "+b.ClientID)
 	})
 	for _, t := range s.state.tokens {
-		st.Tokens = append(st.Tokens, tokenJSON{
+		st.Tokens = append(st.Tokens, TokenRecord{
 			Hash: t.Hash[:12], Account: t.Account, ClientID: t.ClientID, Scopes: slices.Clone(t.Scopes),
 			Issued: t.Issued, Expiry: t.Expiry, Expired: !now.Before(t.Expiry), Revoked: t.Revoked,
 		})
 	}
-	slices.SortFunc(st.Tokens, func(a, b tokenJSON) int {
+	slices.SortFunc(st.Tokens, func(a, b TokenRecord) int {
 		if c := a.Issued.Compare(b.Issued); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Account+" "+a.ClientID+" "+a.Hash, b.Account+" "+b.ClientID+" "+b.Hash)
 	})
-	for _, queue := range s.state.faults {
-		for _, f := range queue {
-			st.Faults = append(st.Faults, faultView(*f))
-		}
-	}
-	slices.SortStableFunc(st.Faults, func(a, b faultJSON) int { return strings.Compare(a.Path, b.Path) })
 	for _, email := range s.state.signIns {
-		st.SignedIn = append(st.SignedIn, signInJSON{Account: email})
+		st.SignedIn = append(st.SignedIn, SignIn{Account: email})
 	}
-	slices.SortFunc(st.SignedIn, func(a, b signInJSON) int { return strings.Compare(a.Account, b.Account) })
+	slices.SortFunc(st.SignedIn, func(a, b SignIn) int { return strings.Compare(a.Account, b.Account) })
 	return st
-}
-
-func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.snapshot())
-}
-
-func (s *Server) handleControlPage(w http.ResponseWriter, r *http.Request) {
-	nonce := newCSPNonce()
-	setPageHeaders(w, nonce)
-	s.renderPage(w, r, http.StatusOK, nonce, controlPage(s.snapshot()))
-}
-
-// handleReset forgets grants, tokens, sign-ins, picker sessions and faults,
-// and puts the clock back.
-func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.state = newState()
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"reset": true, "now": s.now()})
-}
-
-// issuedJSON is GET /_emu/issued: token values, for the leak canary only.
-type issuedJSON struct {
-	Total  int      `json:"total"`  // issued since the emulator started
-	Tokens []string `json:"tokens"` // the newest ones, oldest first
-}
-
-// handleIssued lists every token value issued since start (the newest
-// 20,000), through resets: a test run's leak canary searches the site's
-// logs, answers and cookies for each. Test control only, like the rest of
-// /_emu/: it is what a test already saw, and nothing Google has.
-func (s *Server) handleIssued(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	v := issuedJSON{Total: s.issued.total, Tokens: slices.Clone(s.issued.values)}
-	s.mu.Unlock()
-	if v.Tokens == nil {
-		v.Tokens = []string{}
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, v)
-}
-
-type clockRequest struct {
-	Advance string `json:"advance"`
-}
-
-// maxClockAdvance keeps the offset far from time.Duration's range.
-const maxClockAdvance = 10 * 365 * 24 * time.Hour
-
-func (s *Server) handleClock(w http.ResponseWriter, r *http.Request) {
-	var cr clockRequest
-	if err := decodeControlJSON(r, &cr); err != nil {
-		writeControlError(w, err)
-		return
-	}
-	d, err := time.ParseDuration(cr.Advance)
-	if err != nil || d < 0 || d > maxClockAdvance {
-		writeControlError(w, controlError{`"advance" must be a non-negative Go duration such as "3600s"; the clock only moves forward`})
-		return
-	}
-	s.mu.Lock()
-	if s.state.clockOffset+d > maxClockAdvance {
-		s.mu.Unlock()
-		writeControlError(w, controlError{"the clock cannot move more than ten years ahead"})
-		return
-	}
-	s.state.clockOffset += d
-	offset := s.state.clockOffset
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"now": s.now(), "clock_offset": offset.String()})
-}
-
-type mintRequest struct {
-	ClientID string   `json:"client_id"`
-	Account  string   `json:"account"` // email or sub
-	Scopes   []string `json:"scopes"`
-	TTL      string   `json:"ttl"`
-}
-
-type mintResponse struct {
-	AccessToken string `json:"access_token"`
-	ExpiresIn   int    `json:"expires_in"`
-	Scope       string `json:"scope"`
-	TokenType   string `json:"token_type"`
-}
-
-const maxMintTTL = 24 * time.Hour
-
-// handleMintToken issues a token without the popup, for tests of a server.
-// It records no grant: the token exists, but the user never consented, so
-// the popup will still ask and /_emu/state lists no grant for it.
-func (s *Server) handleMintToken(w http.ResponseWriter, r *http.Request) {
-	var mr mintRequest
-	if err := decodeControlJSON(r, &mr); err != nil {
-		writeControlError(w, err)
-		return
-	}
-	if _, ok := s.client(mr.ClientID); !ok {
-		writeControlError(w, controlError{fmt.Sprintf("unknown client_id %q: give a registered client", mr.ClientID)})
-		return
-	}
-	acct, ok := s.account(mr.Account)
-	if !ok {
-		writeControlError(w, controlError{fmt.Sprintf("unknown account %q: give a fake account's email or sub", mr.Account)})
-		return
-	}
-	scopes := normalizeScopes(mr.Scopes)
-	if len(scopes) == 0 {
-		writeControlError(w, controlError{`"scopes" must list at least one scope`})
-		return
-	}
-	for _, sc := range scopes {
-		if !validScopeToken(sc) {
-			writeControlError(w, controlError{fmt.Sprintf("invalid scope %q", sc)})
-			return
-		}
-	}
-	ttl := s.opts.TokenLifetime
-	if mr.TTL != "" {
-		d, err := time.ParseDuration(mr.TTL)
-		if err != nil || d < time.Second || d > maxMintTTL {
-			writeControlError(w, controlError{fmt.Sprintf(`"ttl" must be a Go duration between 1s and %s, such as "3600s"`, maxMintTTL)})
-			return
-		}
-		ttl = d
-	}
-	value, t := s.mintToken(mr.ClientID, acct.Email, scopes, ttl)
-	writeJSON(w, http.StatusOK, mintResponse{
-		AccessToken: value,
-		ExpiresIn:   int(ttl / time.Second),
-		Scope:       strings.Join(t.Scopes, " "),
-		TokenType:   "Bearer",
-	})
 }

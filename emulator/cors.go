@@ -15,6 +15,7 @@ import (
 // prefix; any other is matched exactly.
 var corsPrefixes = []string{
 	"/tokeninfo",
+	"/oauth2/v2/tokeninfo",
 	"/revoke",
 	"/calendar/v3/",
 	"/v1/documents/",

@@ -61,6 +61,7 @@ func corsRequest(method, target, origin string) *http.Request {
 func TestCORSOnBrowserCallableEndpoints(t *testing.T) {
 	paths := []string{
 		"/tokeninfo",
+		"/oauth2/v2/tokeninfo",
 		"/revoke",
 		"/calendar/v3/calendars/primary/events",
 		"/v1/documents/1abc",

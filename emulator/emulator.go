@@ -13,15 +13,54 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/calendar"
+	"github.com/scopewise/scopewise/emulator/docs"
+	"github.com/scopewise/scopewise/emulator/fault"
+	"github.com/scopewise/scopewise/emulator/internal/clock"
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/picker"
+	"github.com/scopewise/scopewise/emulator/seed"
 )
 
 // Client is an OAuth web client registered with the emulator, as a project
 // registers one in the Google Auth Platform.
 type Client struct {
-	ID   string
-	Name string // shown on the consent screen ("… wants access to your Google Account")
+	ID   string `json:"id"`
+	Name string `json:"name"` // shown on the consent screen ("… wants access to your Google Account")
 	// Origins are the Authorized JavaScript origins, e.g. "http://localhost:8080".
-	Origins []string
+	Origins []string `json:"origins"`
+}
+
+// Account is a fake Google account (package seed).
+type Account = seed.Account
+
+// SeedEvent is a calendar event added to an account's generated ones
+// (package calendar).
+type SeedEvent = calendar.Event
+
+// SeedDocument is a Google Doc added to the generated ones (package docs).
+type SeedDocument = docs.Document
+
+// SampleDocument is a seed document an account can read (package docs).
+type SampleDocument = docs.SampleDocument
+
+// SampleDocuments lists the seed documents the account (an email) can read:
+// its own first, then those shared with it, in a stable order. It is empty
+// for an unknown account. Safe for concurrent use.
+func (s *Server) SampleDocuments(email string) []SampleDocument {
+	return s.docs.SampleDocuments(email)
+}
+
+// serverTokens lets the APIs check bearer tokens against the issued ones.
+type serverTokens struct{ s *Server }
+
+func (t serverTokens) Bearer(value string) (googleapi.Bearer, bool) {
+	tok, status := t.s.lookupToken(value)
+	if status != tokenValid {
+		return googleapi.Bearer{}, false
+	}
+	return googleapi.Bearer{Account: tok.Account, ClientID: tok.ClientID, Scopes: tok.Scopes}, true
 }
 
 // Options configure a Server. The zero value of every field but Clients is
@@ -58,7 +97,13 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	accounts []Account
-	seed     *seedData
+	clock    *clock.Clock
+
+	// The APIs, each owning its data and its state.
+	calendar *calendar.Service
+	docs     *docs.Service
+	picker   *picker.Service
+	faults   *fault.Queue
 
 	mu    sync.Mutex
 	state *state // everything /_emu/reset forgets; guarded by mu
@@ -82,24 +127,32 @@ func New(opts Options) *Server {
 	if opts.TokenLifetime <= 0 {
 		opts.TokenLifetime = tokenTTL
 	}
-	accounts := fakeAccounts()
+	accounts := seed.Defaults()
 	if len(opts.Accounts) > 0 {
-		accounts = normalizeAccounts(opts.Accounts)
+		accounts = seed.Normalize(opts.Accounts)
 	}
 	s := &Server{
 		opts:     opts,
 		log:      opts.Logger,
 		mux:      http.NewServeMux(),
 		accounts: accounts,
+		clock:    clock.New(opts.Now),
+		faults:   fault.NewQueue(),
 		state:    newState(),
 	}
-	s.seed = buildSeed(s.accounts, opts.Events, opts.Documents)
+	tokens := serverTokens{s}
+	s.calendar = calendar.New(accounts, opts.Events, s.clock, tokens)
+	s.docs = docs.New(accounts, opts.Documents, tokens)
+	s.picker = picker.New(picker.Options{
+		Accounts: accounts, Clock: s.clock, Tokens: tokens,
+		PublicURL: opts.PublicURL, PollInterval: opts.PickerPollInterval, Logger: opts.Logger,
+	})
 	s.routes()
 	return s
 }
 
-// ServeHTTP answers CORS (cors.go), applies any injected fault for the path,
-// then serves the request. CORS comes first: a preflight never uses up a
+// ServeHTTP answers CORS (cors.go), applies any injected fault for the path
+// (package fault), then serves the request. CORS comes first: a preflight never uses up a
 // fault, and a faulted answer still carries the grant, so a page can read it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// No emulated endpoint takes a large body; a limit here covers them all.
@@ -110,7 +163,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cors(w, r) {
 		return
 	}
-	if faultablePath(r.URL.Path) && s.applyFault(w, r) {
+	if faultablePath(r.URL.Path) && s.faults.Apply(w, r, s.mux) {
 		_, pattern := s.mux.Handler(r)
 		s.countCall(pattern)
 		return
@@ -134,11 +187,7 @@ func (s *Server) countCall(pattern string) {
 const maxBodyBytes = 64 << 10
 
 // now is the emulator's clock: the wall clock plus whatever /_emu/clock added.
-func (s *Server) now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.opts.Now().Add(s.state.clockOffset)
-}
+func (s *Server) now() time.Time { return s.clock.Now() }
 
 // client returns the registered client with that ID.
 func (s *Server) client(id string) (Client, bool) {
@@ -148,16 +197,4 @@ func (s *Server) client(id string) (Client, bool) {
 		}
 	}
 	return Client{}, false
-}
-
-// publicURL is the emulator's origin as the browser sees it.
-func (s *Server) publicURL(r *http.Request) string {
-	if s.opts.PublicURL != "" {
-		return s.opts.PublicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

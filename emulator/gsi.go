@@ -4,8 +4,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
+
+	"github.com/scopewise/scopewise/emulator/internal/page"
 )
 
 // gsiJS is the emulator's google.accounts.oauth2. Its last line calls it
@@ -25,20 +26,11 @@ func (s *Server) handleGSIClient(w http.ResponseWriter, r *http.Request) {
 	// A public script: let pages load it with crossorigin or under COEP.
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-	w.Write([]byte(gsiScript(s.origin(r))))
+	w.Write([]byte(gsiScript(page.Origin(s.opts.PublicURL, r))))
 }
 
 // gsiScript is the script as served to pages of an emulator at origin.
 func gsiScript(origin string) string {
 	lit, _ := json.Marshal(origin) // a JSON string is a JS string literal
 	return strings.Replace(gsiJS, gsiOriginPlaceholder, string(lit), 1)
-}
-
-// origin is the emulator's origin (scheme://host[:port]) as browsers see it.
-func (s *Server) origin(r *http.Request) string {
-	u, err := url.Parse(s.publicURL(r))
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return strings.TrimSuffix(s.publicURL(r), "/")
-	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
 }

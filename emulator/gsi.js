@@ -28,16 +28,28 @@
     return Array.isArray(scope) ? scope.join(' ') : scope;
   }
 
-  function requireConfig(config, fn) {
-    if (!config || typeof config.client_id !== 'string' || config.client_id === '') {
-      throw new TypeError(fn + ': missing required parameter client_id');
+  // GIS throws an Error whose message apps match, with type
+  // 'missing_required_parameter' (a real one: "Missing required parameter
+  // client_id.", MomenSherif/react-oauth#174). The callback is not required
+  // at init: Google's Calendar quickstart passes callback: '' and assigns
+  // client.callback before requesting a token.
+  function requireConfig(config) {
+    for (const name of ['client_id', 'scope']) {
+      const v = config ? (name === 'scope' ? scopeParam(config.scope) : config[name]) : undefined;
+      if (typeof v !== 'string' || v === '') {
+        const err = new Error('Missing required parameter ' + name + '.');
+        err.type = 'missing_required_parameter';
+        throw err;
+      }
     }
-    if (!scopeParam(config.scope)) {
-      throw new TypeError(fn + ': missing required parameter scope');
-    }
-    if (typeof config.callback !== 'function') {
-      throw new TypeError(fn + ': missing required parameter callback');
-    }
+  }
+
+  // The deprecated hint and hosted_domain still work as login_hint and hd.
+  function loginHint(o) {
+    return o && (o.login_hint !== undefined ? o.login_hint : o.hint);
+  }
+  function hostedDomain(o) {
+    return o && (o.hd !== undefined ? o.hd : o.hosted_domain);
   }
 
   // GIS reads callback and error_callback when the answer comes, so apps
@@ -126,8 +138,13 @@
     return overrides && overrides[name] !== undefined ? overrides[name] : config[name];
   }
 
+  function pickHint(overrides, config) {
+    const o = loginHint(overrides);
+    return o !== undefined ? o : loginHint(config);
+  }
+
   function initTokenClient(config) {
-    requireConfig(config, 'initTokenClient');
+    requireConfig(config);
     const client = {
       callback: config.callback,
       error_callback: config.error_callback,
@@ -141,9 +158,9 @@
           scope: scopeParam(pick(overrides, config, 'scope')),
           include_granted_scopes: pick(overrides, config, 'include_granted_scopes'),
           prompt: pick(overrides, config, 'prompt'),
-          login_hint: pick(overrides, config, 'login_hint'),
+          login_hint: pickHint(overrides, config),
           state: pick(overrides, config, 'state'),
-          hd: config.hd,
+          hd: hostedDomain(config),
         });
       },
     };
@@ -153,9 +170,9 @@
   // initCodeClient is here for contrast with the token model. Popup mode
   // only; the code it delivers cannot be exchanged (there is no /token).
   function initCodeClient(config) {
-    requireConfig(config, 'initCodeClient');
+    requireConfig(config);
     if (config.ux_mode && config.ux_mode !== 'popup') {
-      throw new TypeError('initCodeClient: the emulator supports ux_mode "popup" only');
+      throw new Error('initCodeClient: the emulator supports ux_mode "popup" only');
     }
     const client = {
       callback: config.callback,
@@ -167,9 +184,9 @@
           scope: scopeParam(config.scope),
           include_granted_scopes: config.include_granted_scopes,
           prompt: config.select_account ? 'select_account' : undefined,
-          login_hint: config.login_hint,
+          login_hint: loginHint(config),
           state: config.state,
-          hd: config.hd,
+          hd: hostedDomain(config),
         });
       },
     };
@@ -217,4 +234,6 @@
     hasGrantedAnyScope,
     revoke,
   };
+  // GIS calls window.onGoogleLibraryLoad once the library is ready.
+  if (typeof window.onGoogleLibraryLoad === 'function') window.onGoogleLibraryLoad();
 })("__EMULATOR_ORIGIN__");

@@ -34,6 +34,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/internal/page"
 )
 
 // guard refuses a request a page on another origin could have made: a
@@ -44,7 +47,7 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
 		http.Error(w, "421 misdirected request: this emulator serves its loopback names and its public URL only, not "+fmt.Sprintf("%q", r.Host)+" (set its public URL when it is reached by another name)", http.StatusMisdirectedRequest)
 		return true
 	}
-	if !isControlPath(r.URL.Path) {
+	if r.URL.Path != "/_emu" && !strings.HasPrefix(r.URL.Path, "/_emu/") {
 		return false
 	}
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
@@ -66,7 +69,7 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func writeControlStatus(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
+	googleapi.WriteJSON(w, status, map[string]string{"error": msg})
 }
 
 // servesHost reports whether host (a Host header) names this emulator.
@@ -95,7 +98,7 @@ func (s *Server) servesHost(host string) bool {
 // ownOrigin reports whether a request's Origin is the emulator's own: its
 // public URL, or the host the request was sent to.
 func (s *Server) ownOrigin(origin string, r *http.Request) bool {
-	if strings.EqualFold(origin, s.publicURL(r)) {
+	if strings.EqualFold(origin, page.Origin(s.opts.PublicURL, r)) {
 		return true
 	}
 	return strings.EqualFold(origin, "http://"+r.Host) || strings.EqualFold(origin, "https://"+r.Host)
@@ -121,6 +124,9 @@ var faultHeadersRefused = []string{
 // checkFaultTarget refuses a fault on a path faults do not apply to, or one
 // that sets a cookie or cache header. The error text is shown to the caller.
 func checkFaultTarget(path string, headers map[string]string) error {
+	if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?#") {
+		return nil // not a path at all: package fault says why
+	}
 	if !faultablePath(path) {
 		return fmt.Errorf("%q: faults apply to Google's token and API paths (/tokeninfo, /revoke, /calendar/v3/…, /v1/…, /media/…), never to the GIS script, the popup or the picker pages", path)
 	}

@@ -159,3 +159,18 @@ func TestGSIScriptIntegrity(t *testing.T) {
 		t.Error("an emulator without a public URL cannot know its script's bytes")
 	}
 }
+
+// The typed API (emulatortest, Go tests of other modules) refuses the same
+// faults as POST /_emu/faults.
+func TestInjectFaultStaysOnGooglePaths(t *testing.T) {
+	s := newBrowserEmu(t)
+	if err := s.InjectFault(t.Context(), Fault{Path: "/gsi/client", Status: 200}); err == nil {
+		t.Error("a fault on /gsi/client was queued")
+	}
+	if err := s.InjectFault(t.Context(), Fault{Path: "/tokeninfo", Status: 503, Headers: map[string]string{"Set-Cookie": "a=b"}}); err == nil {
+		t.Error("a fault setting a cookie was queued")
+	}
+	if err := s.InjectFault(t.Context(), Fault{Path: "/tokeninfo", Status: 503}); err != nil {
+		t.Errorf("a fault on /tokeninfo: %v", err)
+	}
+}

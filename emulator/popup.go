@@ -6,7 +6,6 @@ package emulator
 // POST is validated again from scratch.
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -20,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
+	"github.com/scopewise/scopewise/emulator/internal/page"
 )
 
 // authParamNames are the query parameters GIS sends. The
@@ -484,7 +484,7 @@ func (s *Server) sameOriginPost(r *http.Request) bool {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return origin == s.origin(r) || strings.EqualFold(origin, scheme+"://"+r.Host)
+	return origin == page.Origin(s.opts.PublicURL, r) || strings.EqualFold(origin, scheme+"://"+r.Host)
 }
 
 // answer records the consent, issues the token (or code) and hands it to
@@ -580,7 +580,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, acct Account) {
 		Path:     "/",
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
-		Secure:   strings.HasPrefix(s.origin(r), "https://"),
+		Secure:   strings.HasPrefix(page.Origin(s.opts.PublicURL, r), "https://"),
 	})
 }
 
@@ -668,40 +668,7 @@ func (s *Server) renderAuthError(w http.ResponseWriter, r *http.Request, e *auth
 }
 
 func (s *Server) renderPopupPage(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	nonce := newCSPNonce()
-	setPageHeaders(w, nonce)
-	s.renderPage(w, r, status, nonce, c)
-}
-
-func newCSPNonce() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return base64.StdEncoding.EncodeToString(b)
-}
-
-// setPageHeaders secures an emulator HTML page. No COOP same-origin: the
-// popup's link to its opener carries the answer and the popup.closed check.
-func setPageHeaders(w http.ResponseWriter, nonce string) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", fmt.Sprintf(
-		"default-src 'none'; script-src 'nonce-%[1]s'; style-src 'nonce-%[1]s'; img-src 'self' data:; "+
-			"form-action 'self'; base-uri 'none'; frame-ancestors 'none'", nonce))
-	h.Set("Cross-Origin-Opener-Policy", "unsafe-none")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-}
-
-// renderPage renders into a buffer first, so a failed render is still a
-// clean 500 rather than half a page.
-func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, nonce string, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(templ.WithNonce(r.Context(), nonce), &buf); err != nil {
-		s.log.Error("emulator: render page", "path", r.URL.Path, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	nonce := page.NewNonce()
+	page.SetHeaders(w, nonce)
+	page.Render(w, r, s.log, status, nonce, c)
 }

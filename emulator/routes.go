@@ -12,24 +12,26 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /tokeninfo", s.handleTokenInfo)
 	s.mux.HandleFunc("POST /tokeninfo", s.handleTokenInfo)
 	s.mux.HandleFunc("POST /revoke", s.handleRevoke)
+	s.mux.HandleFunc("GET /oauth2/v2/tokeninfo", s.handleTokenInfoV2) // tokeninfo_v2.go
+	s.mux.HandleFunc("POST /oauth2/v2/tokeninfo", s.handleTokenInfoV2)
 
-	// Data APIs (calendar.go, docs.go, picker.go).
-	s.mux.HandleFunc("GET /calendar/v3/calendars/{calendarId}/events", s.handleCalendarEvents)
-	s.mux.HandleFunc("GET /v1/documents/{documentId}", s.handleDocumentGet)
-	s.mux.HandleFunc("POST /v1/sessions", s.handlePickerCreate)
-	s.mux.HandleFunc("GET /v1/sessions/{sessionId}", s.handlePickerGet)
-	s.mux.HandleFunc("DELETE /v1/sessions/{sessionId}", s.handlePickerDelete)
+	// Data APIs (packages calendar, docs, picker).
+	s.mux.HandleFunc("GET /calendar/v3/calendars/{calendarId}/events", s.calendar.Events)
+	s.mux.HandleFunc("GET /v1/documents/{documentId}", s.docs.Get)
+	s.mux.HandleFunc("POST /v1/sessions", s.picker.Create)
+	s.mux.HandleFunc("GET /v1/sessions/{sessionId}", s.picker.Get)
+	s.mux.HandleFunc("DELETE /v1/sessions/{sessionId}", s.picker.Delete)
 	// One path, two APIs: with sessionId it is the Picker's list, without it
 	// the retired Library API, to show why its old scope no longer works.
-	s.mux.HandleFunc("GET /v1/mediaItems", s.handleMediaItems)
-	s.mux.HandleFunc("GET /picker/{sessionId}", s.handlePickerPage)
-	s.mux.HandleFunc("POST /picker/{sessionId}", s.handlePickerDone)
-	s.mux.HandleFunc("GET /picker/{sessionId}/autoclose", s.handlePickerPage)
-	s.mux.HandleFunc("POST /picker/{sessionId}/autoclose", s.handlePickerDone)
-	s.mux.HandleFunc("GET /picker/{sessionId}/thumb/{itemId}", s.handlePickerThumb) // the page's grid; no token
-	s.mux.HandleFunc("GET /media/{mediaRef}", s.handleMediaBytes)
+	s.mux.HandleFunc("GET /v1/mediaItems", s.picker.MediaItems)
+	s.mux.HandleFunc("GET /picker/{sessionId}", s.picker.Page)
+	s.mux.HandleFunc("POST /picker/{sessionId}", s.picker.Done)
+	s.mux.HandleFunc("GET /picker/{sessionId}/autoclose", s.picker.Page)
+	s.mux.HandleFunc("POST /picker/{sessionId}/autoclose", s.picker.Done)
+	s.mux.HandleFunc("GET /picker/{sessionId}/thumb/{itemId}", s.picker.Thumb) // the page's grid; no token
+	s.mux.HandleFunc("GET /media/{mediaRef}", s.picker.Media)
 
-	// Test control, outside Google's paths (control.go).
+	// Test control, outside Google's paths (control_http.go).
 	s.mux.HandleFunc("GET /_emu/{$}", s.handleControlPage)
 	s.mux.HandleFunc("GET /_emu/state", s.handleState)
 	s.mux.HandleFunc("GET /_emu/issued", s.handleIssued)

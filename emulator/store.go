@@ -6,55 +6,15 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/seed"
 )
-
-// Account is a fake Google account. Sub is stable, like Google's numeric ID.
-type Account struct {
-	Sub     string `json:"sub"`
-	Email   string `json:"email"`
-	Name    string `json:"name"`
-	Picture string `json:"-"`
-	HD      string `json:"hd,omitempty"` // Workspace domain; empty for consumer accounts
-}
-
-func fakeAccounts() []Account {
-	return []Account{
-		{Sub: "104271843210000000001", Email: "alice@example.com", Name: "Alice Example"},
-		{Sub: "104271843210000000002", Email: "bob@example.com", Name: "Bob Example"},
-		{Sub: "104271843210000000003", Email: "carol@scopewise.test", Name: "Carol Workspace", HD: "scopewise.test"},
-	}
-}
-
-// normalizeAccounts fills what a configured account may leave out: Sub
-// (digits derived from the email, like Google's numeric IDs) and Name (the
-// email's local part, capitalised). Emails are kept lower-case.
-func normalizeAccounts(in []Account) []Account {
-	out := make([]Account, len(in))
-	for i, a := range in {
-		a.Email = strings.ToLower(strings.TrimSpace(a.Email))
-		if a.Sub == "" {
-			a.Sub = "1" + strconv.Itoa(100000000+seedUint(900000000, "sub", a.Email)) + "00000000000"
-		}
-		if a.Name == "" {
-			local, _, _ := strings.Cut(a.Email, "@")
-			a.Name = strings.ToUpper(local[:1]) + local[1:]
-		}
-		out[i] = a
-	}
-	return out
-}
 
 // account finds an account by email or by sub (login_hint accepts both).
 func (s *Server) account(emailOrSub string) (Account, bool) {
-	for _, a := range s.accounts {
-		if strings.EqualFold(a.Email, emailOrSub) || a.Sub == emailOrSub {
-			return a, true
-		}
-	}
-	return Account{}, false
+	return seed.Find(s.accounts, emailOrSub)
 }
 
 // tokenTTL is the lifetime Google gives browser access tokens, the default
@@ -78,21 +38,16 @@ type grantKey struct{ Account, ClientID string }
 
 // state is everything /_emu/reset forgets. Guarded by Server.mu.
 type state struct {
-	clockOffset time.Duration
-	tokens      map[string]*token         // by hash
-	grants      map[grantKey][]string     // granted scopes, sorted
-	pickers     map[string]*pickerSession // by session id (picker.go)
-	faults      map[string][]*fault       // by path (faults.go)
-	signIns     map[string]string         // popup sign-in cookie value → account email (popup.go)
-	calls       map[string]int            // Google endpoint calls by route pattern (emulator.go)
+	tokens  map[string]*token     // by hash
+	grants  map[grantKey][]string // granted scopes, sorted
+	signIns map[string]string     // popup sign-in cookie value → account email (popup.go)
+	calls   map[string]int        // Google endpoint calls by route pattern (emulator.go)
 }
 
 func newState() *state {
 	return &state{
 		tokens:  map[string]*token{},
 		grants:  map[grantKey][]string{},
-		pickers: map[string]*pickerSession{},
-		faults:  map[string][]*fault{},
 		signIns: map[string]string{},
 		calls:   map[string]int{},
 	}
@@ -216,14 +171,4 @@ func normalizeScopes(scopes []string) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// hasScope reports whether any of accepted is among scopes.
-func hasScope(scopes []string, accepted ...string) bool {
-	for _, a := range accepted {
-		if slices.Contains(scopes, a) {
-			return true
-		}
-	}
-	return false
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 )
 
 // tokenInfo is tokeninfo's 200 body. Every value is a string, as Google
@@ -31,12 +33,18 @@ var (
 	subScopes = append([]string{"openid"}, emailScopes...)
 )
 
-// accessTokenParam reads access_token from the query or a form body.
+// accessTokenParam reads access_token from the query or a form body, else
+// from "Authorization: Bearer …": google-auth-library's getTokenInfo POSTs
+// with the token in that header and no body.
 func accessTokenParam(r *http.Request) (string, error) {
 	if err := r.ParseForm(); err != nil {
 		return "", err
 	}
-	return r.Form.Get("access_token"), nil
+	if v := r.Form.Get("access_token"); v != "" {
+		return v, nil
+	}
+	v, _ := googleapi.BearerToken(r)
+	return v, nil
 }
 
 func (s *Server) handleTokenInfo(w http.ResponseWriter, r *http.Request) {
@@ -51,7 +59,7 @@ func (s *Server) handleTokenInfo(w http.ResponseWriter, r *http.Request) {
 		writeTokenError(w, "invalid_token", "Invalid Value")
 		return
 	}
-	writeJSON(w, http.StatusOK, s.tokenInfoFor(t))
+	googleapi.WriteJSON(w, http.StatusOK, s.tokenInfoFor(t))
 }
 
 func (s *Server) tokenInfoFor(t token) tokenInfo {
@@ -66,10 +74,10 @@ func (s *Server) tokenInfoFor(t token) tokenInfo {
 	}
 	// A token without openid or email does not identify its user [obs].
 	acct, ok := s.account(t.Account)
-	if ok && hasScope(t.Scopes, subScopes...) {
+	if ok && googleapi.HasScope(t.Scopes, subScopes...) {
 		info.Sub = acct.Sub
 	}
-	if ok && hasScope(t.Scopes, emailScopes...) {
+	if ok && googleapi.HasScope(t.Scopes, emailScopes...) {
 		info.Email = acct.Email
 		info.EmailVerified = "true"
 	}
@@ -77,7 +85,7 @@ func (s *Server) tokenInfoFor(t token) tokenInfo {
 }
 
 func writeTokenError(w http.ResponseWriter, code, description string) {
-	writeJSON(w, http.StatusBadRequest, map[string]string{"error": code, "error_description": description})
+	googleapi.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": code, "error_description": description})
 }
 
 // handleRevoke ends the whole grant the token was issued under: every scope
@@ -105,5 +113,5 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.revokeGrant(t.Account, t.ClientID)
-	writeJSON(w, http.StatusOK, struct{}{})
+	googleapi.WriteJSON(w, http.StatusOK, struct{}{})
 }

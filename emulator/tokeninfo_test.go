@@ -240,3 +240,33 @@ func TestRevokeCORS(t *testing.T) {
 		})
 	}
 }
+
+// google-auth-library's getTokenInfo POSTs with the token in
+// "Authorization: Bearer" and no body; a token in the query wins over one in
+// the header.
+func TestTokenInfoBearerHeader(t *testing.T) {
+	s := newBrowserEmu(t)
+	value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		req := httptest.NewRequest(method, "/tokeninfo", nil)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
+		req.Header.Set("Authorization", "Bearer "+value)
+		rec := serveEmu(s, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s with a bearer header: status %d: %s", method, rec.Code, rec.Body)
+		}
+		if body := decodeJSONBody[map[string]any](t, rec); body["aud"] != siteClientID {
+			t.Errorf("%s with a bearer header: %v", method, body)
+		}
+	}
+	req := httptest.NewRequest(http.MethodPost, "/tokeninfo", nil)
+	req.Header.Set("Authorization", "Bearer ya29.unknown")
+	if rec := serveEmu(s, req); rec.Code != http.StatusBadRequest {
+		t.Errorf("unknown bearer token: status %d", rec.Code)
+	}
+	req = tokenInfoRequest(http.MethodGet, "ya29.unknown")
+	req.Header.Set("Authorization", "Bearer "+value)
+	if rec := serveEmu(s, req); rec.Code != http.StatusBadRequest {
+		t.Errorf("bad access_token with a good header: status %d, want the parameter to win", rec.Code)
+	}
+}

@@ -214,7 +214,7 @@ func (p *Pages) LabExpire(c echo.Context) error {
 			Err:    err,
 		}
 	}
-	emuNow, err := p.EmulatorClock.Advance(c.Request().Context(), advance)
+	emuNow, err := p.EmulatorClock.AdvanceClock(c.Request().Context(), advance)
 	if err != nil {
 		return &web.Problem{
 			Status: http.StatusBadGateway,

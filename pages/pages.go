@@ -31,9 +31,10 @@ type AssetURLs interface {
 	URL(name string) string
 }
 
-// EmulatorClock moves the emulator's clock (apis.EmulatorClock).
+// EmulatorClock moves the emulator's clock: the part of emulator.Control the
+// lab uses (an emulator/client.Client in the site).
 type EmulatorClock interface {
-	Advance(ctx context.Context, d time.Duration) (time.Time, error)
+	AdvanceClock(ctx context.Context, d time.Duration) (now time.Time, err error)
 }
 
 // Deps are the pages' dependencies, built once in run.

@@ -3,8 +3,9 @@
 #
 # Installs what is missing (Debian Chromium, the e2e npm packages), checks the
 # generated templ files are current, then runs gofmt, go vet, staticcheck,
-# go test, the Playwright specs against the real binary, and the offline GIS
-# example (examples/gis-offline) against bin/emulator started on its own. Any
+# go test, the contract suite (Google's own clients against bin/emulator),
+# the Playwright specs against the real binary, and the offline GIS example
+# (examples/gis-offline) against bin/emulator started on its own. Any
 # failure stops it non-zero.
 set -euo pipefail
 
@@ -66,6 +67,11 @@ done_section
 section "build bin/site and bin/emulator"
 go build -o bin/site ./cmd/site
 go build -o bin/emulator ./cmd/emulator
+done_section
+
+# ---------------------------------------------------------------------------
+section "contract suite: Google's Go and npm clients against bin/emulator"
+"$root/scripts/contract-test.sh"
 done_section
 
 # ---------------------------------------------------------------------------

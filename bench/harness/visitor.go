@@ -1,31 +1,35 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/emulator/client"
 )
 
 // visitor is a returning browser: it holds the session cookie and the CSRF
 // token the pages carry, and talks to the emulator's control API.
 type visitor struct {
-	site, emu string
-	hc        *http.Client // no transparent decompression: sizes are as sent
-	cookie    string
-	csrf      string
+	site   string
+	emu    *client.Client
+	hc     *http.Client // no transparent decompression: sizes are as sent
+	cookie string
+	csrf   string
 }
 
 var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
 
 func newVisitor(site, emu string) (*visitor, error) {
-	v := &visitor{site: site, emu: emu, hc: &http.Client{
+	hc := &http.Client{
 		Timeout:   15 * time.Second,
 		Transport: &http.Transport{DisableCompression: true},
-	}}
+	}
+	v := &visitor{site: site, emu: client.New(emu, hc), hc: hc}
 	res, err := v.hc.Get(site + "/calendar")
 	if err != nil {
 		return nil, err
@@ -93,21 +97,6 @@ func (v *visitor) postback(path, token string) error {
 	return nil
 }
 
-// control POSTs JSON to the emulator's control API and decodes the answer.
-func (v *visitor) control(path string, in, out any) error {
-	b, _ := json.Marshal(in)
-	res, err := v.hc.Post(v.emu+path, "application/json", bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(res.Body)
-		return fmt.Errorf("emulator %s: %d %s", path, res.StatusCode, msg)
-	}
-	return json.NewDecoder(res.Body).Decode(out)
-}
-
 const (
 	clientID      = "1000000000001-scopewise.apps.googleusercontent.com"
 	calendarScope = "https://www.googleapis.com/auth/calendar.readonly"
@@ -115,24 +104,14 @@ const (
 )
 
 func (v *visitor) mint(scopes ...string) (string, error) {
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	err := v.control("/_emu/tokens", map[string]any{"client_id": clientID, "account": "alice@example.com", "scopes": scopes, "ttl": "3600s"}, &tok)
+	tok, err := v.emu.MintToken(context.Background(), emulator.TokenRequest{ClientID: clientID, Account: "alice@example.com", Scopes: scopes, TTL: time.Hour})
 	return tok.AccessToken, err
 }
 
 // upstreamCalls is the emulator's count of calls to Google's endpoints.
 func (v *visitor) upstreamCalls() (int, error) {
-	res, err := v.hc.Get(v.emu + "/_emu/state")
+	st, err := v.emu.State(context.Background())
 	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	var st struct {
-		Calls map[string]int `json:"calls"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
 		return 0, err
 	}
 	n := 0

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/cli"
 	"github.com/scopewise/scopewise/internal/cli/clitest"
 )
@@ -123,12 +125,13 @@ func TestRunWithConfigFile(t *testing.T) {
 	if !strings.Contains(hint, "file-client.apps.googleusercontent.com") || !strings.Contains(hint, testClient) {
 		t.Errorf("hint %q does not name both clients", hint)
 	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-		ExpiresIn   int    `json:"expires_in"`
+	control := client.New(origin, nil)
+	ctx := context.Background()
+	tok, err := control.MintToken(ctx, emulator.TokenRequest{ClientID: testClient, Account: "dana@example.org",
+		Scopes: []string{"https://www.googleapis.com/auth/calendar.readonly", "https://www.googleapis.com/auth/documents.readonly"}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	post(t, origin+"/_emu/tokens", `{"client_id":"`+testClient+`","account":"dana@example.org",
-		"scopes":["https://www.googleapis.com/auth/calendar.readonly","https://www.googleapis.com/auth/documents.readonly"]}`, &tok)
 	if tok.ExpiresIn != 120 {
 		t.Errorf("expires_in %d, want the flag's 120", tok.ExpiresIn)
 	}
@@ -151,13 +154,10 @@ func TestRunWithConfigFile(t *testing.T) {
 		t.Errorf("document title %q", doc.Title)
 	}
 	// The built-in accounts are replaced.
-	res, err := http.Post(origin+"/_emu/tokens", "application/json", strings.NewReader(`{"client_id":"`+testClient+`","account":"alice@example.com","scopes":["openid"]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusBadRequest {
-		t.Errorf("alice still exists: %d", res.StatusCode)
+	_, err = control.MintToken(ctx, emulator.TokenRequest{ClientID: testClient, Account: "alice@example.com", Scopes: []string{"openid"}})
+	var refused *client.Error
+	if !errors.As(err, &refused) || refused.Status != http.StatusBadRequest {
+		t.Errorf("alice still exists: %v", err)
 	}
 }
 
@@ -229,16 +229,6 @@ func TestExitStatus(t *testing.T) {
 			t.Errorf("%q: want the reason %q once, after \"emulator: \"; printed %d times:\n%s", tt.args, tt.reason, n, out)
 		}
 	}
-}
-
-func post(t *testing.T, url, body string, out any) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	do(t, req, out)
 }
 
 func get(t *testing.T, url, token string, out any) {

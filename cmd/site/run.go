@@ -12,6 +12,7 @@ import (
 
 	"github.com/scopewise/scopewise/assets"
 	"github.com/scopewise/scopewise/emulator"
+	emuclient "github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/cli"
 	"github.com/scopewise/scopewise/internal/config"
@@ -129,7 +130,9 @@ func newSite(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (
 		DocSamples:  docSamples,
 	}
 	if cfg.EmulatorMode() {
-		deps.EmulatorClock = verifier.FollowClock(apis.NewEmulatorClock(cfg.Endpoints.AccountsOrigin, hc))
+		// Each move of the clock empties the verifier's cache: its expiries
+		// were counted on the old clock.
+		deps.EmulatorClock = verifier.FollowClock(emuclient.New(cfg.Endpoints.AccountsOrigin, hc))
 	}
 	p := pages.New(deps)
 	return newRouter(cfg, log, p, a), nil

@@ -8,10 +8,11 @@ const assert = require('assert/strict');
 const EMU = 'http://localhost:8081';
 const src = fs.readFileSync(process.argv[2], 'utf8');
 
-function load({ openReturns } = {}) {
+function load({ openReturns, onLoad } = {}) {
   const listeners = new Set();
   const env = { opened: [], fetched: [], fetchAnswer: { ok: true, status: 200, json: async () => ({}) } };
   const win = {
+    onGoogleLibraryLoad: onLoad,
     screenX: 0, screenY: 0, outerWidth: 1200, outerHeight: 900,
     addEventListener(type, fn) { if (type === 'message') listeners.add(fn); },
     removeEventListener(type, fn) { if (type === 'message') listeners.delete(fn); },
@@ -147,9 +148,55 @@ const checks = {
     assert.equal(q.get('prompt'), 'select_account');
   },
 
-  'init without client_id throws'() {
+  'init without client_id or scope throws GIS\'s error'() {
     const { oauth2 } = load();
-    assert.throws(() => oauth2.initTokenClient({ scope: CAL, callback() {} }));
+    for (const [fn, config, name] of [
+      ['initTokenClient', { scope: CAL, callback() {} }, 'client_id'],
+      ['initTokenClient', { client_id: '', scope: CAL, callback() {} }, 'client_id'],
+      ['initTokenClient', { client_id: 'cid', callback() {} }, 'scope'],
+      ['initCodeClient', { scope: CAL, callback() {} }, 'client_id'],
+    ]) {
+      assert.throws(() => oauth2[fn](config), (e) => e.message === `Missing required parameter ${name}.` && e.type === 'missing_required_parameter' && !(e instanceof TypeError), `${fn} ${name}`);
+    }
+  },
+
+  async 'callback may be set after init (the Calendar quickstart passes callback: "")'() {
+    const env = load();
+    const client = env.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback: '' });
+    const seen = [];
+    client.callback = (r) => seen.push(r.access_token);
+    client.requestAccessToken({ prompt: 'consent' });
+    const id = env.opened[0].url.searchParams.get('redirect_uri').split('id=')[1];
+    env.post(EMU, { source: 'scopewise-emulator', id, response: { access_token: 'ya29.x' } });
+    assert.deepEqual(seen, ['ya29.x']);
+    // A code client needs no callback at init either (redirect mode has none).
+    env.oauth2.initCodeClient({ client_id: 'cid', scope: CAL });
+  },
+
+  'deprecated hint and hosted_domain act as login_hint and hd'() {
+    const env = load();
+    env.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback() {}, hint: 'a@example.com', hosted_domain: 'example.com' }).requestAccessToken();
+    let q = env.opened[0].url.searchParams;
+    assert.equal(q.get('login_hint'), 'a@example.com');
+    assert.equal(q.get('hd'), 'example.com');
+    env.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback() {}, hint: 'a@example.com' }).requestAccessToken({ hint: 'b@example.com' });
+    assert.equal(env.opened[1].url.searchParams.get('login_hint'), 'b@example.com');
+    env.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback() {}, login_hint: 'c@example.com', hint: 'a@example.com', hd: 'x.test', hosted_domain: 'y.test' }).requestAccessToken();
+    q = env.opened[2].url.searchParams;
+    assert.equal(q.get('login_hint'), 'c@example.com');
+    assert.equal(q.get('hd'), 'x.test');
+    env.oauth2.initCodeClient({ client_id: 'cid', scope: CAL, callback() {}, hint: 'd@example.com', hosted_domain: 'z.test' }).requestCode();
+    q = env.opened[3].url.searchParams;
+    assert.equal(q.get('login_hint'), 'd@example.com');
+    assert.equal(q.get('hd'), 'z.test');
+  },
+
+  'calls window.onGoogleLibraryLoad once loaded'() {
+    let calls = 0;
+    let sawLibrary = false;
+    load({ onLoad() { calls++; sawLibrary = typeof this.google.accounts.oauth2.initTokenClient === 'function'; } });
+    assert.equal(calls, 1);
+    assert.equal(sawLibrary, true);
   },
 
   async 'revoke posts the token and reports the outcome'() {

@@ -135,9 +135,9 @@ func (v *Verifier) makeRoomLocked() {
 	}
 }
 
-// Clock moves an upstream's clock: the emulator's (its control API).
+// Clock moves an upstream's clock: the emulator's (emulator/client).
 type Clock interface {
-	Advance(ctx context.Context, d time.Duration) (time.Time, error)
+	AdvanceClock(ctx context.Context, d time.Duration) (time.Time, error)
 }
 
 // FollowClock wraps the emulator's clock so that each move empties the
@@ -150,7 +150,7 @@ type followedClock struct {
 	v *Verifier
 }
 
-func (f followedClock) Advance(ctx context.Context, d time.Duration) (time.Time, error) {
+func (f followedClock) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, error) {
 	defer f.v.ForgetAll()
-	return f.Clock.Advance(ctx, d)
+	return f.Clock.AdvanceClock(ctx, d)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scopewise/scopewise/emulator"
+	emuclient "github.com/scopewise/scopewise/emulator/client"
 )
 
 // switchableTokeninfo answers tokeninfo for one token: valid until revoked
@@ -136,7 +137,7 @@ func TestVerifierRemembersRefusalsBriefly(t *testing.T) {
 }
 
 // An emulator token is refused at once after the emulator's clock passes its
-// expiry through EmulatorClock (the lab's Expire now), though the site's
+// expiry through its client (the lab's Expire now), though the site's
 // clock has not moved.
 func TestVerifierFollowsTheEmulatorsClock(t *testing.T) {
 	emu := emulator.New(emulator.Options{Clients: []emulator.Client{{ID: testClient, Name: "Scopewise", Origins: []string{"http://localhost"}}}})
@@ -155,12 +156,12 @@ func TestVerifierFollowsTheEmulatorsClock(t *testing.T) {
 
 	hc := NewHTTPClient()
 	v := NewVerifier(srv.URL+"/tokeninfo", testClient, hc, nil)
-	clock := v.FollowClock(NewEmulatorClock(srv.URL, hc))
+	clock := v.FollowClock(emuclient.New(srv.URL, hc))
 	ctx := context.Background()
 	if _, err := v.Verify(ctx, tok.AccessToken, CalendarScope); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := clock.Advance(ctx, time.Hour); err != nil {
+	if _, err := clock.AdvanceClock(ctx, time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := v.Verify(ctx, tok.AccessToken, CalendarScope); KindOf(err) != KindInvalidToken {

@@ -1,17 +1,16 @@
 package apis
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/emulator/emulatortest"
 )
 
 const longDocTitle = "Field guide (long document)"
@@ -20,22 +19,9 @@ const longDocTitle = "Field guide (long document)"
 // for the account.
 func emulatorDocs(t testing.TB, account string) (*emulator.Server, *Docs, string) {
 	t.Helper()
-	emu := emulator.New(emulator.Options{Clients: []emulator.Client{{ID: testClient, Name: "Scopewise", Origins: []string{"http://localhost"}}}})
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	body, _ := json.Marshal(map[string]any{"client_id": testClient, "account": account, "scopes": []string{DocsScope}})
-	res, err := http.Post(srv.URL+"/_emu/tokens", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("minting a token: %v", err)
-	}
-	return emu, NewDocs(srv.URL+"/v1", NewHTTPClient()), tok.AccessToken
+	emu := emulatortest.Start(t, emulator.Options{Clients: []emulator.Client{{ID: testClient, Name: "Scopewise", Origins: []string{"http://localhost"}}}})
+	token := emu.Mint(t, emulator.TokenRequest{ClientID: testClient, Account: account, Scopes: []string{DocsScope}})
+	return emu.Server, NewDocs(emu.URL+"/v1", NewHTTPClient()), token
 }
 
 func sampleID(t testing.TB, emu *emulator.Server, account, title string) string {

@@ -1,0 +1,161 @@
+package emulator
+
+// The test-control API under /_emu/: JSON in and out, outside Google's paths
+// (docs/emulator.md), each handler a thin wrapper of a Control method
+// (control.go). Bad input is a 400 with {"error": "…"}, never a 500.
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/scopewise/scopewise/emulator/fault"
+	"github.com/scopewise/scopewise/emulator/internal/clock"
+	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/internal/page"
+)
+
+// decodeControlJSON reads one JSON object, rejecting unknown fields (a typo
+// in a test should fail loudly, not be ignored) and trailing data.
+func decodeControlJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			return controlError{fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit)}
+		case errors.Is(err, io.EOF):
+			return controlError{"request body must be a JSON object"}
+		}
+		return controlError{"invalid JSON: " + err.Error()}
+	}
+	if dec.More() {
+		return controlError{"invalid JSON: data after the object"}
+	}
+	return nil
+}
+
+func writeControlError(w http.ResponseWriter, err error) {
+	googleapi.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+}
+
+func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
+	st, _ := s.State(r.Context())
+	googleapi.WriteJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) handleControlPage(w http.ResponseWriter, r *http.Request) {
+	nonce := page.NewNonce()
+	page.SetHeaders(w, nonce)
+	st, _ := s.State(r.Context())
+	page.Render(w, r, s.log, http.StatusOK, nonce, controlPage(st))
+}
+
+func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
+	s.Reset(r.Context())
+	googleapi.WriteJSON(w, http.StatusOK, map[string]any{"reset": true, "now": s.now()})
+}
+
+func (s *Server) handleIssued(w http.ResponseWriter, r *http.Request) {
+	v, _ := s.Issued(r.Context())
+	w.Header().Set("Cache-Control", "no-store")
+	googleapi.WriteJSON(w, http.StatusOK, v)
+}
+
+// clockRequest is the body of POST /_emu/clock.
+type clockRequest struct {
+	Advance string `json:"advance"`
+}
+
+func (s *Server) handleClock(w http.ResponseWriter, r *http.Request) {
+	var cr clockRequest
+	if err := decodeControlJSON(r, &cr); err != nil {
+		writeControlError(w, err)
+		return
+	}
+	d, err := time.ParseDuration(cr.Advance)
+	if err != nil || d < 0 || d > clock.MaxOffset {
+		writeControlError(w, controlError{`"advance" must be a non-negative Go duration such as "3600s"; the clock only moves forward`})
+		return
+	}
+	now, offset, err := s.clock.Advance(d)
+	if err != nil {
+		writeControlError(w, controlError{err.Error()})
+		return
+	}
+	googleapi.WriteJSON(w, http.StatusOK, map[string]any{"now": now, "clock_offset": offset.String()})
+}
+
+// mintRequest is the body of POST /_emu/tokens.
+type mintRequest struct {
+	ClientID string   `json:"client_id"`
+	Account  string   `json:"account"` // email or sub
+	Scopes   []string `json:"scopes"`
+	TTL      string   `json:"ttl"`
+}
+
+// mintResponse is its answer: a token response, plus the expiry on the
+// emulator's clock.
+type mintResponse struct {
+	AccessToken string    `json:"access_token"`
+	ExpiresIn   int       `json:"expires_in"`
+	Scope       string    `json:"scope"`
+	TokenType   string    `json:"token_type"`
+	Expiry      time.Time `json:"expiry"`
+}
+
+func (s *Server) handleMintToken(w http.ResponseWriter, r *http.Request) {
+	var mr mintRequest
+	if err := decodeControlJSON(r, &mr); err != nil {
+		writeControlError(w, err)
+		return
+	}
+	req := TokenRequest{ClientID: mr.ClientID, Account: mr.Account, Scopes: mr.Scopes}
+	if mr.TTL != "" {
+		d, err := time.ParseDuration(mr.TTL)
+		if err != nil || d == 0 {
+			writeControlError(w, controlError{fmt.Sprintf(`"ttl" must be a Go duration between 1s and %s, such as "3600s"`, maxMintTTL)})
+			return
+		}
+		req.TTL = d
+	}
+	t, err := s.MintToken(r.Context(), req)
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	googleapi.WriteJSON(w, http.StatusOK, mintResponse{
+		AccessToken: t.AccessToken,
+		ExpiresIn:   t.ExpiresIn,
+		Scope:       strings.Join(normalizeScopes(req.Scopes), " "),
+		TokenType:   "Bearer",
+		Expiry:      t.Expiry,
+	})
+}
+
+func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
+	var fw fault.Wire
+	if err := decodeControlJSON(r, &fw); err != nil {
+		writeControlError(w, err)
+		return
+	}
+	f, err := fw.Fault()
+	if err == nil {
+		err = checkFaultTarget(f.Path, f.Headers) // guard.go
+	}
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	queued, err := s.faults.Add(f)
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	googleapi.WriteJSON(w, http.StatusOK, queued)
+}
