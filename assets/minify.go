@@ -12,7 +12,7 @@ import (
 // minify shrinks one of the site's own scripts or stylesheets with esbuild,
 // in process: comments and whitespace go, local names get short. Each script
 // stays the ES module it was — format ESM, no bundling — so its imports of
-// bare names ("github.com/scopewise/scopewise/token-client") still go through the page's import
+// bare names ("scopewise/token-client") still go through the page's import
 // map, and the names it exports stay as written. Nothing is lowered for older
 // browsers (esbuild's default target, esnext) and text stays UTF-8.
 //

@@ -18,7 +18,7 @@ import (
 // (scopes, prompt, include_granted_scopes, login_hint), with a timeline of
 // each request and answer (assets/js/lab.js). A switch makes the page also
 // call the APIs itself with the token (REST + CORS), beside the server's
-// postback; the CSP's connect-src allows the API origins (cmd/site/routes.go).
+// postback; the CSP's connect-src allows the API origins (internal/site/routes.go).
 // The server's part:
 //
 //	GET  /lab          the page
