@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/scopewise/scopewise/views"
 )
 
 // TestServe checks what a browser gets for a hashed file: the same bytes in
@@ -101,6 +104,10 @@ func TestSourceMap(t *testing.T) {
 				t.Fatal(err)
 			}
 			src, _ := files.ReadFile(name)
+			// A module with alert texts has them as a source of their own.
+			if len(m.Sources) == 2 && m.Sources[0] == "<define:ALERT_TEXTS>" {
+				m.Sources, m.SourcesContent = m.Sources[1:], m.SourcesContent[1:]
+			}
 			if !slices.Equal(m.Sources, []string{Prefix + name}) || len(m.SourcesContent) != 1 || m.SourcesContent[0] != string(src) || m.Mappings == "" {
 				t.Errorf("map has sources %q, %d sources' contents, %d bytes of mappings; want %q with the file as written", m.Sources, len(m.SourcesContent), len(m.Mappings), Prefix+name)
 			}
@@ -130,6 +137,39 @@ func TestMinified(t *testing.T) {
 			}
 			if strings.HasSuffix(name, ".js") && before.Exports == nil && before.Imports == nil {
 				t.Errorf("%s neither imports nor exports: is it still read as a module?", name)
+			}
+		})
+	}
+}
+
+// Each module's ALERT_TEXTS becomes its texts from views/alerts.go: one left
+// as it is would be an undefined name when the page runs.
+func TestAlertTextsAreBuiltIn(t *testing.T) {
+	for _, name := range embedded(t) {
+		if path.Ext(name) != ".js" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			src, _ := files.ReadFile(name)
+			code, _, err := minify(name, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(code), "ALERT_TEXTS") {
+				t.Errorf("ALERT_TEXTS is left in the minified module: views/alerts.go has no texts for %s", path.Base(name))
+			}
+			own, ok := views.ScriptAlerts(path.Base(name))
+			if !ok {
+				return
+			}
+			var texts map[string][2]string
+			if err := json.Unmarshal([]byte(own), &texts); err != nil {
+				t.Fatal(err)
+			}
+			for key, text := range texts {
+				if !strings.Contains(string(code), text[1]) {
+					t.Errorf("text %q (%q) is not in the minified module", key, text[1])
+				}
 			}
 		})
 	}

@@ -7,13 +7,16 @@ import (
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/scopewise/scopewise/views"
 )
 
 // minify shrinks one of the site's own scripts or stylesheets with esbuild,
 // in process: comments and whitespace go, local names get short. Each script
 // stays the ES module it was — format ESM, no bundling — so its imports of
-// bare names ("github.com/scopewise/scopewise/token-client") still go through the page's import
-// map, and the names it exports stay as written. Nothing is lowered for older
+// bare names ("scopewise/token-client") still go through the page's import
+// map, and the names it exports stay as written. A module's ALERT_TEXTS
+// becomes its alert texts (views.ScriptAlerts). Nothing is lowered for older
 // browsers (esbuild's default target, esnext) and text stays UTF-8.
 //
 // The source map holds the readable source, so the browser's devtools show
@@ -34,6 +37,10 @@ func minify(name string, src []byte) (code, sourceMap []byte, err error) {
 	switch path.Ext(name) {
 	case ".js":
 		opts.Loader, opts.Format = api.LoaderJS, api.FormatESModule
+		// The module's alert texts, spelled in views/alerts.go.
+		if texts, ok := views.ScriptAlerts(path.Base(name)); ok {
+			opts.Define = map[string]string{"ALERT_TEXTS": texts}
+		}
 	case ".css":
 		opts.Loader = api.LoaderCSS
 	default:

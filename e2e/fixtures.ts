@@ -1,54 +1,29 @@
-// Fixtures every spec uses: a fresh emulator per test, a handle on its
-// control API, and a guard that fails the test when a token leaks into what
-// the site sends or leaves in the browser. Plus the popup helpers.
-import {
-  test as base,
-  expect,
-  type APIRequestContext,
-  type Cookie,
-  type Locator,
-  type Page,
-  type Request,
-  type Response,
-} from '@playwright/test';
+// The site suite's fixtures: the published fixture (gis-emulator.ts: a reset
+// emulator per test, its control API and the popup driver) with what the
+// suite adds: the site's defaults (its emulator, its client ID, no rerouting:
+// the site already loads the emulator's GIS), and a guard that fails the test
+// when a token leaks into what the site sends or leaves in the browser.
+import { expect, type Cookie, type Locator, type Page, type Request, type Response } from '@playwright/test';
 import fs from 'node:fs';
 import { findTokens, redact, type Output } from './canary';
 import { emulatorURL, logDir, siteClientID, siteURL, tokensFile } from './env';
-import type { Fault } from './gis-emulator';
+import { GISEmulator, GISPopup, test as gisTest, type MintRequest } from './gis-emulator';
 
 export { expect };
 export { redact, tokenLabel } from './canary';
+export { clickAndWaitForClose, type Fault } from './gis-emulator';
 
 // ---------------------------------------------------------------- emulator
 
-// The fault shape is the copyable fixture file's (gis-emulator.ts).
-export type { Fault } from './gis-emulator';
-
-export type MintRequest = {
-  client_id?: string; // default: the site's client
-  account?: string; // default: alice@example.com
-  scopes: string[];
-  ttl?: string; // a Go duration, default 3600s
-};
-
-/** What GET /_emu/state answers; never token values. */
-export type EmulatorState = {
-  accounts?: unknown[];
-  grants?: Array<Record<string, unknown>>;
-  tokens?: Array<Record<string, unknown>>;
-  [key: string]: unknown;
-};
-
-/** The emulator's test-control API (/_emu/). */
-export class Emulator {
+/** The published fixture's emulator with the site's defaults; every token it mints is watched for leaks. */
+export class Emulator extends GISEmulator {
   constructor(
-    private readonly api: APIRequestContext,
+    url: string,
+    api: GISEmulator['api'],
+    page: Page,
     private readonly seen: Set<string>,
-  ) {}
-
-  /** Forgets grants, tokens, sessions and faults; restores the clock. */
-  async reset(): Promise<void> {
-    await this.post('/_emu/reset', {});
+  ) {
+    super(url, api, page);
   }
 
   /**
@@ -56,46 +31,14 @@ export class Emulator {
    * 20,000), through resets: the leak canary's list. `total` counts them all.
    */
   async issued(): Promise<{ total: number; tokens: string[] }> {
-    const res = await this.api.get('/_emu/issued');
-    expect(res.status(), `GET /_emu/issued: ${await res.text()}`).toBe(200);
-    return (await res.json()) as { total: number; tokens: string[] };
+    return (await this.get('/_emu/issued')) as { total: number; tokens: string[] };
   }
 
-  async state(): Promise<EmulatorState> {
-    const res = await this.api.get('/_emu/state');
-    expect(res.status(), `GET /_emu/state: ${await res.text()}`).toBe(200);
-    return (await res.json()) as EmulatorState;
-  }
-
-  /** Moves the emulator's clock forward by a Go duration, e.g. "3700s". */
-  async advanceClock(by: string): Promise<void> {
-    await this.post('/_emu/clock', { advance: by });
-  }
-
-  /** The next `count` calls of `path` fail as described. */
-  async fault(fault: Fault): Promise<void> {
-    await this.post('/_emu/faults', fault);
-  }
-
-  /** A token minted without the popup; the leak guard watches for it too. */
-  async mintToken(req: MintRequest): Promise<{ access_token: string; expires_in: number }> {
-    const body = await this.post('/_emu/tokens', {
-      client_id: siteClientID,
-      account: 'alice@example.com',
-      ttl: '3600s',
-      ...req,
-    });
-    const minted = body as { access_token: string; expires_in: number };
-    expect(minted.access_token, 'POST /_emu/tokens answers an access_token').toBeTruthy();
+  /** A token minted without the popup, for the site's client unless told; the leak guard watches for it too. */
+  override async mint(req: Omit<MintRequest, 'client_id'> & { client_id?: string }): Promise<{ access_token: string; expires_in: number }> {
+    const minted = await super.mint({ client_id: siteClientID, ttl: '3600s', ...req });
     this.seen.add(minted.access_token);
     return minted;
-  }
-
-  private async post(path: string, data: unknown): Promise<unknown> {
-    const res = await this.api.post(path, { data });
-    const text = await res.text();
-    expect(res.ok(), `POST ${path} answered ${res.status()}: ${text}`).toBe(true);
-    return text ? JSON.parse(text) : undefined;
   }
 }
 
@@ -104,30 +47,29 @@ export class Emulator {
 type Fixtures = {
   /** Every token value this test saw (its requests, the emulator's answers, minted). */
   seenTokens: Set<string>;
+  /** The emulator (the same object as `gis`), with the site's additions. */
   emu: Emulator;
-  resetEmulator: void;
   tokenLeakGuard: void;
 };
 
-export const test = base.extend<Fixtures>({
+export const test = gisTest.extend<Fixtures>({
+  gisEmulatorURL: emulatorURL,
+  rerouteGoogle: false,
+
   // eslint-disable-next-line no-empty-pattern
   seenTokens: async ({}, use) => {
     await use(new Set<string>());
   },
 
-  emu: async ({ playwright, seenTokens }, use) => {
-    const api = await playwright.request.newContext({ baseURL: emulatorURL });
-    await use(new Emulator(api, seenTokens));
-    await api.dispose();
+  emu: async ({ gisControl, gisEmulatorURL, page, seenTokens }, use) => {
+    await use(new Emulator(gisEmulatorURL, gisControl, page, seenTokens));
   },
 
-  resetEmulator: [
-    async ({ emu }, use) => {
-      await emu.reset();
-      await use();
-    },
-    { auto: true },
-  ],
+  // The published fixture's `gis` (automatic: reset before each test), as the site's Emulator.
+  gis: async ({ emu }, use) => {
+    await emu.reset();
+    await use(emu);
+  },
 
   tokenLeakGuard: [
     async ({ page, context, emu, seenTokens }, use, testInfo) => {
@@ -291,29 +233,9 @@ export function alertSaying(page: Page, text: RegExp): Locator {
 
 // ---------------------------------------------------------------- popup
 
-const closedTarget = 'Target page, context or browser has been closed';
-
 /** Clicks the page's button and returns the popup it opens. */
 export async function openPopup(page: Page, button: string): Promise<Page> {
-  const popup = page.waitForEvent('popup');
-  await page.getByRole('button', { name: button, exact: true }).click();
-  return popup;
-}
-
-/**
- * Clicks something that makes the popup close itself, and waits for the close.
- * Playwright may report the click as failed because the page went away under
- * it (an upstream race): exactly that error is expected, any other is not.
- */
-export async function clickAndWaitForClose(popup: Page, target: Locator): Promise<void> {
-  const closed = popup.waitForEvent('close');
-  closed.catch(() => undefined); // awaited below; keeps an early failure handled
-  try {
-    await target.click();
-  } catch (err) {
-    if (!String(err).includes(closedTarget)) throw err;
-  }
-  await closed;
+  return new GISPopup(page).openPopup(pageButton(page, button));
 }
 
 export type ConsentOptions = {
@@ -329,28 +251,17 @@ export type ConsentOptions = {
 };
 
 /**
- * Goes through the emulator's popup as a user would: presses the page button,
- * picks the account when the chooser shows, ticks boxes, and presses
- * Continue or Cancel, after which the popup closes itself. Returns the URL the
- * popup was opened with.
+ * Goes through the emulator's popup as a user would (GISPopup.answer): presses
+ * the page button, picks the account when the chooser shows, ticks boxes, and
+ * presses Continue or Cancel, after which the popup closes itself. The popup
+ * must ask: one that answers by itself fails this. Returns the URL the popup
+ * was opened with.
  */
 export async function consent(page: Page, opts: ConsentOptions): Promise<URL> {
-  const popup = await openPopup(page, opts.button);
+  const driver = new GISPopup(page);
+  const popup = await driver.openPopup(pageButton(page, opts.button));
   const openedWith = new URL(popup.url());
-  const chooser = popup.getByRole('heading', { name: 'Choose an account' });
-  const action = popup.getByRole('button', { name: opts.action ?? 'Continue', exact: true });
-
-  await expect(chooser.or(action).first()).toBeVisible();
-  if (await chooser.isVisible()) {
-    await popup.getByRole('button', { name: opts.account ?? 'alice@example.com' }).click();
-    await expect(chooser).toBeHidden();
-  }
-  await expect(action).toBeVisible();
-  if (opts.onConsentScreen) await opts.onConsentScreen(popup);
-  for (const name of opts.tick ?? []) {
-    await popup.getByRole('checkbox', { name, exact: true }).check();
-  }
-  await clickAndWaitForClose(popup, action);
+  await driver.answer(popup, { account: opts.account, tick: opts.tick, button: opts.action, onConsentScreen: opts.onConsentScreen, mustAsk: true });
   return openedWith;
 }
 
@@ -360,6 +271,9 @@ export async function consent(page: Page, opts: ConsentOptions): Promise<URL> {
  * a click (chooser or consent) fails this.
  */
 export async function expectPopupClosesByItself(page: Page, button: string): Promise<void> {
-  const popup = await openPopup(page, button);
-  if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 10_000 });
+  await new GISPopup(page).expectAnsweredByItself(pageButton(page, button));
+}
+
+function pageButton(page: Page, name: string): Locator {
+  return page.getByRole('button', { name, exact: true });
 }

@@ -68,51 +68,47 @@ export type Fault = {
 /** Something that opens the popup: a locator to click, or a function doing the click. */
 export type Trigger = Locator | (() => Promise<unknown>);
 
+/** How answer() goes through the popup: PopupOptions and the general knobs. */
+export type AnswerOptions = PopupOptions & {
+  /** The consent screen's button. Default Continue. */
+  button?: 'Continue' | 'Cancel';
+  /** Tick "Select all" when there are checkboxes and `tick` names none. */
+  selectAll?: boolean;
+  /**
+   * Fail when the popup answers by itself instead of asking (everything asked
+   * already granted): for tests that the consent screen is shown.
+   */
+  mustAsk?: boolean;
+  /** Runs once the consent screen shows, before anything is ticked or pressed. */
+  onConsentScreen?: (popup: Page) => Promise<void>;
+};
+
+/** What POST /_emu/tokens takes. */
+export type MintRequest = { client_id: string; account?: string; scopes: string[]; ttl?: string };
+
 const defaultAccount = 'alice@example.com';
 // Playwright may report a click as failed when the page closes under it (the
 // popup closes itself on Continue): exactly that error is expected.
 const closedTarget = 'Target page, context or browser has been closed';
 
-/** The emulator: its control API (/_emu/) and the popup, as a user drives it. */
-export class GISEmulator {
-  constructor(
-    /** The emulator's origin, e.g. http://localhost:8081. */
-    readonly url: string,
-    private readonly api: APIRequestContext,
-    private readonly page: Page,
-  ) {}
-
-  // ---------------------------------------------------------------- control
-
-  /** Forgets grants, tokens, sign-ins, picker sessions and faults; restores the clock. */
-  async reset(): Promise<void> {
-    await this.post('/_emu/reset', {});
+/**
+ * Clicks something that makes a window close itself (the popup's Continue, the
+ * picker's Done), and waits for the close.
+ */
+export async function clickAndWaitForClose(win: Page, target: Locator): Promise<void> {
+  const closed = win.waitForEvent('close');
+  closed.catch(() => undefined); // awaited below; keeps an early failure handled
+  try {
+    await target.click();
+  } catch (err) {
+    if (!String(err).includes(closedTarget)) throw err;
   }
+  await closed;
+}
 
-  /** Accounts, clients, grants and tokens (hashes only: never token values). */
-  async state(): Promise<Record<string, unknown>> {
-    const res = await this.api.get('/_emu/state');
-    expect(res.ok(), `GET /_emu/state answered ${res.status()}`).toBe(true);
-    return (await res.json()) as Record<string, unknown>;
-  }
-
-  /** Moves the emulator's clock forward by a Go duration ("3600s"): tokens expire without waiting. */
-  async advanceClock(by: string): Promise<void> {
-    await this.post('/_emu/clock', { advance: by });
-  }
-
-  /** Makes the next calls of a path fail (see Fault). */
-  async injectFault(fault: Fault): Promise<void> {
-    await this.post('/_emu/faults', fault);
-  }
-
-  /** A token minted without the popup (no grant is recorded), for tests of a backend. */
-  async mintToken(req: { client_id: string; account?: string; scopes: string[]; ttl?: string }): Promise<string> {
-    const body = (await this.post('/_emu/tokens', { account: defaultAccount, ...req })) as { access_token: string };
-    return body.access_token;
-  }
-
-  // ---------------------------------------------------------------- popup
+/** The consent popup, as a user drives it from a page. */
+export class GISPopup {
+  constructor(protected readonly page: Page) {}
 
   /** Clicks the trigger and returns the popup it opens (inside the user gesture, as GIS requires). */
   async openPopup(trigger: Trigger): Promise<Page> {
@@ -128,17 +124,17 @@ export class GISEmulator {
    * closes by itself, as Google's does; that is fine too.
    */
   async grant(trigger: Trigger, opts: PopupOptions = {}): Promise<void> {
-    await this.answer(await this.openPopup(trigger), 'Continue', opts, true);
+    await this.answer(await this.openPopup(trigger), { ...opts, selectAll: true });
   }
 
   /** A partial grant: ticks only these consent checkboxes, then Continue. */
   async grantPartially(trigger: Trigger, tick: string[], opts: Omit<PopupOptions, 'tick'> = {}): Promise<void> {
-    await this.answer(await this.openPopup(trigger), 'Continue', { ...opts, tick }, false);
+    await this.answer(await this.openPopup(trigger), { ...opts, tick });
   }
 
   /** Presses Cancel: the page's callback gets {error: 'access_denied'}. */
   async deny(trigger: Trigger, opts: Omit<PopupOptions, 'tick'> = {}): Promise<void> {
-    await this.answer(await this.openPopup(trigger), 'Cancel', opts, false);
+    await this.answer(await this.openPopup(trigger), { ...opts, button: 'Cancel' });
   }
 
   /** Closes the popup unanswered: the page's error_callback gets {type: 'popup_closed'}. */
@@ -148,7 +144,22 @@ export class GISEmulator {
     if (!popup.isClosed()) await popup.close();
   }
 
-  private async answer(popup: Page, button: 'Continue' | 'Cancel', opts: PopupOptions, selectAll: boolean): Promise<void> {
+  /**
+   * Expects the popup to answer and close by itself, as Google's does when
+   * everything asked is already granted (prompt ''): a popup that waits for a
+   * click (chooser or consent) fails this.
+   */
+  async expectAnsweredByItself(trigger: Trigger): Promise<void> {
+    const popup = await this.openPopup(trigger);
+    if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 10_000 });
+  }
+
+  /**
+   * Goes through an open popup: picks the account when the chooser shows,
+   * ticks boxes, presses the button, and waits for the popup to close itself.
+   */
+  async answer(popup: Page, opts: AnswerOptions = {}): Promise<void> {
+    const button = opts.button ?? 'Continue';
     // A popup with nothing to ask may have closed itself already.
     const closed = popup.isClosed() ? Promise.resolve(popup) : popup.waitForEvent('close', { timeout: 15_000 });
     closed.catch(() => undefined); // awaited below
@@ -169,7 +180,9 @@ export class GISEmulator {
     ]);
     if (first === 'closed') {
       await closed;
-      if (button === 'Cancel') throw new Error('the popup answered by itself: there was nothing to cancel (everything asked was already granted)');
+      if (button === 'Cancel' || opts.mustAsk) {
+        throw new Error('the popup answered by itself: it asked nothing (everything asked was already granted)');
+      }
       return; // answered at once: everything asked was already granted
     }
     if (await blocked.isVisible()) {
@@ -179,20 +192,69 @@ export class GISEmulator {
     }
     if (await chooser.isVisible()) {
       await popup.getByRole('button', { name: opts.account ?? defaultAccount }).click();
-      await expect(action).toBeVisible();
+      await expect(chooser).toBeHidden();
     }
+    await expect(action).toBeVisible();
+    if (opts.onConsentScreen) await opts.onConsentScreen(popup);
     const boxes = popup.getByRole('checkbox');
-    const tick = opts.tick ?? (selectAll && (await boxes.count()) > 0 ? ['Select all'] : []);
+    const tick = opts.tick ?? (opts.selectAll && (await boxes.count()) > 0 ? ['Select all'] : []);
     for (const name of tick) await popup.getByRole('checkbox', { name, exact: true }).check();
-    try {
-      await action.click();
-    } catch (err) {
-      if (!String(err).includes(closedTarget)) throw err;
-    }
+    await clickAndWaitForClose(popup, action);
     await closed;
   }
+}
 
-  private async post(path: string, data: unknown): Promise<unknown> {
+/** The emulator: its control API (/_emu/), and the popup (GISPopup) on the test's page. */
+export class GISEmulator extends GISPopup {
+  constructor(
+    /** The emulator's origin, e.g. http://localhost:8081. */
+    readonly url: string,
+    protected readonly api: APIRequestContext,
+    page: Page,
+  ) {
+    super(page);
+  }
+
+  /** Forgets grants, tokens, sign-ins, picker sessions and faults; restores the clock. */
+  async reset(): Promise<void> {
+    await this.post('/_emu/reset', {});
+  }
+
+  /** Accounts, clients, grants and tokens (hashes only: never token values). */
+  async state(): Promise<Record<string, unknown>> {
+    return (await this.get('/_emu/state')) as Record<string, unknown>;
+  }
+
+  /** Moves the emulator's clock forward by a Go duration ("3600s"): tokens expire without waiting. */
+  async advanceClock(by: string): Promise<void> {
+    await this.post('/_emu/clock', { advance: by });
+  }
+
+  /** Makes the next calls of a path fail (see Fault). */
+  async injectFault(fault: Fault): Promise<void> {
+    await this.post('/_emu/faults', fault);
+  }
+
+  /** A token minted without the popup (no grant is recorded), for tests of a backend: POST /_emu/tokens's answer. */
+  async mint(req: MintRequest): Promise<{ access_token: string; expires_in: number }> {
+    const minted = (await this.post('/_emu/tokens', { account: defaultAccount, ...req })) as { access_token: string; expires_in: number };
+    expect(minted.access_token, 'POST /_emu/tokens answers an access_token').toBeTruthy();
+    return minted;
+  }
+
+  /** mint's token alone. */
+  async mintToken(req: MintRequest): Promise<string> {
+    return (await this.mint(req)).access_token;
+  }
+
+  protected async get(path: string): Promise<unknown> {
+    const res = await this.api.get(path);
+    const text = await res.text();
+    expect(res.ok(), `GET ${path} answered ${res.status()}: ${text}`).toBe(true);
+    return JSON.parse(text);
+  }
+
+  protected async post(path: string, data: unknown): Promise<unknown> {
     const res = await this.api.post(path, { data });
     const text = await res.text();
     expect(res.ok(), `POST ${path} answered ${res.status()}: ${text}`).toBe(true);
@@ -240,18 +302,29 @@ type Options = {
   rerouteGoogle: boolean;
 };
 
-export const test = base.extend<Options & { gis: GISEmulator }>({
+type Fixtures = {
+  /** The request context gis talks to /_emu/ with (disposed after the test). */
+  gisControl: APIRequestContext;
+  /** The emulator, reset before the test. */
+  gis: GISEmulator;
+};
+
+export const test = base.extend<Options & Fixtures>({
   gisEmulatorURL: [(process.env.GIS_EMULATOR_URL || 'http://localhost:8081').replace(/\/+$/, ''), { option: true }],
   rerouteGoogle: [true, { option: true }],
 
+  gisControl: async ({ playwright, gisEmulatorURL }, use) => {
+    const api = await playwright.request.newContext({ baseURL: gisEmulatorURL });
+    await use(api);
+    await api.dispose();
+  },
+
   gis: [
-    async ({ playwright, page, context, gisEmulatorURL, rerouteGoogle }, use) => {
-      const api = await playwright.request.newContext({ baseURL: gisEmulatorURL });
-      const gis = new GISEmulator(gisEmulatorURL, api, page);
+    async ({ gisControl, page, context, gisEmulatorURL, rerouteGoogle }, use) => {
+      const gis = new GISEmulator(gisEmulatorURL, gisControl, page);
       await gis.reset();
       if (rerouteGoogle) await rerouteGoogleToEmulator(context, gisEmulatorURL);
       await use(gis);
-      await api.dispose();
     },
     { auto: true },
   ],

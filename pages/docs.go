@@ -109,7 +109,7 @@ func (p *Pages) DocsOpen(c echo.Context) error {
 		return &web.Problem{
 			Status: http.StatusBadRequest,
 			Target: docsDocumentID,
-			Alert:  views.Problem{Title: "Not a Google Docs link or ID", Detail: err.Error()},
+			Alert:  views.AlertNotADocument.Problem("", "reason", err.Error()),
 			Err:    err,
 		}
 	}
@@ -156,9 +156,9 @@ func (p *Pages) docProblem(c echo.Context, err error, token, id string) error {
 	}
 	switch apis.KindOf(err) {
 	case apis.KindNotFound:
-		prob.Alert = views.Problem{Title: "Document not found", Detail: "Google Docs has no document with the ID " + id + ". Check the link or ID and try again."}
+		prob.Alert = views.AlertNoSuchDoc.Problem("", "id", id)
 	case apis.KindPermissionDenied:
-		prob.Alert = views.Problem{Title: "No access to this document", Detail: "The account you signed in with cannot read the document " + id + ". Ask its owner to share it with you, or sign in with an account that can read it."}
+		prob.Alert = views.AlertDocNotShared.Problem("", "id", id)
 	}
 	return prob
 }

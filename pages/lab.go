@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,7 +17,7 @@ import (
 // (scopes, prompt, include_granted_scopes, login_hint), with a timeline of
 // each request and answer (assets/js/lab.js). A switch makes the page also
 // call the APIs itself with the token (REST + CORS), beside the server's
-// postback; the CSP's connect-src allows the API origins (cmd/site/routes.go).
+// postback; the CSP's connect-src allows the API origins (internal/site/routes.go).
 // The server's part:
 //
 //	GET  /lab          the page
@@ -191,9 +190,9 @@ func (p *Pages) labProblem(c echo.Context, err error, token string) error {
 	switch apis.KindOf(err) {
 	case apis.KindInvalidToken:
 		p.Verifier.Forget(token)
-		prob.Alert = views.Problem{Title: "Token refused", Detail: "tokeninfo says this token is no longer valid: it expired or its grant was revoked. Request access again for a fresh one.", Retry: labRetry}
+		prob.Alert = views.AlertTokenRefused.Problem(labRetry)
 	case apis.KindWrongAudience:
-		prob.Alert = views.Problem{Title: "Token issued to another app", Detail: "This token's audience is a different client ID. The server accepts only tokens issued to this site, so another app's token cannot be replayed here.", Retry: labRetry}
+		prob.Alert = views.AlertOtherAppsToken.Problem(labRetry)
 	default:
 		// Outages and timeouts: no scope is at stake (the empty one), so
 		// apiProblem only names the failing service and the status.
@@ -221,7 +220,7 @@ func (p *Pages) LabExpire(c echo.Context) error {
 		return &web.Problem{
 			Status: http.StatusBadRequest,
 			Target: labClockID,
-			Alert:  views.Problem{Title: "Bad request", Detail: fmt.Sprintf("Expire now needs a number of seconds from 1 to %d.", int(maxLabAdvance/time.Second))},
+			Alert:  views.AlertBadExpire.Problem("", "max", strconv.Itoa(int(maxLabAdvance/time.Second))),
 			Err:    err,
 		}
 	}
@@ -230,7 +229,7 @@ func (p *Pages) LabExpire(c echo.Context) error {
 		return &web.Problem{
 			Status: http.StatusBadGateway,
 			Target: labClockID,
-			Alert:  views.Problem{Title: "The emulator's clock did not move", Detail: "The emulator did not accept the request to move its clock, so no token expired. Try again."},
+			Alert:  views.AlertClockDidNotMove.Problem(""),
 			Err:    err,
 		}
 	}

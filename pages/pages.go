@@ -76,7 +76,7 @@ func New(d Deps) *Pages {
 		sections: p.moduleAssets(nil, "js/token-sections.js"),
 		photos:   p.moduleAssets(nil, "js/token-sections.js", "js/photos.js"),
 		// The Photos section reuses the Photos page's module (picker + carousel).
-		ajax: p.moduleAssets(map[string]string{"github.com/scopewise/scopewise/photos": "js/photos.js"}, "js/ajax.js"),
+		ajax: p.moduleAssets(map[string]string{"scopewise/photos": "js/photos.js"}, "js/ajax.js"),
 		lab:  p.moduleAssets(nil, "js/lab.js"),
 	}
 	p.assets.lab.PageCSS = d.Assets.URL("css/lab.css")
@@ -84,11 +84,11 @@ func New(d Deps) *Pages {
 }
 
 // moduleAssets are the layout's asset URLs with a page's own modules, which
-// import the shared module as "github.com/scopewise/scopewise/token-client" (and any of extra,
+// import the shared module as "scopewise/token-client" (and any of extra,
 // bare name → asset path) through the import map.
 func (p *Pages) moduleAssets(extra map[string]string, pageScripts ...string) views.Assets {
 	shared := p.Assets.URL("js/token-client.js")
-	modules := map[string]string{"github.com/scopewise/scopewise/token-client": shared}
+	modules := map[string]string{"scopewise/token-client": shared}
 	for name, path := range extra {
 		modules[name] = p.Assets.URL(path)
 	}

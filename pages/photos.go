@@ -251,7 +251,7 @@ func (p *Pages) photosSessionForm(c echo.Context) (token, id string, err error) 
 		return "", "", &web.Problem{
 			Status: http.StatusBadRequest,
 			Target: photosResults,
-			Alert:  views.Problem{Title: "Bad request", Detail: "The page sent no usable picking session ID.", Retry: photosPostback.Button},
+			Alert:  views.AlertNoPickingSession.Problem(photosPostback.Button),
 		}
 	}
 	return token, id, nil
@@ -263,12 +263,8 @@ func sessionExpired(err error) error {
 	return &web.Problem{
 		Status: http.StatusGone,
 		Target: photosResults,
-		Alert: views.Problem{
-			Title:  "Picking session expired",
-			Detail: "Google Photos stopped waiting for this picking session (a session lasts about 30 minutes). Start a new one to pick photos.",
-			Retry:  photosPostback.Button,
-		},
-		Err: err,
+		Alert:  views.AlertPickingExpired.Problem(photosPostback.Button),
+		Err:    err,
 	}
 }
 
@@ -280,9 +276,6 @@ func notDonePicking(err error) error {
 		return err
 	}
 	prob.Target = photosPickerAlert
-	prob.Alert = views.Problem{
-		Title:  "Not done picking yet",
-		Detail: "Google Photos has no picked photos for this session yet. In the Google Photos window, select photos and press Done: this page shows them as soon as you do.",
-	}
+	prob.Alert = views.AlertNotDonePicking.Problem("")
 	return prob
 }

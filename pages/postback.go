@@ -59,12 +59,8 @@ func bearerToken(c echo.Context, target, retry string) (string, error) {
 			Status:    http.StatusBadRequest,
 			Challenge: `Bearer error="invalid_request"`,
 			Target:    target,
-			Alert: views.Problem{
-				Title:  "No usable access token",
-				Detail: "The page sent no access token, or one that is not well formed. A token is accepted only in the Authorization header, never in the address or a form.",
-				Retry:  retry,
-			},
-			Err: err,
+			Alert:     views.AlertNoUsableToken.Problem(retry),
+			Err:       err,
 		}
 	}
 	return token, nil
@@ -92,48 +88,48 @@ func (p *Pages) apiProblem(c echo.Context, err error, token string, pb postback)
 		})
 		prob.Status = http.StatusUnauthorized
 		prob.Challenge = `Bearer error="invalid_token"`
-		prob.Alert = views.Problem{Title: "Access expired", Detail: "Google no longer accepts this access token: it expired or was revoked. Authorize again to get a fresh one.", Retry: pb.Button}
+		prob.Alert = views.AlertAccessExpired.Problem(pb.Button)
 	case apis.KindWrongAudience:
 		prob.Status = http.StatusUnauthorized
 		prob.Challenge = `Bearer error="invalid_token"`
-		prob.Alert = views.Problem{Title: "Token issued to another app", Detail: "This access token was issued to a different client ID. Scopewise accepts only tokens issued to itself, so another app's token cannot be replayed here. Authorize again.", Retry: pb.Button}
+		prob.Alert = views.AlertOtherAppsToken.Problem(pb.Button)
 	case apis.KindInsufficientScope:
 		web.SessionOf(c).UpdateLedger(func(l grants.Ledger) { l.Set(pb.Scope, grants.Partial, p.Now()) })
 		prob.Status = http.StatusForbidden
 		prob.Challenge = fmt.Sprintf(`Bearer error="insufficient_scope", scope="%s"`, pb.Scope)
-		prob.Alert = views.Problem{Title: "Permission missing", Detail: fmt.Sprintf("The token does not include permission to %s (%s). Authorize again and leave that permission ticked.", scope.Permission, pb.Scope), Retry: pb.Button}
+		prob.Alert = views.AlertPermissionMissing.Problem(pb.Button, "permission", scope.Permission, "scope", pb.Scope)
 	case apis.KindPermissionDenied:
 		prob.Status = http.StatusForbidden
-		prob.Alert = views.Problem{Title: "No access", Detail: api + " says this account may not see that item."}
+		prob.Alert = views.AlertNoAccess.Problem("", "api", api)
 	case apis.KindNotFound:
 		prob.Status = http.StatusNotFound
-		prob.Alert = views.Problem{Title: "Not found", Detail: api + " has no such item."}
+		prob.Alert = views.AlertNotFound.Problem("", "api", api)
 	case apis.KindFailedPrecondition:
 		prob.Status = http.StatusConflict
-		prob.Alert = views.Problem{Title: "Not ready yet", Detail: api + " says the item is not ready yet."}
+		prob.Alert = views.AlertNotReady.Problem("", "api", api)
 	case apis.KindTimeout:
 		prob.Status = http.StatusGatewayTimeout
-		prob.Alert = views.Problem{Title: "No answer in time", Detail: upstreamName(err) + " did not answer in time. Try again.", Retry: "Refresh"}
+		prob.Alert = views.AlertNoAnswerInTime.Problem("Refresh", "api", upstreamName(err))
 	case apis.KindRateLimited:
 		// Google asks us, not the user, to slow down; "try later" passes on,
 		// with its Retry-After when it named a sane one.
 		prob.Status = http.StatusTooManyRequests
 		prob.RetryAfter = retryAfter(err)
-		prob.Alert = views.Problem{Title: "Too many requests", Detail: upstreamName(err) + " asks us to slow down. " + tryAgainIn(prob.RetryAfter)}
+		prob.Alert = views.AlertSlowDown.Problem("", "api", upstreamName(err), "try_again", tryAgainIn(prob.RetryAfter))
 	case apis.KindServiceDisabled:
 		// The site's Cloud project lacks the API: no token can fix that.
 		prob.Status = http.StatusBadGateway
-		prob.Alert = views.Problem{Title: "API not enabled", Detail: upstreamName(err) + " is not enabled for this site's Google Cloud project, so it refuses every call. Authorizing again will not help: the site's operator must enable the API."}
+		prob.Alert = views.AlertAPINotEnabled.Problem("", "api", upstreamName(err))
 	case apis.KindUnavailable:
 		prob.Status = http.StatusBadGateway
 		if e, ok := err.(*apis.Error); ok && e.Status == http.StatusServiceUnavailable {
 			prob.Status = http.StatusServiceUnavailable
 			prob.RetryAfter = e.RetryAfter
 		}
-		prob.Alert = views.Problem{Title: "Google's side failed", Detail: upstreamName(err) + " failed or gave an answer we could not read. Nothing was changed; try again."}
+		prob.Alert = views.AlertUpstreamFailed.Problem("", "api", upstreamName(err))
 	default: // KindBadRequest, anything unexpected
 		prob.Status = http.StatusBadGateway
-		prob.Alert = views.Problem{Title: "Google's side failed", Detail: upstreamName(err) + " failed or gave an answer we could not read. Nothing was changed; try again."}
+		prob.Alert = views.AlertUpstreamFailed.Problem("", "api", upstreamName(err))
 	}
 	return prob
 }
@@ -203,5 +199,5 @@ func (p *Pages) GrantEvent(c echo.Context) error {
 }
 
 func badForm(msg string) error {
-	return &web.Problem{Status: http.StatusBadRequest, Target: "ledger-status", Alert: views.Problem{Title: "Bad request", Detail: "The page sent something this server does not understand: " + msg + "."}}
+	return &web.Problem{Status: http.StatusBadRequest, Target: "ledger-status", Alert: views.AlertBadLedgerEvent.Problem("", "what", msg)}
 }

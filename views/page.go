@@ -32,7 +32,7 @@ type Assets struct {
 	// only one page uses stay off the others.
 	PageCSS string
 	// Script is the shared module, token-client.js, that every page module
-	// imports as "github.com/scopewise/scopewise/token-client" through ImportMap. Its own tag has
+	// imports as "scopewise/token-client" through ImportMap. Its own tag has
 	// the browser fetch it alongside the page modules, not after them.
 	Script string
 	// PageScripts are the page's own modules, in order.

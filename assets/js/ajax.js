@@ -17,17 +17,20 @@
 // The token lives in this module's memory only: never in storage, the URL,
 // a cookie or the DOM.
 import {
+  addAlertTexts,
+  alertText,
   clearMessages,
   gis,
-  messages,
-  postForm,
+  outcome,
   postToken,
+  recordOutcome,
   sections,
   showAlert,
   showStatus,
   swap,
-  unreachable,
 } from 'scopewise/token-client';
+
+addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
 
 // A token this close to its expiry counts as expired: better a popup now than
 // a 401 halfway through a postback.
@@ -134,15 +137,8 @@ class AjaxSection {
       if (res.status === 401) this.page.forget(token);
     } catch {
       showStatus(this.el, '');
-      showAlert(this.el, ...unreachable, this.label);
+      showAlert(this.el, ...alertText('unreachable'), this.label);
     }
-  }
-
-  /** Shows what an OAuth error or error_callback type means. */
-  fail(key, fallback) {
-    showStatus(this.el, '');
-    const [title, detail] = messages[key] ?? fallback;
-    showAlert(this.el, title, detail, this.label);
   }
 }
 
@@ -158,8 +154,8 @@ class AjaxPage {
     this.client = oauth2.initTokenClient({
       client_id: root.dataset.clientId,
       scope: this.sections[0].scope,
-      callback: (resp) => this.onResponse(resp),
-      error_callback: (err) => this.onError(err),
+      callback: (resp) => this.onAnswer(resp),
+      error_callback: (err) => this.onAnswer(err),
     });
     for (const s of this.sections) sections.set(s.el, s);
   }
@@ -178,31 +174,23 @@ class AjaxPage {
     this.client.requestAccessToken({ scope: section.scope });
   }
 
-  onResponse(resp) {
+  /** The callback's TokenResponse or error_callback's error, for the section that asked. */
+  onAnswer(answer) {
     const pending = this.pending;
     this.pending = null;
     if (!pending) return;
     const { section, next } = pending;
-    if (resp.error) {
-      section.fail(resp.error, ['Authorization failed', `Google answered “${resp.error}”.`]);
-      if (resp.error === 'access_denied') postForm('/grants/events', { event: 'denied', scope: section.scope });
+    const o = outcome(this.oauth2, answer, [section.scope], 'ajax_partial');
+    if (o.kind !== 'granted') {
+      showStatus(section.el, '');
+      showAlert(section.el, ...o.alert, section.label);
+      recordOutcome(o, [section.scope]);
       return;
     }
-    if (!this.oauth2.hasGrantedAllScopes(resp, section.scope)) {
-      section.fail('', ['Permission not granted', `The consent answer did not include ${section.scope}. Close the section and open it again to be asked once more.`]);
-      postForm('/grants/events', { event: 'partial', scope: section.scope });
-      return;
-    }
-    held.response = resp;
-    held.expiresAt = Date.now() + Number(resp.expires_in) * 1000;
+    held.response = answer;
+    held.expiresAt = Date.now() + Number(answer.expires_in) * 1000;
     this.showToken();
     section.send(next);
-  }
-
-  onError(err) {
-    const pending = this.pending;
-    this.pending = null;
-    pending?.section.fail(err.type, ['Authorization failed', 'The sign-in window failed for an unknown reason.']);
   }
 
   /** Drops a token the server refused; the sections ask again when next opened. */

@@ -23,13 +23,12 @@
 //
 // The newest token lives in this module's memory only. The timeline, the
 // page and the export show it redacted: never its value.
-import { gis, messages, postForm, postToken, showAlert, unreachable } from 'scopewise/token-client';
+import { addAlertTexts, alertText, gis, outcome, postForm, postToken, recordOutcome, showAlert } from 'scopewise/token-client';
+
+addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
 
 const root = document.querySelector('[data-lab]');
 const retry = 'Request access';
-// The pages' scopes (the ledger's rows): partial and denied answers for
-// these go to the ledger.
-const catalog = [...document.querySelectorAll('#ledger tr[data-scope]')].map((tr) => tr.dataset.scope);
 
 /** "ya29…(redacted, 212 chars)": what a token looks like anywhere but memory. */
 function redact(token) {
@@ -108,7 +107,7 @@ class Lab {
         case 'export':
           loadExtras().then(
             (m) => m.exportJSON(this),
-            () => this.alert(...unreachable),
+            () => this.alert(...alertText('unreachable')),
           );
           break;
       }
@@ -203,7 +202,7 @@ class Lab {
     const data = new FormData(this.form);
     const requested = data.getAll('scope').map(String);
     if (requested.length === 0) {
-      this.alert('No scope chosen', 'Tick at least one scope to request, then press “Request access”.');
+      this.alert(...alertText('lab_no_scope'));
       return;
     }
     const overrides = {
@@ -223,18 +222,15 @@ class Lab {
     const requested = this.pending?.requested ?? [];
     this.pending = null;
     this.status('');
+    const o = outcome(this.oauth2, resp, requested, 'lab_partial');
     if (resp.error) {
       // An error answer carries no token.
       this.log('oauth-error', `callback: OAuth error “${resp.error}”`, { response: resp }, [
         resp.error_description ? `Google says: ${resp.error_description}` : `Google answered ${resp.error}.`,
       ]);
-      const [title, detail] = messages[resp.error] ?? ['Authorization failed', `Google answered “${resp.error}”.`];
+      const [title, detail] = o.alert;
       this.alert(title, `${detail} (OAuth error: ${resp.error})`, retry);
-      if (resp.error === 'access_denied') {
-        for (const scope of requested.filter((s) => catalog.includes(s))) {
-          await postForm('/grants/events', { event: 'denied', scope });
-        }
-      }
+      await recordOutcome(o, requested);
       return;
     }
     const all = this.oauth2.hasGrantedAllScopes(resp, ...requested);
@@ -244,8 +240,8 @@ class Lab {
       hasGrantedAllScopes: this.oauth2.hasGrantedAllScopes(resp, scope),
       hasGrantedAnyScope: this.oauth2.hasGrantedAnyScope(resp, scope),
     }));
-    const granted = perScope.filter((s) => s.hasGrantedAllScopes).map((s) => s.scope);
-    const missing = perScope.filter((s) => !s.hasGrantedAllScopes).map((s) => s.scope);
+    const { missing } = o;
+    const granted = requested.filter((s) => !missing.includes(s));
     const list = requested.map((s) => `'${s}'`).join(', ');
     const t = this.addToken(resp);
     this.log(
@@ -260,11 +256,9 @@ class Lab {
         `hasGrantedAnyScope(response, ${list}) → ${any}`,
       ],
     );
-    if (missing.length > 0) {
-      this.alert('Part of the request was granted', `Not granted: ${missing.join(', ')}. The page must work with what it got, or ask again.`);
-      for (const scope of missing.filter((s) => catalog.includes(s))) {
-        await postForm('/grants/events', { event: 'partial', scope });
-      }
+    if (o.kind === 'partial') {
+      this.alert(...o.alert);
+      await recordOutcome(o, requested);
     }
     await this.verify(t.token, 'after the grant');
     await this.callFromBrowser(t.token, t.scopes);
@@ -274,8 +268,7 @@ class Lab {
     this.pending = null;
     this.status('');
     this.log('error_callback', `error_callback: ${err.type}`, { error: { type: err.type, message: err.message } });
-    const [title, detail] = messages[err.type] ?? ['Authorization failed', 'The sign-in window failed for an unknown reason.'];
-    this.alert(title, detail, retry);
+    this.alert(...outcome(this.oauth2, err, []).alert, retry);
   }
 
   /** Posts the token to POST /lab/verify and logs the server's verdict. */
@@ -344,7 +337,7 @@ class Lab {
     this.clearAlerts();
     const live = this.tokens.filter((t) => t.state === 'live');
     if (live.length === 0) {
-      this.alert('No live token', 'Request access first: Expire now moves the emulator’s clock past the tokens on this page.', retry);
+      this.alert(...alertText('lab_no_token'), retry);
       return;
     }
     const seconds = Math.max(1, Math.ceil((Math.max(...live.map((t) => t.expiresAt)) - Date.now()) / 1000) + 1);
@@ -352,7 +345,7 @@ class Lab {
     try {
       res = await postForm('/lab/expire', { seconds: String(seconds) });
     } catch {
-      this.alert('Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.');
+      this.alert(...alertText('unreachable'));
       return;
     }
     if (!res.ok) {
@@ -376,7 +369,7 @@ class Lab {
     this.clearAlerts();
     const t = this.current;
     if (!t) {
-      this.alert('No live token to revoke', 'Revoking needs a live token. Request access first; the revoke then ends the whole grant, every scope at once.', retry);
+      this.alert(...alertText('lab_unrevoked'), retry);
       return;
     }
     const token = t.token;
@@ -385,7 +378,7 @@ class Lab {
       const result = { successful: !!done.successful, error: done.error, error_description: done.error_description };
       if (!done.successful) {
         this.log('revoke', 'revoke: failed', { result }, [`Google answered ${done.error ?? 'unknown'}.`]);
-        this.alert('Revoke failed', `Google answered “${done.error ?? 'unknown'}”: the grant may already be gone.`);
+        this.alert(...alertText('revoke_failed', { error: done.error ?? 'unknown' }));
         return;
       }
       for (const other of this.tokens) if (other.state === 'live') this.setState(other, 'revoked');

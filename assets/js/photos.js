@@ -12,7 +12,9 @@
 //
 // The token stays in the shared script's memory (the section object): it is
 // sent in the Authorization header only, never put in the DOM or a URL.
-import { postToken, sections, showAlert, swap, unreachable } from 'scopewise/token-client';
+import { addAlertTexts, alertText, postToken, sections, showAlert, swap } from 'scopewise/token-client';
+
+addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
 
 
 // Bounds on the server-given poll interval, whatever it says.
@@ -94,7 +96,7 @@ class Poller {
       this.stop();
       endSession(client.token, this.sessionId, false);
       this.panel.closest('.results')?.replaceChildren();
-      showAlert(section, 'Picking session expired', 'Google Photos stopped waiting for this picking session. Start a new one to pick photos.', section.dataset.label);
+      showAlert(section, ...alertText('picking_expired'), section.dataset.label);
       return;
     }
     let res, html;
@@ -104,7 +106,7 @@ class Poller {
     } catch {
       if (!this.running) return; // stopped meanwhile: nothing to say
       this.stop();
-      showAlert(section, 'Could not reach the server', 'The page could not reach its server while waiting for your photos. Check that it is running, then try again.', section.dataset.label);
+      showAlert(section, ...alertText('picking_unreachable'), section.dataset.label);
       return;
     }
     if (!this.running) return;
@@ -131,7 +133,7 @@ function openPicker(panel) {
   // Inside the click: a window opened later would be blocked.
   const win = window.open(`${panel.dataset.pickerUri}/autoclose`, 'scopewise-picker', 'popup,width=960,height=720');
   if (!win) {
-    showAlert(section, 'The Google Photos window was blocked', 'The browser blocked the picker window. Allow popups for this site, then press “Choose photos in Google Photos” again.');
+    showAlert(section, ...alertText('picker_blocked'));
     return;
   }
   section.querySelector('[data-alerts]')?.replaceChildren();
@@ -155,7 +157,7 @@ async function showPicked(panel) {
     if (res.status !== 409) pollers.get(panel)?.stop();
     if (res.status === 200) focusCarousel(section);
   } catch {
-    showAlert(section, ...unreachable);
+    showAlert(section, ...alertText('unreachable'));
   }
 }
 
@@ -164,7 +166,7 @@ async function pickAgain(button) {
   const { section, client } = tokenSectionOf(button);
   section.querySelector('[data-alerts]')?.replaceChildren();
   if (!client?.token) {
-    showAlert(section, 'No token on this page', 'This page holds no token yet (tokens live in memory only, so a reload forgets them).', section.dataset.label);
+    showAlert(section, ...alertText('no_token'), section.dataset.label);
     return;
   }
   try {
@@ -172,7 +174,7 @@ async function pickAgain(button) {
     swap(await res.text());
     section.querySelector('[data-action="open-picker"]')?.focus();
   } catch {
-    showAlert(section, ...unreachable, section.dataset.label);
+    showAlert(section, ...alertText('unreachable'), section.dataset.label);
   }
 }
 
@@ -240,6 +242,6 @@ window.addEventListener('pageshow', (ev) => {
   for (const panel of document.querySelectorAll('[data-picker][data-ended]')) {
     const { section } = tokenSectionOf(panel);
     panel.closest('.results')?.replaceChildren();
-    showAlert(section, 'Picking session ended', 'You left the page, so its picking session was closed. Start a new one to pick photos.', section.dataset.label);
+    showAlert(section, ...alertText('picking_ended'), section.dataset.label);
   }
 });

@@ -1,7 +1,8 @@
 // The shared page module, imported by the other modules as
 // "scopewise/token-client" (the page's import map): waiting for GIS, posting
 // to the page's own server routes, swapping the HTML fragments it answers in
-// place of the elements with the same id, and the alerts and status lines.
+// place of the elements with the same id, the outcome of a token request, and
+// the alerts and status lines.
 // token-sections.js binds the pages' [data-token-client] sections with it;
 // the Ajax page and the lab run their own token clients with it instead.
 //
@@ -66,17 +67,54 @@ export async function postToken(url, token, fields, { swapIn = true, signal, kee
   return res;
 }
 
-// What error_callback types and OAuth errors mean for the user.
-export const messages = {
-  access_denied: ['Access was not granted', 'You cancelled the consent screen, so the page got no token.'],
-  popup_closed: ['The sign-in window was closed', 'The window was closed before you answered, so nothing was granted.'],
-  popup_failed_to_open: ['The sign-in window was blocked', 'The browser blocked the popup window. Allow popups for this site, then press the button again.'],
-  interaction_required: ['Sign-in needed', 'Google needs you to choose an account first, which a silent request (prompt none) cannot do.'],
-  consent_required: ['Consent needed', 'This permission has not been granted yet, and a silent request (prompt none) cannot ask for it.'],
-};
+// The alert texts of the page's modules, key → [title, detail]. They are
+// spelled in views/alerts.go: each module's own replace its ALERT_TEXTS when
+// the site builds its assets, and the module adds them here.
+const alertTexts = ALERT_TEXTS;
 
-/** The alert for a postback that got no answer at all (server down, network gone). */
-export const unreachable = ['Could not reach the server', 'The page could not reach its server. Check that it is running, then try again.'];
+/** Adds a page module's alert texts (its ALERT_TEXTS) to the ones alertText finds. */
+export function addAlertTexts(texts) {
+  Object.assign(alertTexts, texts);
+}
+
+/** An alert's [title, detail] by key, each {name} filled in from vars. */
+export function alertText(key, vars = {}) {
+  return (alertTexts[key] ?? [key, '']).map((s) => s.replace(/\{(\w+)\}/g, (m, name) => vars[name] ?? m));
+}
+
+// The error codes with an outcome of their own; any other is kind 'error'.
+const errorKinds = { access_denied: 'denied', popup_closed: 'closed', popup_failed_to_open: 'blocked' };
+
+/**
+ * What a token request came to, from the callback's TokenResponse or
+ * error_callback's error: {kind, code, missing, alert}.
+ *   kind     'granted'; 'partial' (missing: the asked scopes not granted);
+ *            'denied' (access_denied); 'closed' (popup_closed); 'blocked'
+ *            (popup_failed_to_open); 'error' (any other: code says which)
+ *   code     the OAuth error or error_callback type, when there is one
+ *   alert    [title, detail] to show; null when everything asked was granted
+ * partialKey names the page's own alert for a partial grant; its {missing}
+ * lists the scopes not granted.
+ */
+export function outcome(oauth2, answer, asked, partialKey) {
+  const code = answer.error ?? answer.type;
+  const missing = code ? [] : asked.filter((s) => !oauth2.hasGrantedAllScopes(answer, s));
+  const kind = code ? (errorKinds[code] ?? 'error') : missing.length ? 'partial' : 'granted';
+  // An unknown OAuth error is Google's answer; an unknown type, the window's.
+  const key = !code ? partialKey : alertTexts[code] ? code : answer.error ? 'error_response' : 'error_window';
+  return { kind, code, missing, alert: kind === 'granted' ? null : alertText(key, { code, missing: missing.join(', ') }) };
+}
+
+/**
+ * Tells the grant ledger (POST /grants/events) of a denial (every scope
+ * asked) or a partial grant (the scopes missing); scopes the ledger has no
+ * row for are left out. Other outcomes change nothing there.
+ */
+export async function recordOutcome(o, asked) {
+  for (const scope of o.kind === 'denied' ? asked : o.missing) {
+    if (document.querySelector(`#ledger tr[data-scope="${CSS.escape(scope)}"]`)) await postForm('/grants/events', { event: o.kind, scope });
+  }
+}
 
 /** Shows an alert that says what happened and what to do next. */
 export function showAlert(section, title, detail, retry) {
@@ -92,6 +130,7 @@ export function showAlert(section, title, detail, retry) {
   d.textContent = detail;
   alert.append(t, d);
   if (retry) {
+    // As views.Alert renders it.
     const r = document.createElement('p');
     r.textContent = `Press “${retry}” to try again.`;
     alert.append(r);

@@ -9,16 +9,20 @@
 // The token lives in this module's memory only: never in storage, the URL,
 // a cookie or the DOM.
 import {
+  addAlertTexts,
+  alertText,
   clearMessages,
   gis,
-  messages,
+  outcome,
   postForm,
   postToken,
+  recordOutcome,
   sections,
   showAlert,
   showStatus,
-  unreachable,
 } from 'scopewise/token-client';
+
+addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
 
 /**
  * One page section with its own token client and its one scope.
@@ -43,8 +47,8 @@ export class TokenSection {
     this.client = oauth2.initTokenClient({
       client_id: section.dataset.clientId,
       scope: this.scope,
-      callback: (resp) => this.onResponse(resp),
-      error_callback: (err) => this.onError(err),
+      callback: (resp) => this.onAnswer(resp),
+      error_callback: (err) => this.onAnswer(err),
     });
     section.addEventListener('click', (ev) => this.onClick(ev));
     section.addEventListener('submit', (ev) => this.onSubmit(ev));
@@ -62,7 +66,7 @@ export class TokenSection {
       case 'refresh':
         clearMessages(this.section);
         if (this.token) this.send(this.last);
-        else showAlert(this.section, 'No token on this page', 'This page holds no token yet (tokens live in memory only, so a reload forgets them).', this.label);
+        else showAlert(this.section, ...alertText('no_token'), this.label);
         break;
       case 'revoke':
         this.revoke();
@@ -90,26 +94,17 @@ export class TokenSection {
     }
   }
 
-  onResponse(resp) {
-    if (resp.error) {
-      const [title, detail] = messages[resp.error] ?? ['Authorization failed', `Google answered “${resp.error}”.`];
-      showAlert(this.section, title, detail, this.label);
-      if (resp.error === 'access_denied') postForm('/grants/events', { event: 'denied', scope: this.scope });
+  /** The callback's TokenResponse or error_callback's error. */
+  onAnswer(answer) {
+    const o = outcome(this.oauth2, answer, [this.scope], 'section_partial');
+    if (o.kind !== 'granted') {
+      showAlert(this.section, ...o.alert, this.label);
+      recordOutcome(o, [this.scope]);
       return;
     }
-    if (!this.oauth2.hasGrantedAllScopes(resp, this.scope)) {
-      showAlert(this.section, 'Permission not granted', `The consent answer did not include ${this.scope}. Press the button again and tick that permission.`, this.label);
-      postForm('/grants/events', { event: 'partial', scope: this.scope });
-      return;
-    }
-    this.token = resp.access_token;
-    this.section.dispatchEvent(new CustomEvent('scopewise:token', { detail: { scope: resp.scope } }));
+    this.token = answer.access_token;
+    this.section.dispatchEvent(new CustomEvent('scopewise:token', { detail: { scope: answer.scope } }));
     this.send(this.pending);
-  }
-
-  onError(err) {
-    const [title, detail] = messages[err.type] ?? ['Authorization failed', 'The sign-in window failed for an unknown reason.'];
-    showAlert(this.section, title, detail, this.label);
   }
 
   /** Posts {url, fields} with the token and swaps the answer in. */
@@ -122,19 +117,19 @@ export class TokenSection {
       this.section.dispatchEvent(new CustomEvent('scopewise:answer', { detail: { url: next.url, status: res.status } }));
     } catch {
       showStatus(this.section, '');
-      showAlert(this.section, ...unreachable, this.label);
+      showAlert(this.section, ...alertText('unreachable'), this.label);
     }
   }
 
   revoke() {
     clearMessages(this.section);
     if (!this.token) {
-      showAlert(this.section, 'Nothing to revoke yet', 'This page holds no token. Authorize first; the revoke then ends the whole grant, every scope at once.', this.label);
+      showAlert(this.section, ...alertText('section_unrevoked'), this.label);
       return;
     }
     this.oauth2.revoke(this.token, async (done) => {
       if (!done.successful) {
-        showAlert(this.section, 'Revoke failed', `Google answered “${done.error ?? 'unknown'}”: the grant may already be gone.`);
+        showAlert(this.section, ...alertText('revoke_failed', { error: done.error ?? 'unknown' }));
         return;
       }
       await postForm('/grants/events', { event: 'revoked', scope: this.scope });

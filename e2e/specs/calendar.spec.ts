@@ -40,7 +40,7 @@ async function expectGranted(page: Page): Promise<void> {
 
 /** Alice's next events as the emulator's Calendar API lists them. */
 async function aliceNextEvents(emu: Emulator, page: Page) {
-  const { access_token } = await emu.mintToken({ account: alice, scopes: [calendarScope] });
+  const { access_token } = await emu.mint({ account: alice, scopes: [calendarScope] });
   const url = new URL(`${emulatorURL}/calendar/v3/calendars/primary/events`);
   url.search = new URLSearchParams({
     timeMin: new Date().toISOString(),
@@ -202,7 +202,7 @@ test.describe('Calendar page', () => {
 
   test('a Calendar API failure shows an alert naming the API', async ({ page, emu }) => {
     // Twice: the server retries a GET once on a 503.
-    await emu.fault({ path: '/calendar/v3/calendars/primary/events', status: 503, count: 2 });
+    await emu.injectFault({ path: '/calendar/v3/calendars/primary/events', status: 503, count: 2 });
     const postback = nextPostback(page);
     await consent(page, { button });
     expect((await postback).status()).toBe(503);

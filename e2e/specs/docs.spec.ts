@@ -60,7 +60,7 @@ async function openByRef(page: Page, ref: string): Promise<Response> {
 async function bobsPrivateJournal(emu: Emulator, page: Page): Promise<string> {
   const hash = crypto.createHash('sha256').update(['doc', 'bob@example.com', 'private', '0'].join('\x00')).digest('base64url');
   const id = '1' + hash.slice(0, 43);
-  const { access_token } = await emu.mintToken({ account: 'bob@example.com', scopes: [docsScope] });
+  const { access_token } = await emu.mint({ account: 'bob@example.com', scopes: [docsScope] });
   const res = await page.request.get(`${emulatorURL}/v1/documents/${id}`, { headers: { Authorization: `Bearer ${access_token}` } });
   expect(res.status(), 'bob reads his own journal').toBe(200);
   expect(((await res.json()) as { title: string }).title).toBe("Bob's private journal");
@@ -199,7 +199,7 @@ test.describe('Docs page', () => {
     await expect(recent(page)).toHaveCount(0);
 
     // The page's own token, swapped on the way for one with Calendar only.
-    const { access_token: calendarOnly } = await emu.mintToken({ scopes: [calendarScope] });
+    const { access_token: calendarOnly } = await emu.mint({ scopes: [calendarScope] });
     await page.route('**/docs/open', async (route) => {
       await route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${calendarOnly}` } });
     });
@@ -242,7 +242,7 @@ test.describe('Docs page', () => {
     await samples(page).getByRole('button', { name: `Open ${welcome}` }).click();
     await expect(recent(page)).toHaveText([new RegExp(welcome), new RegExp(plan)]);
 
-    await emu.fault({ path: `/v1/documents/${planID}`, status: 404, count: 1 });
+    await emu.injectFault({ path: `/v1/documents/${planID}`, status: 404, count: 1 });
     await page.reload();
     const list = nextPostback(page, '/docs');
     await expectPopupClosesByItself(page, button);

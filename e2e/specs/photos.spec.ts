@@ -180,7 +180,7 @@ test.describe('Photos page', () => {
   });
 
   test('a token without the Photos permission (what a partial grant leaves) → 403 alert', async ({ page, emu }) => {
-    const { access_token: docsOnly } = await emu.mintToken({ scopes: [docsScope] });
+    const { access_token: docsOnly } = await emu.mint({ scopes: [docsScope] });
     await page.route('**/photos', async (route) => {
       if (route.request().method() !== 'POST') return route.continue();
       await route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${docsOnly}` } });
@@ -263,7 +263,7 @@ test.describe('Photos page', () => {
 
   test('the Picker API fails (503) → 503 alert naming it, when starting and while polling', async ({ page, emu }) => {
     // Creating a session is a POST: never retried.
-    await emu.fault({ path: '/v1/sessions', status: 503, count: 1 });
+    await emu.injectFault({ path: '/v1/sessions', status: 503, count: 1 });
     const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/photos');
     await consent(page, { button });
     expect((await created).status()).toBe(503);
@@ -273,7 +273,7 @@ test.describe('Photos page', () => {
     await startPicking(page, false);
     const id = await page.locator('[data-picker]').getAttribute('data-session-id');
     // A poll is a GET, retried once: the fault outlasts the retry.
-    await emu.fault({ path: `/v1/sessions/${id}`, status: 503, count: 2 });
+    await emu.injectFault({ path: `/v1/sessions/${id}`, status: 503, count: 2 });
     const interval = await pollInterval(page);
     // Listen before the click that starts polling: on a busy machine the
     // first (failing) poll can come before the picker window has drawn.

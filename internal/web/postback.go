@@ -47,7 +47,7 @@ func sameOrigin(origin, host string) bool {
 func forbidden(err error) error {
 	return &Problem{
 		Status: http.StatusForbidden,
-		Alert:  views.Problem{Title: "Request refused", Detail: "This request did not come from this site's own page. Reload the page and try again."},
+		Alert:  views.AlertCrossSite.Problem(""),
 		Err:    err,
 	}
 }

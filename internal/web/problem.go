@@ -117,23 +117,22 @@ func asProblem(err error) *Problem {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		status := he.Code
-		title := http.StatusText(status)
-		detail := "Something about this request was not right."
+		text := views.AlertBadHTTPRequest
 		switch status {
 		case http.StatusNotFound:
-			title, detail = "Page not found", "There is no page at this address."
+			text = views.AlertPageNotFound
 		case http.StatusMethodNotAllowed:
-			detail = "This address does not accept that method."
+			text = views.AlertBadMethod
 		case http.StatusRequestEntityTooLarge:
-			detail = "The request was too large."
+			text = views.AlertTooLarge
 		case http.StatusServiceUnavailable:
-			title, detail = "Took too long", "The server took too long to answer. Try again."
+			text = views.AlertTookTooLong
 		}
-		return &Problem{Status: status, Alert: views.Problem{Title: title, Detail: detail}, Err: err}
+		return &Problem{Status: status, Alert: text.Problem("", "status", http.StatusText(status)), Err: err}
 	}
 	return &Problem{
 		Status: http.StatusInternalServerError,
-		Alert:  views.Problem{Title: "Something went wrong", Detail: "Something went wrong on our side. Try again in a moment."},
+		Alert:  views.AlertSomethingWrong.Problem(""),
 		Err:    err,
 	}
 }

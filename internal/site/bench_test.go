@@ -1,17 +1,14 @@
-package main
+package site_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/config"
-	"github.com/scopewise/scopewise/pages"
+	"github.com/scopewise/scopewise/internal/sitetest"
 )
 
 // The site's benchmarks for benchstat: every page served through the whole
@@ -22,41 +19,25 @@ import (
 // benchSite is the site handler wired to an emulator, plus a returning
 // browser's session: its cookie and the CSRF token its pages carry.
 type benchSite struct {
+	*sitetest.Site
 	handler http.Handler
-	emu     string
 	cookie  string
 	csrf    string
 }
 
-var benchCSRF = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
-
 func newBenchSite(b *testing.B) *benchSite {
 	b.Helper()
-	emu := emulator.New(emulator.Options{Clients: []emulator.Client{
-		{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://example.com"}},
-	}})
-	emuSrv := httptest.NewServer(emu)
-	b.Cleanup(emuSrv.Close)
-	cfg := emulatorConfig(b)
-	cfg.Endpoints = config.EmulatorEndpoints(emuSrv.URL)
-	samples := pages.DocSamples{Account: "alice@example.com"}
-	for _, d := range emu.SampleDocuments(samples.Account) {
-		samples.Docs = append(samples.Docs, pages.SampleDoc{ID: d.ID, Title: d.Title})
-	}
 	// The site logs every request as in production, into the void.
-	h, err := newSite(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), samples)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := &benchSite{handler: h, emu: emuSrv.URL}
+	site := sitetest.Start(b, sitetest.WithLogOutput(io.Discard))
+	s := &benchSite{Site: site, handler: site.Handler}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/calendar", nil))
-	m := benchCSRF.FindStringSubmatch(rec.Body.String())
-	if rec.Code != http.StatusOK || m == nil || len(rec.Result().Cookies()) == 0 {
-		b.Fatalf("first visit: %d, csrf %v", rec.Code, m)
+	s.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/calendar", nil))
+	csrf := sitetest.CSRFToken(rec.Body.String())
+	if rec.Code != http.StatusOK || csrf == "" || len(rec.Result().Cookies()) == 0 {
+		b.Fatalf("first visit: %d, csrf %q", rec.Code, csrf)
 	}
 	s.cookie = rec.Result().Cookies()[0].String()
-	s.csrf = m[1]
+	s.csrf = csrf
 	return s
 }
 
@@ -108,7 +89,7 @@ func BenchmarkPage(b *testing.B) {
 // already seen: one upstream call (events.list) per postback.
 func BenchmarkCalendarPostback(b *testing.B) {
 	s := newBenchSite(b)
-	tok := mintToken(b, s.emu, config.EmulatorClientID, calendarScope)
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
 	// The first postback calls tokeninfo and records the grant: keep the
 	// cookie it sets, as a browser does, so later ones change nothing.
 	first := &discardWriter{h: http.Header{}}

@@ -1,12 +1,10 @@
-package main
+package pages_test
 
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -19,46 +17,21 @@ import (
 	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/site"
+	"github.com/scopewise/scopewise/internal/sitetest"
 	"github.com/scopewise/scopewise/internal/web"
 	"github.com/scopewise/scopewise/pages"
 )
 
-// seedDoc finds a seed document by its title among those the account can
-// read. The seed is deterministic, so a second emulator has the same IDs as
-// the one run started.
-func seedDoc(t *testing.T, account, title string) string {
-	t.Helper()
-	for _, d := range emulator.New(emulator.Options{}).SampleDocuments(account) {
-		if d.Title == title {
-			return d.ID
-		}
-	}
-	t.Fatalf("no seed document %q for %s", title, account)
-	return ""
-}
-
 // openDoc posts the Docs page's form as the page script does.
-func (a *app) openDoc(token, ref string) response {
-	a.t.Helper()
-	return a.postback("/docs/open", token, func(r *http.Request) {
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		r.Body = io.NopCloser(strings.NewReader(url.Values{"document": {ref}}.Encode()))
-	})
-}
-
-func parseHTML(t *testing.T, html string) *goquery.Document {
-	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(html))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
+func openDoc(b *sitetest.Browser, token, ref string) sitetest.Response {
+	return b.PostForm("/docs/open", token, url.Values{"document": {ref}})
 }
 
 // recentTitles lists the Recent documents region's items as the user reads them.
 func recentTitles(t *testing.T, html string) []string {
 	t.Helper()
-	doc := parseHTML(t, html)
+	doc := sitetest.Parse(t, html)
 	region := doc.Find(`#docs-results section[aria-labelledby="docs-recent-title"]`)
 	if region.Length() != 1 || strings.TrimSpace(doc.Find("#docs-recent-title").Text()) != "Recent documents" {
 		t.Fatalf("no Recent documents region in:\n%.800s", html)
@@ -76,8 +49,8 @@ func recentTitles(t *testing.T, html string) []string {
 
 func TestDocsPage(t *testing.T) {
 	samples := pages.DocSamples{Account: "alice@example.com", Docs: []pages.SampleDoc{{ID: strings.Repeat("a", 44), Title: "A sample"}}}
-	google := googleConfig(t)
-	emulated := emulatorConfig(t)
+	google := sitetest.GoogleConfig(t)
+	emulated := sitetest.EmulatorConfig(t)
 	emulated.Endpoints = config.EmulatorEndpoints("http://127.0.0.1:1")
 
 	tests := []struct {
@@ -90,21 +63,21 @@ func TestDocsPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			site, err := newSite(tt.cfg, slog.New(slog.DiscardHandler), samples)
+			h, err := site.New(tt.cfg, slog.New(slog.DiscardHandler), samples)
 			if err != nil {
 				t.Fatal(err)
 			}
 			rec := httptest.NewRecorder()
-			site.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/docs", nil))
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/docs", nil))
 			if rec.Code != 200 {
 				t.Fatalf("GET /docs: %d", rec.Code)
 			}
-			doc := parseHTML(t, rec.Body.String())
+			doc := sitetest.Parse(t, rec.Body.String())
 			if got := doc.Find("h1").Text(); got != "Docs to read" {
 				t.Errorf("h1 = %q", got)
 			}
 			section := doc.Find("section[data-token-client]")
-			if got := section.AttrOr("data-scope", ""); got != docsScope {
+			if got := section.AttrOr("data-scope", ""); got != sitetest.DocsScope {
 				t.Errorf("token client scope = %q", got)
 			}
 			if got := section.Find(`button[data-action="authorize"]`).Text(); got != "Show recent documents" {
@@ -137,27 +110,27 @@ func TestDocsPage(t *testing.T) {
 // TestDocsFlow walks the page's steps against the real binary and emulator:
 // an empty list, opening by URL and by ID, newest first, and every failure.
 func TestDocsFlow(t *testing.T) {
-	a := startApp(t, nil)
-	page := a.page("/docs")
+	s := sitetest.Start(t)
+	page := s.Page("/docs")
 	if !strings.Contains(page.Body, "Sample documents") {
 		t.Fatalf("emulator mode page lacks the samples hint")
 	}
-	welcome := seedDoc(t, "alice@example.com", "Getting started with Scopewise")
-	plan := seedDoc(t, "alice@example.com", "Project plan")
-	multilingual := seedDoc(t, "alice@example.com", "多言語メモ — Notes in many scripts 👩‍💻")
-	long := seedDoc(t, "alice@example.com", "Field guide (long document)")
-	empty := seedDoc(t, "alice@example.com", "Untitled document")
-	private := seedDoc(t, "bob@example.com", "Bob's private journal")
+	welcome := sitetest.SeedDoc(t, "alice@example.com", "Getting started with Scopewise")
+	plan := sitetest.SeedDoc(t, "alice@example.com", "Project plan")
+	multilingual := sitetest.SeedDoc(t, "alice@example.com", "多言語メモ — Notes in many scripts 👩‍💻")
+	long := sitetest.SeedDoc(t, "alice@example.com", "Field guide (long document)")
+	empty := sitetest.SeedDoc(t, "alice@example.com", "Untitled document")
+	private := sitetest.SeedDoc(t, "bob@example.com", "Bob's private journal")
 	if !strings.Contains(page.Body, welcome) {
 		t.Errorf("the samples hint does not offer alice's welcome document")
 	}
 
-	good := a.mint(config.EmulatorClientID, docsScope)
-	calendarOnly := a.mint(config.EmulatorClientID, calendarScope)
-	other := a.mint(config.OtherClientID, docsScope)
+	good := s.Mint(config.EmulatorClientID, sitetest.DocsScope)
+	calendarOnly := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	other := s.Mint(config.OtherClientID, sitetest.DocsScope)
 
 	// Step 1: nothing read yet.
-	res := a.postback("/docs", good)
+	res := s.Postback("/docs", good)
 	if res.StatusCode != 200 || !strings.Contains(res.Body, "No documents yet") || len(recentTitles(t, res.Body)) != 0 {
 		t.Fatalf("empty list: %d\n%.800s", res.StatusCode, res.Body)
 	}
@@ -207,11 +180,11 @@ func TestDocsFlow(t *testing.T) {
 	}
 	for _, tt := range opens {
 		t.Run("open "+tt.name, func(t *testing.T) {
-			res := a.openDoc(good, tt.ref)
+			res := openDoc(s.Browser, good, tt.ref)
 			if res.StatusCode != 200 {
 				t.Fatalf("status %d\n%.800s", res.StatusCode, res.Body)
 			}
-			doc := parseHTML(t, res.Body)
+			doc := sitetest.Parse(t, res.Body)
 			view := doc.Find(`#docs-document article[aria-labelledby="docs-document-title"]`)
 			if got := view.Find("#docs-document-title").Text(); got != tt.title {
 				t.Errorf("title = %q, want %q", got, tt.title)
@@ -235,14 +208,14 @@ func TestDocsFlow(t *testing.T) {
 			if got := recentTitles(t, res.Body); strings.Join(got, "|") != strings.Join(tt.recent, "|") {
 				t.Errorf("recent = %q, want %q", got, tt.recent)
 			}
-			if got := ledgerState(t, res.Body, docsScope); got != "granted" {
+			if got := sitetest.LedgerState(t, res.Body, sitetest.DocsScope); got != "granted" {
 				t.Errorf("ledger = %q, want granted", got)
 			}
 		})
 	}
 
 	t.Run("the long document's outline nests chapters and sections", func(t *testing.T) {
-		doc := parseHTML(t, a.openDoc(good, long).Body)
+		doc := sitetest.Parse(t, openDoc(s.Browser, good, long).Body)
 		title := doc.Find("#docs-document ol.outline").First().Children()
 		if title.Length() != 1 {
 			t.Fatalf("top level = %d items, want the title alone", title.Length())
@@ -274,34 +247,34 @@ func TestDocsFlow(t *testing.T) {
 		{name: "bad input is refused before the token is looked at", token: "", ref: "nope", status: 400, alert: "Not a Google Docs link or ID"},
 		{name: "unknown ID", token: good, ref: strings.Repeat("x", 44), status: 404, alert: "Document not found"},
 		{name: "a document alice cannot read", token: good, ref: private, status: 403, alert: "No access to this document"},
-		{name: "token without the Docs scope", token: calendarOnly, ref: welcome, status: 403, challenge: `Bearer error="insufficient_scope", scope="` + docsScope + `"`, alert: "Permission missing"},
+		{name: "token without the Docs scope", token: calendarOnly, ref: welcome, status: 403, challenge: `Bearer error="insufficient_scope", scope="` + sitetest.DocsScope + `"`, alert: "Permission missing"},
 		{name: "another app's token", token: other, ref: welcome, status: 401, challenge: `Bearer error="invalid_token"`, alert: "another app"},
 		{name: "no token", token: "", ref: welcome, status: 400, challenge: `Bearer error="invalid_request"`, alert: "No usable access token"},
 	}
 	for _, tt := range failures {
 		t.Run("fails: "+tt.name, func(t *testing.T) {
-			res := a.openDoc(tt.token, tt.ref)
+			res := openDoc(s.Browser, tt.token, tt.ref)
 			if res.StatusCode != tt.status {
 				t.Fatalf("status = %d, want %d\n%.800s", res.StatusCode, tt.status, res.Body)
 			}
 			if got := res.Header.Get("WWW-Authenticate"); got != tt.challenge {
 				t.Errorf("WWW-Authenticate = %q, want %q", got, tt.challenge)
 			}
-			alert := parseHTML(t, res.Body).Find(`#docs-document [role="alert"]`)
+			alert := sitetest.Parse(t, res.Body).Find(`#docs-document [role="alert"]`)
 			if alert.Length() != 1 || !strings.Contains(alert.Text(), tt.alert) {
 				t.Errorf("alert in #docs-document = %q, want it to say %q", alert.Text(), tt.alert)
 			}
 		})
 	}
 	// The failures left the list as it was.
-	if got := recentTitles(t, a.postback("/docs", good).Body); len(got) != 5 || got[0] != "Field guide (long document)" {
+	if got := recentTitles(t, s.Postback("/docs", good).Body); len(got) != 5 || got[0] != "Field guide (long document)" {
 		t.Errorf("after the failures recent = %q", got)
 	}
 
 	t.Run("a listed document that now fails shows as unavailable", func(t *testing.T) {
-		a.emu("/_emu/faults", map[string]any{"path": "/v1/documents/" + plan, "status": 404, "count": 1}, nil)
-		a.emu("/_emu/faults", map[string]any{"path": "/v1/documents/" + empty, "status": 503, "count": 2}, nil) // the retry fails too
-		res := a.postback("/docs", good)
+		s.Emu.Fault(t, emulator.Fault{Path: "/v1/documents/" + plan, Status: 404, Count: 1})
+		s.Emu.Fault(t, emulator.Fault{Path: "/v1/documents/" + empty, Status: 503, Count: 2}) // the retry fails too
+		res := s.Postback("/docs", good)
 		if res.StatusCode != 200 {
 			t.Fatalf("status %d\n%.600s", res.StatusCode, res.Body)
 		}
@@ -318,16 +291,16 @@ func TestDocsFlow(t *testing.T) {
 	})
 
 	t.Run("expired token: 401, authorize again works", func(t *testing.T) {
-		a.emu("/_emu/clock", map[string]string{"advance": "3700s"}, nil)
-		res := a.openDoc(good, welcome)
+		s.Emu.Advance(t, 3700*time.Second)
+		res := openDoc(s.Browser, good, welcome)
 		if res.StatusCode != 401 || res.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` || !strings.Contains(res.Body, "Access expired") {
 			t.Fatalf("expired: %d %q\n%.600s", res.StatusCode, res.Header.Get("WWW-Authenticate"), res.Body)
 		}
-		if got := ledgerState(t, res.Body, docsScope); got != "expired" {
+		if got := sitetest.LedgerState(t, res.Body, sitetest.DocsScope); got != "expired" {
 			t.Errorf("ledger = %q, want expired", got)
 		}
-		fresh := a.mint(config.EmulatorClientID, docsScope)
-		if res := a.postback("/docs", fresh); res.StatusCode != 200 || len(recentTitles(t, res.Body)) != 5 {
+		fresh := s.Mint(config.EmulatorClientID, sitetest.DocsScope)
+		if res := s.Postback("/docs", fresh); res.StatusCode != 200 || len(recentTitles(t, res.Body)) != 5 {
 			t.Errorf("after authorizing again: %d\n%.600s", res.StatusCode, res.Body)
 		}
 	})
@@ -337,22 +310,19 @@ func TestDocsFlow(t *testing.T) {
 // Docs API answers any well-formed ID: enough documents to fill the recent
 // list. It counts the calls that reach Google's side.
 type docsRig struct {
-	site, emulator string
-	client         *http.Client
-	csrf           string
-	calls          atomic.Int32
+	*sitetest.Site
+	calls atomic.Int32
 }
 
 func newDocsRig(t *testing.T) *docsRig {
 	t.Helper()
 	r := &docsRig{}
 	// The Docs endpoint answers a tiny document for any ID, so the recent
-	// list can be filled; calls counts every API call (not /_emu/).
-	r.site, r.emulator = emulatedSite(t, emulator.Options{}, func(emu http.Handler) http.Handler {
+	// list can be filled; calls counts every call that reaches the emulator (the
+	// test controls it through Go, not HTTP).
+	r.Site = sitetest.Start(t, sitetest.WithWrap(func(emu http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if !strings.HasPrefix(req.URL.Path, "/_emu/") {
-				r.calls.Add(1)
-			}
+			r.calls.Add(1)
 			if id, ok := strings.CutPrefix(req.URL.Path, "/v1/documents/"); ok && req.Header.Get("Authorization") != "" {
 				w.Header().Set("Content-Type", "application/json")
 				json.NewEncoder(w).Encode(map[string]any{"documentId": id, "title": "Document " + id[:8], "body": map[string]any{"content": []any{}}})
@@ -360,42 +330,14 @@ func newDocsRig(t *testing.T) *docsRig {
 			}
 			emu.ServeHTTP(w, req)
 		})
-	}, io.Discard)
-
-	jar, _ := cookiejar.New(nil)
-	r.client = &http.Client{Jar: jar, Timeout: 15 * time.Second}
-	res, err := r.client.Get(r.site + "/docs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	m := csrfMeta.FindSubmatch(body)
-	if m == nil {
-		t.Fatal("no csrf meta")
-	}
-	r.csrf = string(m[1])
+	}))
+	r.Page("/docs")
 	return r
 }
 
-func (r *docsRig) mint(t *testing.T, scopes ...string) string {
-	t.Helper()
-	return mintToken(t, r.emulator, config.EmulatorClientID, scopes...)
-}
-
-func (r *docsRig) open(t *testing.T, token, ref string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, r.site+"/docs/open", strings.NewReader(url.Values{"document": {ref}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-CSRF-Token", r.csrf)
-	req.Header.Set("Origin", r.site)
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := r.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
+// open opens a document; it returns the status and the session cookie set.
+func (r *docsRig) open(token, ref string) (int, string) {
+	res := openDoc(r.Browser, token, ref)
 	for _, c := range res.Header.Values("Set-Cookie") {
 		if strings.HasPrefix(c, "scopewise=") {
 			return res.StatusCode, c
@@ -418,11 +360,11 @@ func TestDocsSessionCookieBound(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newDocsRig(t)
-			token := r.mint(t, docsScope, calendarScope, "https://www.googleapis.com/auth/photospicker.mediaitems.readonly")
+			token := r.Mint(config.EmulatorClientID, sitetest.DocsScope, sitetest.CalendarScope, "https://www.googleapis.com/auth/photospicker.mediaitems.readonly")
 			largest := 0
 			for i := range web.MaxRecentDocs + 5 {
 				id := fmt.Sprintf("%03d", i) + strings.Repeat("x", tt.idLen-3)
-				status, cookie := r.open(t, token, id)
+				status, cookie := r.open(token, id)
 				if status != 200 {
 					t.Fatalf("open %d: status %d", i, status)
 				}
@@ -440,10 +382,10 @@ func TestDocsSessionCookieBound(t *testing.T) {
 // refused before the token is verified or the Docs API is called.
 func TestDocsBadInputCallsNothing(t *testing.T) {
 	r := newDocsRig(t)
-	token := r.mint(t, docsScope)
+	token := r.Mint(config.EmulatorClientID, sitetest.DocsScope)
 	before := r.calls.Load()
 	for _, ref := range []string{"", "hello", "https://evil.example/document/d/" + strings.Repeat("a", 44), strings.Repeat("a", 3000)} {
-		if status, _ := r.open(t, token, ref); status != 400 {
+		if status, _ := r.open(token, ref); status != 400 {
 			t.Errorf("open %.40q: status %d, want 400", ref, status)
 		}
 	}

@@ -1,28 +1,20 @@
-package main
+package site_test
 
 import (
-	"io"
-	"log/slog"
+	"context"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/net/html"
 
-	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/config"
-	"github.com/scopewise/scopewise/internal/httpserve"
-	"github.com/scopewise/scopewise/pages"
+	"github.com/scopewise/scopewise/internal/observatory"
+	"github.com/scopewise/scopewise/internal/sitetest"
 )
-
-// observatoryOrigin is the Origin the Observatory sends to test CORS.
-const observatoryOrigin = "https://http-observatory.security.mozilla.org"
 
 // scanned is one answer, as fetched for the Observatory rules.
 type scanned struct {
@@ -33,46 +25,37 @@ type scanned struct {
 	cors   http.Header
 }
 
-// scanner fetches a site's pages and fragments like a browser session.
+// scanner fetches a site's pages and fragments like a browser session that
+// follows no redirect.
 type scanner struct {
-	t      *testing.T
-	site   string
-	emu    string
-	client *http.Client
-	csrf   string
+	t    *testing.T
+	site *sitetest.Site
+	b    *sitetest.Browser
 }
 
-func newScanner(t *testing.T, site, emu string, transport http.RoundTripper) *scanner {
-	jar, _ := cookiejar.New(nil)
-	return &scanner{t: t, site: site, emu: emu, client: &http.Client{
-		Jar: jar, Transport: transport, Timeout: 15 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+func newScanner(t *testing.T, site *sitetest.Site) *scanner {
+	b := site.NewBrowser()
+	b.Client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &scanner{t: t, site: site, b: b}
 }
 
 func (s *scanner) fetch(req *http.Request) (int, http.Header, string) {
 	s.t.Helper()
-	res, err := s.client.Do(req)
-	if err != nil {
-		s.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer res.Body.Close()
+	res := s.b.Do(req)
 	if req.URL.Scheme == "https" && (res.TLS == nil || len(res.TLS.VerifiedChains) == 0) {
 		s.t.Fatalf("%s: certificate not verified", req.URL)
 	}
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, res.Header, string(b)
+	return res.StatusCode, res.Header, res.Body
 }
 
 func (s *scanner) get(path string) scanned {
 	s.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, s.site+path, nil)
-	status, h, body := s.fetch(req)
-	if m := csrfMeta.FindStringSubmatch(body); m != nil {
-		s.csrf = m[1]
+	status, h, body := s.fetch(s.b.NewRequest(context.Background(), http.MethodGet, path, nil))
+	if csrf := sitetest.CSRFToken(body); csrf != "" {
+		s.b.CSRF = csrf
 	}
-	req, _ = http.NewRequest(http.MethodGet, s.site+path, nil)
-	req.Header.Set("Origin", observatoryOrigin)
+	req := s.b.NewRequest(context.Background(), http.MethodGet, path, nil)
+	req.Header.Set("Origin", observatory.Origin)
 	_, cors, _ := s.fetch(req)
 	return scanned{name: "GET " + path, status: status, header: h, body: body, cors: cors}
 }
@@ -80,24 +63,15 @@ func (s *scanner) get(path string) scanned {
 // post posts as the page script does; token "" sends none, form may be "".
 func (s *scanner) post(name, path, token, form string, csrf bool) scanned {
 	s.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, s.site+path, strings.NewReader(form))
-	req.Header.Set("Origin", s.site)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if csrf {
-		req.Header.Set("X-CSRF-Token", s.csrf)
+	req := s.b.NewPostback(context.Background(), path, token, nil)
+	if !csrf {
+		req.Header.Del("X-CSRF-Token")
 	}
 	if form != "" {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		sitetest.SetBody(req, "application/x-www-form-urlencoded", form)
 	}
 	status, h, body := s.fetch(req)
 	return scanned{name: "POST " + path + " (" + name + ")", status: status, header: h, body: body, cors: http.Header{}}
-}
-
-func (s *scanner) mint(client string, scopes ...string) string {
-	return mintToken(s.t, s.emu, client, scopes...)
 }
 
 // everything fetches every page (and the error page, the health check and
@@ -110,7 +84,7 @@ func (s *scanner) everything() []scanned {
 	}
 	var assetPaths []string
 	for _, page := range out {
-		for _, tag := range append(startTags(page.body, "link"), startTags(page.body, "script")...) {
+		for _, tag := range append(observatory.StartTags(page.body, "link"), observatory.StartTags(page.body, "script")...) {
 			if p := tag["href"] + tag["src"]; strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !slices.Contains(assetPaths, p) {
 				assetPaths = append(assetPaths, p)
 			}
@@ -126,40 +100,27 @@ func (s *scanner) everything() []scanned {
 	out = append(out,
 		s.post("400 no token", "/calendar", "", "", true),
 		s.post("403 no CSRF token", "/calendar", "", "", false),
-		s.post("200 consent event", "/grants/events", "", "event=denied&scope="+url.QueryEscape(calendarScope), true),
+		s.post("200 consent event", "/grants/events", "", "event=denied&scope="+url.QueryEscape(sitetest.CalendarScope), true),
 	)
-	if s.emu == "" {
+	if s.site.Emu == nil {
 		return out
 	}
-	all := []string{"openid", "email", calendarScope, docsScope, photosScope}
-	docID := seedDoc(s.t, "alice@example.com", "Project plan")
+	all := []string{"openid", "email", sitetest.CalendarScope, sitetest.DocsScope, sitetest.PhotosScope}
+	docID := sitetest.SeedDoc(s.t, "alice@example.com", "Project plan")
 	out = append(out,
-		s.post("200", "/calendar", s.mint(config.EmulatorClientID, all...), "", true),
-		s.post("200", "/docs", s.mint(config.EmulatorClientID, all...), "", true),
-		s.post("200", "/docs/open", s.mint(config.EmulatorClientID, all...), "document="+docID, true),
-		s.post("200", "/photos", s.mint(config.EmulatorClientID, all...), "", true),
-		s.post("200", "/lab/verify", s.mint(config.EmulatorClientID, all...), "", true),
-		s.post("401 another app's token", "/calendar", s.mint(config.OtherClientID, calendarScope), "", true),
-		s.post("403 scope missing", "/calendar", s.mint(config.EmulatorClientID, docsScope), "", true),
+		s.post("200", "/calendar", s.site.Mint(config.EmulatorClientID, all...), "", true),
+		s.post("200", "/docs", s.site.Mint(config.EmulatorClientID, all...), "", true),
+		s.post("200", "/docs/open", s.site.Mint(config.EmulatorClientID, all...), "document="+docID, true),
+		s.post("200", "/photos", s.site.Mint(config.EmulatorClientID, all...), "", true),
+		s.post("200", "/lab/verify", s.site.Mint(config.EmulatorClientID, all...), "", true),
+		s.post("401 another app's token", "/calendar", s.site.Mint(config.OtherClientID, sitetest.CalendarScope), "", true),
+		s.post("403 scope missing", "/calendar", s.site.Mint(config.EmulatorClientID, sitetest.DocsScope), "", true),
 	)
 	return out
 }
 
-// httpsSite serves cfg's site over HTTPS (no emulator: Google mode).
-func httpsSite(t *testing.T, cfg config.Config) (string, http.RoundTripper) {
-	handler, err := newSite(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), pages.DocSamples{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(handler)
-	srv.Config = httpserve.New(handler)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv.URL, srv.Client().Transport
-}
-
 // TestObservatory applies the MDN HTTP Observatory's rules and score table
-// (observatory_test.go) to every page, the error page, the assets and every
+// (internal/observatory) to every page, the error page, the assets and every
 // kind of postback fragment, in emulator mode and in Google mode, served as
 // deployed: over HTTPS with SECURE_COOKIES=true and nothing on plain HTTP.
 // Each must score 100 or more (A+). It prints every score; run it with
@@ -170,37 +131,30 @@ func httpsSite(t *testing.T, cfg config.Config) (string, http.RoundTripper) {
 // that what costs points there is the transport only: no HTTPS, so no HSTS,
 // no Secure cookie, no redirect to HTTPS.
 func TestObservatory(t *testing.T) {
-	secure := map[string]string{"SECURE_COOKIES": "true"}
-	emuSite, emu := siteRig{Config: emulatorConfig(t, secure), TLS: true}.start(t)
-	googleCfg := googleConfig(t)
-	googleCfg.SecureCookies = true
-	googleSite, googleTransport := httpsSite(t, googleCfg)
-	plainSite, plainEmu := emulatedSite(t, emulator.Options{}, nil, io.Discard)
-
+	secure := func(c *config.Config) { c.SecureCookies = true }
 	modes := []struct {
-		mode      string
-		site, emu string
-		transport http.RoundTripper
-		deployed  bool
+		mode     string
+		site     *sitetest.Site
+		deployed bool
 	}{
-		{"emulator mode, HTTPS", emuSite, emu, http.DefaultTransport, true},
-		{"Google mode, HTTPS", googleSite, "", googleTransport, true},
-		{"emulator mode, http://127.0.0.1 (local default)", plainSite, plainEmu, nil, false},
+		{"emulator mode, HTTPS", sitetest.Start(t, sitetest.WithEnv(map[string]string{"SECURE_COOKIES": "true"}), sitetest.WithTLS()), true},
+		{"Google mode, HTTPS", sitetest.Start(t, sitetest.GoogleMode(), sitetest.WithConfig(secure), sitetest.WithTLS()), true},
+		{"emulator mode, http://127.0.0.1 (local default)", sitetest.Start(t), false},
 	}
 	for _, m := range modes {
 		t.Run(m.mode, func(t *testing.T) {
 			t.Logf("== %s", m.mode)
-			s := newScanner(t, m.site, m.emu, m.transport)
-			u, _ := url.Parse(m.site)
+			s := newScanner(t, m.site)
+			u, _ := url.Parse(m.site.URL)
 			for _, a := range s.everything() {
 				if a.status >= 500 {
 					t.Errorf("%s: %d", a.name, a.status)
 				}
-				scan := obsScan{URL: u, Verified: m.deployed, Header: a.header, Body: a.body, CORSHeader: a.cors, CORSOrigin: observatoryOrigin}
+				scan := observatory.Scan{URL: u, Verified: m.deployed, Header: a.header, Body: a.body, CORSHeader: a.cors, CORSOrigin: observatory.Origin}
 				if !m.deployed {
 					scan.HTTPRoute = []*url.URL{u} // plain HTTP answers, and does not redirect
 				}
-				score, grade, results := observatoryScore(scan)
+				score, grade, results := observatory.Score(scan)
 				var mods []string
 				for _, r := range results {
 					if r.Modifier != 0 {
@@ -231,8 +185,7 @@ var nonceAttr = regexp.MustCompile(`'nonce-([^']+)'`)
 // outside a script element: no on* attribute, no javascript: URL, no style
 // attribute (style-src has no 'unsafe-inline').
 func TestScriptsAndInlineCode(t *testing.T) {
-	site, emu := emulatedSite(t, emulator.Options{}, nil, io.Discard)
-	s := newScanner(t, site, emu, nil)
+	s := newScanner(t, sitetest.Start(t))
 	seen := map[string]string{}
 	for round := range 2 {
 		for _, a := range s.everything() {
@@ -249,8 +202,8 @@ func TestScriptsAndInlineCode(t *testing.T) {
 			}
 			seen[m[1]] = a.name
 			checkInlineCode(t, a.name, a.body, m[1])
-			if round == 0 && strings.HasPrefix(a.name, "GET /calendar") && len(startTags(a.body, "script")) < 2 {
-				t.Errorf("%s has %d scripts: this check proves little", a.name, len(startTags(a.body, "script")))
+			if round == 0 && strings.HasPrefix(a.name, "GET /calendar") && len(observatory.StartTags(a.body, "script")) < 2 {
+				t.Errorf("%s has %d scripts: this check proves little", a.name, len(observatory.StartTags(a.body, "script")))
 			}
 		}
 	}

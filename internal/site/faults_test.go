@@ -1,14 +1,13 @@
-package main
+package site_test
 
-// The fault suite: every way Google's side can fail, injected
-// through the emulator's /_emu/faults, against every page postback that
+// The fault suite: every way Google's side can fail, injected through the
+// emulator's fault control, against every page postback that
 // calls an API. The site must answer the right status (an outage is never a
 // 401 and never a 200 with stale data), with a clear alert and no token, in
 // bounded time; read no more than its cap of a huge answer; retry at most
 // once and only where safe; and leave no goroutine behind.
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/sitetest"
 )
 
 // faultTimeout is the site's upstream timeout in the fault suite: a hung or
@@ -35,7 +35,7 @@ const hugeBody = 50 << 20
 // answer for it when a data API fails so and when tokeninfo does.
 type upstreamFault struct {
 	name  string
-	fault map[string]any // /_emu/faults body without path and count
+	fault emulator.Fault // without path and count
 	// api and tokeninfo are the page's answer; tokeninfo 0: not a tokeninfo case.
 	api, tokeninfo int
 	retryAfter     string // the page's Retry-After, "" for none
@@ -48,21 +48,23 @@ type upstreamFault struct {
 }
 
 var upstreamFaults = []upstreamFault{
-	{name: "500", fault: map[string]any{"status": 500}, api: 502, tokeninfo: 502, leaks: "Internal error encountered"},
-	{name: "502", fault: map[string]any{"status": 502}, api: 502, tokeninfo: 502, retried: true},
-	{name: "503", fault: map[string]any{"status": 503}, api: 503, tokeninfo: 503, retried: true, leaks: "currently unavailable"},
-	{name: "503 once, healed by the retry", fault: map[string]any{"status": 503}, api: 503, tokeninfo: 503, retried: true, once: true},
-	{name: "429 without Retry-After", fault: map[string]any{"status": 429}, api: 429, tokeninfo: 429, leaks: "check quota"},
-	{name: "429 with a short Retry-After", fault: map[string]any{"status": 429, "headers": map[string]string{"Retry-After": "1"}}, api: 429, tokeninfo: 429, retryAfter: "1", retried: true},
-	{name: "429 with a long Retry-After", fault: map[string]any{"status": 429, "headers": map[string]string{"Retry-After": "120"}}, api: 429, tokeninfo: 429, retryAfter: "120"},
-	{name: "hang", fault: map[string]any{"delay": "60s"}, api: 504, tokeninfo: 504},
-	{name: "slow-drip body", fault: map[string]any{"drip": "1s"}, api: 504, tokeninfo: 504},
-	{name: "malformed JSON", fault: map[string]any{"body": `{"items":[{"id":"evt`, "headers": map[string]string{"Content-Type": "application/json"}}, api: 502, tokeninfo: 502, leaks: `"evt`},
-	{name: "HTML error page", fault: map[string]any{"status": 502, "body": "<html><title>502 Bad Gateway</title><body>upstream proxy error</body></html>", "headers": map[string]string{"Content-Type": "text/html"}}, api: 502, tokeninfo: 502, retried: true, leaks: "upstream proxy error"},
-	{name: "50 MiB body", fault: map[string]any{"size": hugeBody}, api: 502, tokeninfo: 502, leaks: "xxxxxxxx"},
-	{name: "401 after a good tokeninfo", fault: map[string]any{"status": 401}, api: 401},
-	{name: "403 SERVICE_DISABLED", fault: map[string]any{"status": 403, "reason": "SERVICE_DISABLED"}, api: 502, tokeninfo: 502, leaks: "console.developers.google.com"},
+	{name: "500", fault: emulator.Fault{Status: 500}, api: 502, tokeninfo: 502, leaks: "Internal error encountered"},
+	{name: "502", fault: emulator.Fault{Status: 502}, api: 502, tokeninfo: 502, retried: true},
+	{name: "503", fault: emulator.Fault{Status: 503}, api: 503, tokeninfo: 503, retried: true, leaks: "currently unavailable"},
+	{name: "503 once, healed by the retry", fault: emulator.Fault{Status: 503}, api: 503, tokeninfo: 503, retried: true, once: true},
+	{name: "429 without Retry-After", fault: emulator.Fault{Status: 429}, api: 429, tokeninfo: 429, leaks: "check quota"},
+	{name: "429 with a short Retry-After", fault: emulator.Fault{Status: 429, Headers: map[string]string{"Retry-After": "1"}}, api: 429, tokeninfo: 429, retryAfter: "1", retried: true},
+	{name: "429 with a long Retry-After", fault: emulator.Fault{Status: 429, Headers: map[string]string{"Retry-After": "120"}}, api: 429, tokeninfo: 429, retryAfter: "120"},
+	{name: "hang", fault: emulator.Fault{Delay: 60 * time.Second}, api: 504, tokeninfo: 504},
+	{name: "slow-drip body", fault: emulator.Fault{Drip: time.Second}, api: 504, tokeninfo: 504},
+	{name: "malformed JSON", fault: emulator.Fault{Body: ptr(`{"items":[{"id":"evt`), Headers: map[string]string{"Content-Type": "application/json"}}, api: 502, tokeninfo: 502, leaks: `"evt`},
+	{name: "HTML error page", fault: emulator.Fault{Status: 502, Body: ptr("<html><title>502 Bad Gateway</title><body>upstream proxy error</body></html>"), Headers: map[string]string{"Content-Type": "text/html"}}, api: 502, tokeninfo: 502, retried: true, leaks: "upstream proxy error"},
+	{name: "50 MiB body", fault: emulator.Fault{Size: hugeBody}, api: 502, tokeninfo: 502, leaks: "xxxxxxxx"},
+	{name: "401 after a good tokeninfo", fault: emulator.Fault{Status: 401}, api: 401},
+	{name: "403 SERVICE_DISABLED", fault: emulator.Fault{Status: 403, Reason: "SERVICE_DISABLED"}, api: 502, tokeninfo: 502, leaks: "console.developers.google.com"},
 }
+
+func ptr(s string) *string { return &s }
 
 // faultFixture is what one case's request needs.
 type faultFixture struct {
@@ -79,41 +81,41 @@ type faultEndpoint struct {
 	names    string // how the alert names the failing API
 	scope    string
 	// prepare readies the fixture and returns the postback's form.
-	prepare func(r *photosRig, f *faultFixture) url.Values
+	prepare func(s *sitetest.Site, f *faultFixture) url.Values
 }
 
 func faultEndpoints(docID string) (apiCalls, tokeninfoCalls []faultEndpoint) {
 	const events = "/calendar/v3/calendars/primary/events"
 	at := func(p string) func(*faultFixture) string { return func(*faultFixture) string { return p } }
-	none := func(*photosRig, *faultFixture) url.Values { return nil }
-	openDoc := func(*photosRig, *faultFixture) url.Values { return url.Values{"document": {docID}} }
-	session := func(r *photosRig, f *faultFixture) url.Values {
-		f.session, f.pickerURI = r.startSession(f.token)
+	none := func(*sitetest.Site, *faultFixture) url.Values { return nil }
+	openDoc := func(*sitetest.Site, *faultFixture) url.Values { return url.Values{"document": {docID}} }
+	session := func(s *sitetest.Site, f *faultFixture) url.Values {
+		f.session, f.pickerURI = s.StartPicking(f.token)
 		return url.Values{"session": {f.session}}
 	}
-	calendar := faultEndpoint{name: "POST /calendar", path: "/calendar", upstream: at(events), get: true, names: "Calendar API", scope: calendarScope, prepare: none}
-	docsOpen := faultEndpoint{name: "POST /docs/open", path: "/docs/open", upstream: at("/v1/documents/" + docID), get: true, names: "Docs API", scope: docsScope, prepare: openDoc}
-	photos := faultEndpoint{name: "POST /photos", path: "/photos", upstream: at("/v1/sessions"), names: "Photos Picker API", scope: pickerScope, prepare: none}
+	calendar := faultEndpoint{name: "POST /calendar", path: "/calendar", upstream: at(events), get: true, names: "Calendar API", scope: sitetest.CalendarScope, prepare: none}
+	docsOpen := faultEndpoint{name: "POST /docs/open", path: "/docs/open", upstream: at("/v1/documents/" + docID), get: true, names: "Docs API", scope: sitetest.DocsScope, prepare: openDoc}
+	photos := faultEndpoint{name: "POST /photos", path: "/photos", upstream: at("/v1/sessions"), names: "Photos Picker API", scope: sitetest.PhotosScope, prepare: none}
 	apiCalls = []faultEndpoint{
 		calendar,
 		docsOpen,
-		{name: "POST /docs (recent titles)", path: "/docs", upstream: at("/v1/documents/" + docID), get: true, names: "Docs API", scope: docsScope,
-			prepare: func(r *photosRig, f *faultFixture) url.Values {
+		{name: "POST /docs (recent titles)", path: "/docs", upstream: at("/v1/documents/" + docID), get: true, names: "Docs API", scope: sitetest.DocsScope,
+			prepare: func(s *sitetest.Site, f *faultFixture) url.Values {
 				// Opening the document puts it in the session's recent list.
-				if res, body := r.do(context.Background(), http.MethodPost, "/docs/open", f.token, url.Values{"document": {docID}}); res.StatusCode != 200 {
-					r.tb.Fatalf("opening %s: %d %.300s", docID, res.StatusCode, body)
+				if res := s.PostForm("/docs/open", f.token, url.Values{"document": {docID}}); res.StatusCode != 200 {
+					s.T().Fatalf("opening %s: %d %.300s", docID, res.StatusCode, res.Body)
 				}
 				return nil
 			}},
 		photos,
-		{name: "POST /photos/session (poll)", path: "/photos/session", upstream: func(f *faultFixture) string { return "/v1/sessions/" + f.session }, get: true, names: "Photos Picker API", scope: pickerScope, prepare: session},
-		{name: "POST /photos/items (list)", path: "/photos/items", upstream: at("/v1/mediaItems"), get: true, names: "Photos Picker API", scope: pickerScope,
-			prepare: func(r *photosRig, f *faultFixture) url.Values {
-				form := session(r, f)
-				r.pick(f.pickerURI, 2)
+		{name: "POST /photos/session (poll)", path: "/photos/session", upstream: func(f *faultFixture) string { return "/v1/sessions/" + f.session }, get: true, names: "Photos Picker API", scope: sitetest.PhotosScope, prepare: session},
+		{name: "POST /photos/items (list)", path: "/photos/items", upstream: at("/v1/mediaItems"), get: true, names: "Photos Picker API", scope: sitetest.PhotosScope,
+			prepare: func(s *sitetest.Site, f *faultFixture) url.Values {
+				form := session(s, f)
+				s.Pick(f.pickerURI, 2)
 				return form
 			}},
-		{name: "POST /photos/session/delete", path: "/photos/session/delete", upstream: func(f *faultFixture) string { return "/v1/sessions/" + f.session }, names: "Photos Picker API", scope: pickerScope, prepare: session},
+		{name: "POST /photos/session/delete", path: "/photos/session/delete", upstream: func(f *faultFixture) string { return "/v1/sessions/" + f.session }, names: "Photos Picker API", scope: sitetest.PhotosScope, prepare: session},
 	}
 	viaTokeninfo := func(e faultEndpoint) faultEndpoint {
 		e.name += " (tokeninfo)"
@@ -131,7 +133,7 @@ func faultEndpoints(docID string) (apiCalls, tokeninfoCalls []faultEndpoint) {
 
 // TestUpstreamFaults runs every fault against every postback, then checks
 // that no goroutine of the site outlived its request. It logs the matrix it
-// ran (go test -v -run TestUpstreamFaults ./cmd/site).
+// ran (go test -v -run TestUpstreamFaults ./internal/site).
 func TestUpstreamFaults(t *testing.T) {
 	docID := emulator.New(emulator.Options{}).SampleDocuments("alice@example.com")[0].ID
 	apiCalls, tokeninfoCalls := faultEndpoints(docID)
@@ -152,7 +154,7 @@ func TestUpstreamFaults(t *testing.T) {
 	// own site and emulator, so the columns run side by side.
 	column := func(t *testing.T, e faultEndpoint, tokeninfo bool) {
 		t.Parallel()
-		r := newPhotosRig(t, func(c *config.Config) { c.UpstreamTimeout = faultTimeout })
+		r, tap := startFaultSite(t, func(c *config.Config) { c.UpstreamTimeout = faultTimeout })
 		for _, uf := range upstreamFaults {
 			want := uf.api
 			if tokeninfo {
@@ -162,7 +164,7 @@ func TestUpstreamFaults(t *testing.T) {
 				continue
 			}
 			t.Run(uf.name, func(t *testing.T) {
-				status := runFault(t, r, e, uf, want)
+				status := runFault(r.For(t), tap, e, uf, want)
 				record(uf.name, e.name, status)
 			})
 		}
@@ -184,7 +186,7 @@ func TestUpstreamFaults(t *testing.T) {
 	// Nothing of the site's outlives its request: a hung call, a drip, a
 	// retry's wait all end with the request.
 	deadline := time.Now().Add(5 * time.Second)
-	for left := lingering(); len(left) > 0; left = lingering() {
+	for left := sitetest.Lingering(); len(left) > 0; left = sitetest.Lingering() {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d goroutines run the site's code after every request ended:\n%s", len(left), strings.Join(left, "\n\n"))
 		}
@@ -192,29 +194,40 @@ func TestUpstreamFaults(t *testing.T) {
 	}
 }
 
+// startFaultSite is the site with the Photos page loaded, its emulator
+// behind a tap that counts every upstream call and the bytes it sent.
+func startFaultSite(t *testing.T, configure func(*config.Config)) (*sitetest.Site, *sitetest.Tap) {
+	t.Helper()
+	tap := &sitetest.Tap{}
+	s := sitetest.Start(t, sitetest.WithEmulator(emulator.Options{PickerPollInterval: 200 * time.Millisecond}), sitetest.WithWrap(tap.Wrap), sitetest.WithConfig(configure))
+	s.Page("/photos")
+	return s, tap
+}
+
 // runFault injects uf on e's upstream call, makes e's postback and checks
 // the answer. It returns the status the site answered.
-func runFault(t *testing.T, r *photosRig, e faultEndpoint, uf upstreamFault, want int) int {
-	r.emu("/_emu/reset", map[string]any{}, nil)
-	f := &faultFixture{token: r.mint(config.EmulatorClientID, calendarScope, docsScope, pickerScope)}
+func runFault(r *sitetest.Site, tap *sitetest.Tap, e faultEndpoint, uf upstreamFault, want int) int {
+	t := r.T()
+	t.Helper()
+	r.Emu.Reset(t)
+	f := &faultFixture{token: r.Mint(config.EmulatorClientID, sitetest.CalendarScope, sitetest.DocsScope, sitetest.PhotosScope)}
 	form := e.prepare(r, f)
 	path := e.upstream(f)
-	fault := map[string]any{"path": path, "count": 2}
+	fault := uf.fault
+	fault.Path, fault.Count = path, 2
 	if uf.once {
-		fault["count"] = 1
+		fault.Count = 1
 	}
-	for k, v := range uf.fault {
-		fault[k] = v
-	}
-	r.emu("/_emu/faults", fault, nil)
-	r.upstream(path) // count from here
+	r.Emu.Fault(t, fault)
+	tap.Upstream(t, path) // count from here
 
 	calls, healed := 1, false
 	if e.get && uf.retried {
 		calls, healed = 2, uf.once
 	}
 	start := time.Now()
-	res, body := r.do(context.Background(), http.MethodPost, e.path, f.token, form)
+	res := r.PostForm(e.path, f.token, form)
+	body := res.Body
 	elapsed := time.Since(start)
 
 	switch {
@@ -228,7 +241,7 @@ func runFault(t *testing.T, r *photosRig, e faultEndpoint, uf upstreamFault, wan
 	if elapsed > 10*time.Second {
 		t.Errorf("the answer took %s", elapsed)
 	}
-	if got, _ := r.upstream(path); got != calls {
+	if got, _ := tap.Upstream(t, path); got != calls {
 		t.Errorf("%d upstream calls of %s, want %d", got, path, calls)
 	}
 	if got := res.Header.Get("Retry-After"); got != uf.retryAfter && !healed {
@@ -262,7 +275,7 @@ func runFault(t *testing.T, r *photosRig, e faultEndpoint, uf upstreamFault, wan
 		if want == http.StatusUnauthorized {
 			wantLedger = "expired"
 		}
-		if got := ledgerState(t, body, e.scope); got != wantLedger {
+		if got := sitetest.LedgerState(t, body, e.scope); got != wantLedger {
 			t.Errorf("ledger %q, want %q", got, wantLedger)
 		}
 	}
@@ -296,21 +309,21 @@ func logMatrix(t *testing.T, faults []string, endpoints []faultEndpoint, got map
 // at most its cap; the emulator gets out no more than that plus what the
 // sockets hold before the site hangs up. It logs the figures.
 func TestUpstreamBodyIsCapped(t *testing.T) {
-	r := newPhotosRig(t)
+	r, tap := startFaultSite(t, func(*config.Config) {})
 	const events = "/calendar/v3/calendars/primary/events"
-	token := r.mint(config.EmulatorClientID, calendarScope)
-	if res, _ := r.do(context.Background(), http.MethodPost, "/calendar", token, nil); res.StatusCode != 200 {
+	token := r.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	if res := r.Postback("/calendar", token); res.StatusCode != 200 {
 		t.Fatalf("warm-up: %d", res.StatusCode) // tokeninfo is cached from here
 	}
-	r.emu("/_emu/faults", map[string]any{"path": events, "size": hugeBody}, nil)
-	r.upstream(events)
+	r.Emu.Fault(t, emulator.Fault{Path: events, Size: hugeBody})
+	tap.Upstream(t, events)
 
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	res, _ := r.do(context.Background(), http.MethodPost, "/calendar", token, nil)
+	res := r.Postback("/calendar", token)
 	runtime.ReadMemStats(&after)
-	_, written := r.upstream(events)
+	_, written := tap.Upstream(t, events)
 	allocated := after.TotalAlloc - before.TotalAlloc
 
 	if res.StatusCode != http.StatusBadGateway {

@@ -1,9 +1,11 @@
-package main
+package site_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +13,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/sitetest"
 )
 
 var pagePaths = []string{"/", "/docs", "/calendar", "/photos", "/ajax", "/lab"}
@@ -20,12 +24,12 @@ var pagePaths = []string{"/", "/docs", "/calendar", "/photos", "/ajax", "/lab"}
 // Vary for caches and the length of what is sent; one that does not, gets
 // the page as it is.
 func TestPagesGzipped(t *testing.T) {
-	a := startApp(t, nil)
+	s := sitetest.Start(t)
 	for _, path := range pagePaths {
 		for _, accept := range []string{"gzip, deflate, br, zstd", "identity"} {
-			req, _ := http.NewRequest(http.MethodGet, a.site+path, nil)
+			req, _ := http.NewRequest(http.MethodGet, s.URL+path, nil)
 			req.Header.Set("Accept-Encoding", accept) // set by hand: the client does not decode
-			res, err := a.client.Do(req)
+			res, err := s.Client.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,13 +67,13 @@ func TestPagesGzipped(t *testing.T) {
 // BREACH: a page holds the CSRF token, so it must hold nothing an attacker
 // chose (query, path, headers) that compression could measure it against.
 func TestPagesReflectNoRequestInput(t *testing.T) {
-	a := startApp(t, nil)
+	s := sitetest.Start(t)
 	const mark = "zqxjmarkzqxj"
 	for _, path := range append(pagePaths, "/no-such-page-"+mark) {
-		req, _ := http.NewRequest(http.MethodGet, a.site+path+"?q="+mark+"&document="+mark+"#"+mark, nil)
+		req, _ := http.NewRequest(http.MethodGet, s.URL+path+"?q="+mark+"&document="+mark+"#"+mark, nil)
 		req.Header.Set("Referer", "http://evil.example/"+mark)
 		req.Header.Set("X-Requested-With", mark)
-		res := a.do(req)
+		res := s.Do(req)
 		if strings.Contains(res.Body, mark) {
 			t.Errorf("GET %s reflects request input: %.300s", path, res.Body[strings.Index(res.Body, mark)-min(200, strings.Index(res.Body, mark)):])
 		}
@@ -79,16 +83,16 @@ func TestPagesReflectNoRequestInput(t *testing.T) {
 // TestRepeatedPostbackKeepsCookie: verifying the same token again leaves the
 // ledger as it was, so the answer sets no new cookie.
 func TestRepeatedPostbackKeepsCookie(t *testing.T) {
-	a := startApp(t, nil)
-	a.page("/calendar")
-	tok := a.mint(config.EmulatorClientID, calendarScope)
-	if res := a.postback("/calendar", tok); res.StatusCode != 200 || res.Header.Get("Set-Cookie") == "" {
+	s := sitetest.Start(t)
+	s.Page("/calendar")
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	if res := s.Postback("/calendar", tok); res.StatusCode != 200 || res.Header.Get("Set-Cookie") == "" {
 		t.Fatalf("first postback: %d, Set-Cookie %q: want 200 and the new grant saved", res.StatusCode, res.Header.Get("Set-Cookie"))
 	}
-	if res := a.postback("/calendar", tok); res.StatusCode != 200 || res.Header.Get("Set-Cookie") != "" {
+	if res := s.Postback("/calendar", tok); res.StatusCode != 200 || res.Header.Get("Set-Cookie") != "" {
 		t.Fatalf("second postback: %d, Set-Cookie %q: want 200 and no cookie", res.StatusCode, res.Header.Get("Set-Cookie"))
 	}
-	if res := a.get("/calendar"); res.Header.Get("Set-Cookie") != "" {
+	if res := s.Get("/calendar"); res.Header.Get("Set-Cookie") != "" {
 		t.Errorf("page view of an unchanged session sets a cookie")
 	}
 }
@@ -97,24 +101,24 @@ func TestRepeatedPostbackKeepsCookie(t *testing.T) {
 // under way is logged as 499, not as a 502 that no one saw: load runs end
 // with requests in flight, and 5xx counts must mean server failures.
 func TestClientGoneIsNot5xx(t *testing.T) {
-	a := startApp(t, nil)
-	a.page("/calendar")
-	tok := a.mint(config.EmulatorClientID, calendarScope)
-	a.postback("/calendar", tok) // verified: the next postback goes straight to events.list
-	a.emu("/_emu/faults", map[string]any{"path": "/calendar/v3/calendars/primary/events", "delay": "3s", "count": 1}, nil)
+	s := sitetest.Start(t)
+	s.Page("/calendar")
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	s.Postback("/calendar", tok) // verified: the next postback goes straight to events.list
+	s.Emu.Fault(t, emulator.Fault{Path: "/calendar/v3/calendars/primary/events", Delay: 3 * time.Second, Count: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, a.site+"/calendar", nil)
-	req.Header.Set("X-CSRF-Token", a.csrf)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/calendar", nil)
+	req.Header.Set("X-CSRF-Token", s.CSRF)
 	req.Header.Set("Authorization", "Bearer "+tok)
-	if _, err := a.client.Do(req); err == nil {
+	if _, err := s.Client.Do(req); err == nil {
 		t.Fatal("the postback answered before the delayed upstream call")
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(a.out.String(), "status=499") && time.Now().Before(deadline) {
+	for !strings.Contains(s.Logs.String(), "status=499") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	log := a.out.String()
+	log := s.Logs.String()
 	if !strings.Contains(log, "path=/calendar status=499") || strings.Contains(log, "status=502") {
 		t.Errorf("want the abandoned postback logged as 499 and no 502; log:\n%s", log)
 	}
@@ -125,7 +129,7 @@ func TestClientGoneIsNot5xx(t *testing.T) {
 // sections of its own, so /ajax and /lab, which run their own token clients,
 // do not carry it; and the shared module wherever a page module imports it.
 func TestPageModules(t *testing.T) {
-	a := startApp(t, nil)
+	s := sitetest.Start(t)
 	want := map[string]string{
 		"/":         "",
 		"/docs":     "token-client token-sections",
@@ -135,7 +139,7 @@ func TestPageModules(t *testing.T) {
 		"/lab":      "token-client lab",
 	}
 	for _, path := range pagePaths {
-		doc := mustParse(t, a.page(path).Body)
+		doc := sitetest.Parse(t, s.Page(path).Body)
 		var modules []string
 		doc.Find(`script[type="module"]`).Each(func(_ int, s *goquery.Selection) {
 			name, _, _ := strings.Cut(strings.TrimPrefix(s.AttrOr("src", ""), "/assets/js/"), ".")
@@ -144,8 +148,57 @@ func TestPageModules(t *testing.T) {
 		if got := strings.Join(modules, " "); got != want[path] {
 			t.Errorf("%s loads modules %q, want %q", path, got, want[path])
 		}
-		if importMap := doc.Find(`script[type="importmap"]`).Text(); len(modules) > 0 && !strings.Contains(importMap, `"github.com/scopewise/scopewise/token-client":"/assets/js/token-client.`) {
+		if importMap := doc.Find(`script[type="importmap"]`).Text(); len(modules) > 0 && !strings.Contains(importMap, `"scopewise/token-client":"/assets/js/token-client.`) {
 			t.Errorf("%s: import map %q does not name the shared module", path, importMap)
+		}
+	}
+}
+
+var bareImport = regexp.MustCompile(`(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"'./][^"']*)["']`)
+
+// TestBareImportsResolve: every bare specifier a page's modules import
+// ("scopewise/token-client"), statically or on first use, is a name in that
+// page's import map; a name the map lacks stops the page's scripts (the
+// browser refuses the whole module graph and every button stays disabled).
+func TestBareImportsResolve(t *testing.T) {
+	s := sitetest.Start(t)
+	for _, path := range pagePaths {
+		doc := sitetest.Parse(t, s.Page(path).Body)
+		var importMap struct {
+			Imports map[string]string `json:"imports"`
+		}
+		if raw := doc.Find(`script[type="importmap"]`).Text(); raw != "" {
+			if err := json.Unmarshal([]byte(raw), &importMap); err != nil {
+				t.Fatalf("%s: import map %q: %v", path, raw, err)
+			}
+		}
+		var queue []string
+		doc.Find(`script[type="module"]`).Each(func(_ int, m *goquery.Selection) { queue = append(queue, m.AttrOr("src", "")) })
+		seen := map[string]bool{}
+		imports := 0
+		for len(queue) > 0 {
+			src := queue[0]
+			queue = queue[1:]
+			if seen[src] {
+				continue
+			}
+			seen[src] = true
+			res := s.Get(src)
+			if res.StatusCode != 200 {
+				t.Fatalf("%s: GET %s: %d", path, src, res.StatusCode)
+			}
+			for _, m := range bareImport.FindAllStringSubmatch(res.Body, -1) {
+				imports++
+				target, ok := importMap.Imports[m[1]]
+				if !ok {
+					t.Errorf("%s: %s imports %q, which the page's import map %v does not name", path, src, m[1], importMap.Imports)
+					continue
+				}
+				queue = append(queue, target)
+			}
+		}
+		if len(seen) > 0 && imports == 0 {
+			t.Errorf("%s: its modules import nothing by a bare name: the check found no import to check", path)
 		}
 	}
 }

@@ -1,6 +1,7 @@
-package main
+package site_test
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -9,9 +10,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"io"
+	"maps"
 	"net/http"
-	"net/http/cookiejar"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/securecookie"
 
 	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/sitetest"
 )
 
 // keyPair is one SESSION_KEYS pair, made up for a test.
@@ -42,65 +43,38 @@ func sessionKeys(pairs ...keyPair) string {
 }
 
 // cookieSite is the site, with an emulator, sealing its cookies with keys.
-func cookieSite(t *testing.T, keys string, env ...map[string]string) (site, emu string, out *syncBuffer) {
+func cookieSite(t *testing.T, keys string, env ...map[string]string) *sitetest.Site {
 	t.Helper()
-	out = &syncBuffer{}
-	cfg := emulatorConfig(t, append(env, map[string]string{"SESSION_KEYS": keys})...)
-	site, emu = siteRig{Config: cfg, Logs: out}.start(t)
-	return site, emu, out
-}
-
-// browser is a cookie jar and the CSRF token of the last page it loaded.
-type browser struct {
-	t      *testing.T
-	client *http.Client
-	csrf   string
-}
-
-func newBrowser(t *testing.T) *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, client: &http.Client{Jar: jar, Timeout: 15 * time.Second}}
+	vars := map[string]string{"SESSION_KEYS": keys}
+	for _, e := range env {
+		maps.Copy(vars, e)
+	}
+	return sitetest.Start(t, sitetest.WithEnv(vars))
 }
 
 // send sends req with the given raw Cookie header ("" keeps the jar's).
-func (b *browser) send(req *http.Request, cookie string) response {
-	b.t.Helper()
-	client := b.client
-	if cookie != "" {
-		client = &http.Client{Timeout: 15 * time.Second}
-		req.Header.Set("Cookie", cookie)
+func send(b *sitetest.Browser, req *http.Request, cookie string) sitetest.Response {
+	if cookie == "" {
+		return b.Do(req)
 	}
-	res, err := client.Do(req)
-	if err != nil {
-		b.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return response{res.StatusCode, res.Header, string(body)}
+	return b.DoWithCookie(req, cookie)
 }
 
-func (b *browser) page(site, path, cookie string) response {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, site+path, nil)
-	res := b.send(req, cookie)
-	if m := csrfMeta.FindStringSubmatch(res.Body); m != nil {
-		b.csrf = m[1]
+// page loads path and keeps its CSRF token, if any.
+func page(b *sitetest.Browser, path, cookie string) sitetest.Response {
+	res := send(b, b.NewRequest(context.Background(), http.MethodGet, path, nil), cookie)
+	if csrf := sitetest.CSRFToken(res.Body); csrf != "" {
+		b.CSRF = csrf
 	}
 	return res
 }
 
-func (b *browser) postback(site, path, token, cookie string) response {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, site+path, nil)
-	req.Header.Set("X-CSRF-Token", b.csrf)
-	req.Header.Set("Origin", site)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Authorization", "Bearer "+token)
-	return b.send(req, cookie)
+func postback(b *sitetest.Browser, path, token, cookie string) sitetest.Response {
+	return send(b, b.NewPostback(context.Background(), path, token, nil), cookie)
 }
 
 // sessionCookie is the value of the session cookie a response sets.
-func sessionCookie(t *testing.T, res response) string {
+func sessionCookie(t *testing.T, res sitetest.Response) string {
 	t.Helper()
 	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
 		if strings.HasSuffix(c.Name, "scopewise") {
@@ -146,11 +120,11 @@ func openCookie(k keyPair, name, value string) (string, error) {
 // never an error: a new CSRF token, an empty ledger, and a new cookie.
 func TestBadSessionCookies(t *testing.T) {
 	k := newKeyPair(t)
-	site, emu, _ := cookieSite(t, sessionKeys(k))
-	alice := newBrowser(t)
-	alice.page(site, "/calendar", "")
-	tok := mintToken(t, emu, config.EmulatorClientID, calendarScope)
-	res := alice.postback(site, "/calendar", tok, "")
+	site := cookieSite(t, sessionKeys(k))
+	alice := site.Browser
+	page(alice, "/calendar", "")
+	tok := site.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	res := postback(alice, "/calendar", tok, "")
 	good := sessionCookie(t, res)
 	if res.StatusCode != 200 || good == "" {
 		t.Fatalf("postback: %d, cookie %q", res.StatusCode, good)
@@ -175,20 +149,20 @@ func TestBadSessionCookies(t *testing.T) {
 		{"two session cookies, the first bad", "scopewise=" + string(flip) + "; scopewise=" + good},
 	}
 	// The control: the good cookie, sealed at another time, still opens.
-	if res := alice.page(site, "/calendar", "scopewise="+sealAt(t, k, "scopewise", values, time.Now().Add(-time.Hour))); ledgerState(t, res.Body, calendarScope) != "granted" {
+	if res := page(alice, "/calendar", "scopewise="+sealAt(t, k, "scopewise", values, time.Now().Add(-time.Hour))); sitetest.LedgerState(t, res.Body, sitetest.CalendarScope) != "granted" {
 		t.Fatalf("a cookie sealed an hour ago with the current key is not accepted: the cases below prove nothing")
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			b := newBrowser(t)
-			res := b.page(site, "/calendar", tt.cookie)
+			b := site.For(t).NewBrowser()
+			res := page(b, "/calendar", tt.cookie)
 			if res.StatusCode != 200 {
 				t.Fatalf("GET with a bad cookie: %d, want 200 (a fresh session)", res.StatusCode)
 			}
-			if got := ledgerState(t, res.Body, calendarScope); got != "never asked" {
+			if got := sitetest.LedgerState(t, res.Body, sitetest.CalendarScope); got != "never asked" {
 				t.Errorf("ledger = %q, want a fresh one", got)
 			}
-			if b.csrf == "" || b.csrf == alice.csrf {
+			if b.CSRF == "" || b.CSRF == alice.CSRF {
 				t.Errorf("the fresh session has no CSRF token of its own")
 			}
 			fresh := sessionCookie(t, res)
@@ -200,8 +174,8 @@ func TestBadSessionCookies(t *testing.T) {
 			}
 			// A postback with the bad cookie and the victim's CSRF token is
 			// refused, not answered with a 500.
-			b.csrf = alice.csrf
-			if res := b.postback(site, "/calendar", tok, tt.cookie); res.StatusCode != 403 {
+			b.CSRF = alice.CSRF
+			if res := postback(b, "/calendar", tok, tt.cookie); res.StatusCode != 403 {
 				t.Errorf("postback with a bad cookie and another session's CSRF token: %d, want 403", res.StatusCode)
 			}
 		})
@@ -214,19 +188,18 @@ func TestBadSessionCookies(t *testing.T) {
 // removed, a cookie only it sealed is a fresh session.
 func TestSessionKeyRotation(t *testing.T) {
 	old, cur := newKeyPair(t), newKeyPair(t)
-	siteOld, emu, _ := cookieSite(t, sessionKeys(old))
-	b := newBrowser(t)
-	b.page(siteOld, "/calendar", "")
-	res := b.postback(siteOld, "/calendar", mintToken(t, emu, config.EmulatorClientID, calendarScope), "")
+	siteOld := cookieSite(t, sessionKeys(old))
+	page(siteOld.Browser, "/calendar", "")
+	res := postback(siteOld.Browser, "/calendar", siteOld.Mint(config.EmulatorClientID, sitetest.CalendarScope), "")
 	sealedOld := sessionCookie(t, res)
 	if res.StatusCode != 200 || sealedOld == "" {
 		t.Fatalf("postback: %d", res.StatusCode)
 	}
 
 	// Rotation: the current pair first, the old one still listed.
-	siteBoth, _, _ := cookieSite(t, sessionKeys(cur, old))
-	res = b.page(siteBoth, "/calendar", "scopewise="+sealedOld)
-	if got := ledgerState(t, res.Body, calendarScope); got != "granted" {
+	both := cookieSite(t, sessionKeys(cur, old)).Browser
+	res = page(both, "/calendar", "scopewise="+sealedOld)
+	if got := sitetest.LedgerState(t, res.Body, sitetest.CalendarScope); got != "granted" {
 		t.Fatalf("with the old pair still listed, the old cookie's ledger = %q, want granted", got)
 	}
 	resealed := sessionCookie(t, res)
@@ -239,16 +212,16 @@ func TestSessionKeyRotation(t *testing.T) {
 	if _, err := openCookie(old, "scopewise", resealed); err == nil {
 		t.Errorf("the re-sealed cookie still opens with the old pair")
 	}
-	if res := b.page(siteBoth, "/calendar", "scopewise="+resealed); sessionCookie(t, res) != "" {
+	if res := page(both, "/calendar", "scopewise="+resealed); sessionCookie(t, res) != "" {
 		t.Errorf("a cookie sealed with the current pair is sealed again on every request")
 	}
 
 	// The old pair removed: the old cookie is a fresh session, the re-sealed one lives on.
-	siteNew, _, _ := cookieSite(t, sessionKeys(cur))
-	if got := ledgerState(t, b.page(siteNew, "/calendar", "scopewise="+sealedOld).Body, calendarScope); got != "never asked" {
+	newKeys := cookieSite(t, sessionKeys(cur)).Browser
+	if got := sitetest.LedgerState(t, page(newKeys, "/calendar", "scopewise="+sealedOld).Body, sitetest.CalendarScope); got != "never asked" {
 		t.Errorf("with the old pair removed, the old cookie's ledger = %q, want a fresh session", got)
 	}
-	if got := ledgerState(t, b.page(siteNew, "/calendar", "scopewise="+resealed).Body, calendarScope); got != "granted" {
+	if got := sitetest.LedgerState(t, page(newKeys, "/calendar", "scopewise="+resealed).Body, sitetest.CalendarScope); got != "granted" {
 		t.Errorf("the re-sealed cookie's ledger = %q, want granted", got)
 	}
 }
@@ -258,23 +231,20 @@ func TestSessionKeyRotation(t *testing.T) {
 // email and sub), and finds neither token, nor email, nor sub in it.
 func TestSessionCookieHoldsNoTokenNoEmail(t *testing.T) {
 	k := newKeyPair(t)
-	site, emu, _ := cookieSite(t, sessionKeys(k))
-	b := newBrowser(t)
+	site := cookieSite(t, sessionKeys(k))
+	b := site.Browser
 	var secrets []string
 	mint := func(scopes ...string) string {
-		var tok struct {
-			AccessToken string `json:"access_token"`
-		}
-		emuControl(t, emu, "/_emu/tokens", map[string]any{"client_id": config.EmulatorClientID, "account": "alice@example.com", "scopes": scopes}, &tok)
-		secrets = append(secrets, tok.AccessToken)
-		return tok.AccessToken
+		tok := site.Mint(config.EmulatorClientID, scopes...)
+		secrets = append(secrets, tok)
+		return tok
 	}
 	secrets = append(secrets, "alice@example.com", "104271843210000000001")
-	all := []string{"openid", "email", "profile", calendarScope, docsScope, photosScope}
+	all := []string{"openid", "email", "profile", sitetest.CalendarScope, sitetest.DocsScope, sitetest.PhotosScope}
 	var cookies []string
 	for _, path := range []string{"/calendar", "/docs", "/photos", "/lab/verify"} {
-		b.page(site, strings.TrimSuffix(path, "/verify"), "")
-		res := b.postback(site, path, mint(all...), "")
+		page(b, strings.TrimSuffix(path, "/verify"), "")
+		res := postback(b, path, mint(all...), "")
 		if res.StatusCode != 200 {
 			t.Fatalf("POST %s: %d", path, res.StatusCode)
 		}
@@ -314,8 +284,8 @@ func TestSessionCookieOverHTTPS(t *testing.T) {
 		{"true", "__Host-scopewise", "max-age=63072000"},
 		{"false", "scopewise", ""},
 	} {
-		site, _, _ := cookieSite(t, sessionKeys(k), map[string]string{"SECURE_COOKIES": tt.secure})
-		res := newBrowser(t).page(site, "/", "")
+		site := cookieSite(t, sessionKeys(k), map[string]string{"SECURE_COOKIES": tt.secure})
+		res := page(site.NewBrowser(), "/", "")
 		if got := res.Header.Get("Strict-Transport-Security"); got != tt.hsts {
 			t.Errorf("SECURE_COOKIES=%s: HSTS = %q, want %q", tt.secure, got, tt.hsts)
 		}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/emulator/client"
+	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/sitetest"
+)
+
+// startRun runs the program on free ports until the test ends, and returns
+// the addresses it printed and its output.
+func startRun(t *testing.T, args []string, env map[string]string, names ...string) (map[string]string, *sitetest.Buffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &sitetest.Buffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, args, func(k string) string { return env[k] }, out)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	addrs := map[string]string{}
+	for deadline := time.Now().Add(5 * time.Second); len(addrs) < len(names); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("addresses not printed; output:\n%s", out.String())
+		}
+		for line := range strings.Lines(out.String()) {
+			for _, name := range names {
+				if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+": "); ok {
+					addrs[name] = v
+				}
+			}
+		}
+	}
+	return addrs, out
+}
+
+func get(t *testing.T, url string) (*http.Response, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(body)
+}
+
+// TestRunEmulatorMode: with no configuration run serves the site and the
+// emulator on their own listeners, prints both addresses, registers the
+// site's origins with the emulator and gives the Docs page the seed's
+// documents; a token the emulator mints for our client verifies on a
+// postback until the emulator's clock passes its expiry.
+func TestRunEmulatorMode(t *testing.T) {
+	addrs, _ := startRun(t, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0"}, nil, "site", "emulator")
+	site, emu := addrs["site"], addrs["emulator"]
+	if site == emu || !strings.HasPrefix(site, "http://127.0.0.1:") || !strings.HasPrefix(emu, "http://127.0.0.1:") {
+		t.Fatalf("site %q, emulator %q", site, emu)
+	}
+	if res, _ := get(t, site+"/healthz"); res.StatusCode != 200 {
+		t.Fatalf("healthz: %d", res.StatusCode)
+	}
+	if res, body := get(t, site+"/docs"); res.StatusCode != 200 || !strings.Contains(body, "Sample documents") || !strings.Contains(body, emu+"/gsi/client") {
+		t.Errorf("GET /docs: %d, want the samples hint and the emulator's GIS script", res.StatusCode)
+	}
+	// The site's loopback origins are registered: the popup accepts each,
+	// and refuses another.
+	port := site[strings.LastIndex(site, ":")+1:]
+	for origin, ok := range map[string]bool{"http/127.0.0.1:" + port: true, "http/localhost:" + port: true, "http/localhost:1": false} {
+		q := url.Values{"client_id": {config.EmulatorClientID}, "response_type": {"token"}, "scope": {"openid"}, "redirect_uri": {"storagerelay://" + origin + "?id=auth1"}}
+		res, body := get(t, emu+"/o/oauth2/v2/auth?"+q.Encode())
+		if accepted := res.StatusCode == 200 && !strings.Contains(body, "origin_mismatch"); accepted != ok {
+			t.Errorf("the popup for origin %s: %d, accepted %v, want %v", origin, res.StatusCode, accepted, ok)
+		}
+	}
+
+	ctl := client.New(emu, &http.Client{Timeout: 15 * time.Second})
+	tok, err := ctl.MintToken(context.Background(), emulator.TokenRequest{ClientID: config.EmulatorClientID, Account: "alice@example.com", Scopes: []string{"https://www.googleapis.com/auth/calendar.readonly"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, Timeout: 15 * time.Second}
+	res, err := browser.Get(site + "/calendar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	csrf := regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`).FindSubmatch(page)
+	if csrf == nil {
+		t.Fatalf("GET /calendar: %d, no CSRF token", res.StatusCode)
+	}
+	postback := func() int {
+		req, _ := http.NewRequest(http.MethodPost, site+"/calendar", nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("X-CSRF-Token", string(csrf[1]))
+		req.Header.Set("Origin", site)
+		res, err := browser.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if status := postback(); status != 200 {
+		t.Errorf("postback with a minted token: %d, want 200", status)
+	}
+	// Past the token's expiry on the emulator's clock, the site's Calendar
+	// call is refused: the site talks to the emulator run started.
+	if _, err := ctl.AdvanceClock(context.Background(), 3700*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if status := postback(); status != 401 {
+		t.Errorf("postback after expiry: %d, want 401", status)
+	}
+}
+
+// TestGoogleMode: with GOOGLE_CLIENT_ID the emulator is not started, the pages
+// load Google's script with our client ID, and the CSP allows GIS's paths.
+func TestGoogleMode(t *testing.T) {
+	const clientID = "123456789012-abc.apps.googleusercontent.com"
+	key := strings.Repeat("0f", 32)
+	env := map[string]string{"GOOGLE_CLIENT_ID": clientID, "SESSION_KEYS": key + "," + key}
+	addrs, out := startRun(t, []string{"-addr", "127.0.0.1:0"}, env, "site")
+	site := addrs["site"]
+	time.Sleep(50 * time.Millisecond)
+	if strings.Contains(out.String(), "emulator: ") {
+		t.Errorf("the emulator started in Google mode:\n%s", out.String())
+	}
+
+	for _, path := range []string{"/calendar", "/docs", "/photos", "/ajax", "/lab"} {
+		res, html := get(t, site+path)
+		csp := res.Header.Get("Content-Security-Policy")
+		if res.StatusCode != 200 {
+			t.Errorf("GET %s: %d", path, res.StatusCode)
+			continue
+		}
+		if !strings.Contains(html, `src="https://accounts.google.com/gsi/client"`) {
+			t.Errorf("%s does not load Google's GIS script", path)
+		}
+		if !strings.Contains(html, clientID) {
+			t.Errorf("%s does not carry our client ID", path)
+		}
+		if strings.Contains(html, "Emulator mode") || strings.Contains(html, "/_emu/") {
+			t.Errorf("%s mentions the emulator in Google mode", path)
+		}
+		for _, directive := range []string{"script-src", "style-src", "frame-src", "connect-src"} {
+			if !strings.Contains(csp, directive) || !strings.Contains(cspDirective(csp, directive), "https://accounts.google.com/gsi/") {
+				t.Errorf("%s: CSP %s does not allow GIS: %q", path, directive, csp)
+			}
+		}
+		// connect-src: GIS, revoke, and the APIs the lab calls from the
+		// browser (REST + CORS); nothing more.
+		want := "connect-src 'self' https://accounts.google.com/gsi/ https://oauth2.googleapis.com https://www.googleapis.com https://docs.googleapis.com https://photospicker.googleapis.com"
+		if got := cspDirective(csp, "connect-src"); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+		if path == "/lab" {
+			for _, attr := range []string{`data-calendar-api="https://www.googleapis.com/calendar/v3"`, `data-docs-api="https://docs.googleapis.com/v1"`, `data-picker-api="https://photospicker.googleapis.com/v1"`} {
+				if !strings.Contains(html, attr) {
+					t.Errorf("/lab lacks %s", attr)
+				}
+			}
+		}
+	}
+}
+
+func cspDirective(csp, name string) string {
+	for d := range strings.SplitSeq(csp, ";") {
+		if d = strings.TrimSpace(d); strings.HasPrefix(d, name+" ") {
+			return d
+		}
+	}
+	return ""
+}
