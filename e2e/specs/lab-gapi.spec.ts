@@ -25,9 +25,10 @@ async function choose(page: Page, scopes: string[]): Promise<void> {
   }
 }
 
-async function grant(page: Page, scopes: string[]): Promise<void> {
+/** Asks for the scopes; tick 'Select all' when two or more are new (the consent screen shows checkboxes). */
+async function grant(page: Page, scopes: string[], tick?: string[]): Promise<void> {
   await choose(page, scopes);
-  await consent(page, { button: request, tick: scopes.length > 1 ? ['Select all'] : undefined });
+  await consent(page, { button: request, tick });
   await expect(entry(page, /verdict after the grant: 200, valid/)).toBeVisible();
 }
 
@@ -53,7 +54,7 @@ test.describe('Consent lab: gapi.client', () => {
     const docsDiscovery = calls(/^\/\$discovery\/rest$/);
     const calendarCall = calls(/^\/calendar\/v3\/calendars\/primary\/events$/);
     const docsCall = calls(/^\/v1\/documents\//);
-    await grant(page, [docsScope, calendarScope]);
+    await grant(page, [docsScope, calendarScope]); // Calendar is granted already: Docs alone is asked
     for (const r of [await script, await calDiscovery, await docsDiscovery]) expect(r.status()).toBe(200);
     for (const call of [await calendarCall, await docsCall]) {
       expect(call.status()).toBe(200);
@@ -116,7 +117,7 @@ test.describe('Consent lab: gapi.client', () => {
   test('all three side by side; an unknown document is a 404 rejection', async ({ page }) => {
     await page.getByRole('radio', { name: /^all three side by side/ }).check();
     await page.getByRole('textbox', { name: "Document ID for the browser's Docs call" }).fill('no-such-document');
-    await grant(page, [docsScope, calendarScope]);
+    await grant(page, [docsScope, calendarScope], ['Select all']);
     await expect(entry(page, /gapi\.client\.docs\.documents\.get → rejected 404/)).toContainText('NOT_FOUND');
     await expect(entry(page, /From the browser: GET \/v1\/documents\/no-such-document → 404/)).toBeVisible();
     const kinds = await timeline(page).evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.kind));
@@ -125,7 +126,7 @@ test.describe('Consent lab: gapi.client', () => {
 
   test('an injected 503 reaches gapi.client as a rejection with Google’s envelope', async ({ page, emu }) => {
     await gapiRadio(page).check();
-    await emu.fault({ path: '/calendar/v3/calendars/primary/events', status: 503 });
+    await emu.injectFault({ path: '/calendar/v3/calendars/primary/events', status: 503 });
     await grant(page, [calendarScope]);
     const failed = entry(page, /gapi\.client\.calendar\.events\.list → rejected 503/);
     await expect(failed).toContainText('UNAVAILABLE');
