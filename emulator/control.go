@@ -160,6 +160,9 @@ func (s *Server) AdvanceClock(_ context.Context, d time.Duration) (time.Time, er
 
 // InjectFault queues f behind any earlier faults of the same path.
 func (s *Server) InjectFault(_ context.Context, f Fault) error {
+	if err := checkFaultTarget(f.Path, f.Headers); err != nil { // guard.go
+		return controlError{err.Error()}
+	}
 	if _, err := s.faults.Add(f); err != nil {
 		return controlError{err.Error()}
 	}

@@ -145,6 +145,9 @@ func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := fw.Fault()
+	if err == nil {
+		err = checkFaultTarget(f.Path, f.Headers) // guard.go
+	}
 	if err != nil {
 		writeControlError(w, err)
 		return

@@ -160,10 +160,13 @@ func New(opts Options) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// No emulated endpoint takes a large body; a limit here covers them all.
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if s.guard(w, r) { // Host, and who may drive /_emu/ (guard.go)
+		return
+	}
 	if s.cors(w, r) {
 		return
 	}
-	if s.faults.Apply(w, r, s.mux) {
+	if faultablePath(r.URL.Path) && s.faults.Apply(w, r, s.mux) {
 		_, pattern := s.mux.Handler(r)
 		s.countCall(pattern)
 		return

@@ -31,7 +31,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	siteLn, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("site: %w", err)
+		return fmt.Errorf("cannot listen: %w", err)
 	}
 
 	servers := []*http.Server{}
@@ -41,11 +41,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		emuLn, err := net.Listen("tcp", cfg.EmulatorAddr)
 		if err != nil {
 			siteLn.Close()
-			return fmt.Errorf("emulator: %w", err)
+			return fmt.Errorf("cannot listen for the emulator: %w", err)
 		}
 		emuURL := httpserve.PublicURL(cfg.EmulatorAddr, emuLn.Addr())
 		cfg.Endpoints = config.EmulatorEndpoints(emuURL)
 		emu := emulator.New(site.EmulatorOptions(cfg, site.Origins(cfg.Addr, siteLn.Addr()), emuURL, log.With("component", "emulator")))
+		cfg.Endpoints.GISIntegrity = emu.GSIScriptIntegrity() // pages load exactly these bytes
 		servers = append(servers, httpserve.New(emu))
 		listeners = append(listeners, emuLn)
 		docSamples = site.DocSamples(emu)

@@ -1,8 +1,7 @@
 package contract
 
 import (
-	"encoding/json"
-	"net/http"
+	"github.com/scopewise/scopewise/emulator"
 	"strings"
 	"testing"
 	"time"
@@ -368,17 +367,15 @@ func TestCalendarParameters(t *testing.T) {
 
 // An expired token is refused as a bad one ("Invalid Credentials").
 func TestCalendarExpiredToken(t *testing.T) {
-	body := `{"client_id":"` + clientID + `","account":"` + alice + `","scopes":["` + scopeCalendarRO + `"],"ttl":"1s"}`
-	resp, err := http.Post(emu+"/_emu/tokens", "application/json", strings.NewReader(body))
+	tok, err := control().MintToken(ctx(t), emulator.TokenRequest{ClientID: clientID, Account: alice, Scopes: []string{scopeCalendarRO}, TTL: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out struct {
-		AccessToken string `json:"access_token"`
+	// The emulator's clock, not a sleep: the token is 2 s past its expiry.
+	if _, err := control().AdvanceClock(ctx(t), 2*time.Second); err != nil {
+		t.Fatal(err)
 	}
-	json.NewDecoder(resp.Body).Decode(&out)
-	resp.Body.Close()
-	time.Sleep(1100 * time.Millisecond)
+	out := struct{ AccessToken string }{tok.AccessToken}
 	svc := calendarService(t, withToken(emu+"/calendar/v3/", out.AccessToken)...)
 	_, err = svc.Events.List("primary").Context(ctx(t)).Do()
 	ge := apiErr(t, err, 401)

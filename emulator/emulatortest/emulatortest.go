@@ -69,6 +69,11 @@ func Start(tb testing.TB, opts emulator.Options, options ...Option) *Emulator {
 	if opts.Clients == nil {
 		opts.Clients = []emulator.Client{{ID: DefaultClientID, Name: "emulatortest", Origins: []string{url}}}
 	}
+	if opts.PublicURL == "" {
+		// A listening emulator knows its URL: it checks Host against it and
+		// serves the GIS script whose integrity GSIScriptIntegrity gives.
+		opts.PublicURL = url
+	}
 	if err := opts.Validate(); err != nil {
 		srv.Listener.Close()
 		tb.Fatalf("emulatortest: invalid options: %v", err)

@@ -43,6 +43,11 @@ type Config struct {
 	// UpstreamTimeout bounds each call to Google (or the emulator), answer
 	// body included: a hung or dripping upstream becomes a 504 by then.
 	UpstreamTimeout time.Duration
+	// SessionTokenChecks and AddressTokenChecks bound the postbacks with a
+	// token the site does not know yet (each a tokeninfo call), per browser
+	// session and per client address; see web.LimitTokenChecks.
+	SessionTokenChecks Limit
+	AddressTokenChecks Limit
 
 	// Endpoints are Google's base URLs, or the emulator's once it listens.
 	Endpoints Endpoints
@@ -54,11 +59,14 @@ type Endpoints struct {
 	// AccountsOrigin serves the GIS script and the consent popup.
 	AccountsOrigin string
 	GISScript      string
-	TokenInfo      string
-	Revoke         string
-	Calendar       string // …/calendar/v3
-	Docs           string // …/v1
-	Picker         string // …/v1
+	// GISIntegrity is the GIS script's Subresource Integrity value, set in
+	// emulator mode (the emulator knows its bytes); empty with Google.
+	GISIntegrity string
+	TokenInfo    string
+	Revoke       string
+	Calendar     string // …/calendar/v3
+	Docs         string // …/v1
+	Picker       string // …/v1
 	// Media is the origin of the Picker's baseUrl media bytes.
 	Media string
 	// GAPIScript is the API client library for JavaScript (gapi), and
@@ -150,6 +158,19 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 		}
 		*upstream = d
 	}
+	limits := map[string]*Limit{"TOKEN_CHECKS_PER_SESSION": &cfg.SessionTokenChecks, "TOKEN_CHECKS_PER_ADDRESS": &cfg.AddressTokenChecks}
+	cfg.SessionTokenChecks, cfg.AddressTokenChecks = DefaultSessionLimit, DefaultAddressLimit
+	for name, dst := range limits {
+		if v := getenv(name); v != "" {
+			l, err := ParseLimit(v)
+			if err != nil {
+				return Config{}, fmt.Errorf("%s: %w", name, err)
+			}
+			*dst = l
+		}
+	}
+	fs.Func("token-checks-per-session", "new tokens checked with tokeninfo per browser session, N/DURATION or off (TOKEN_CHECKS_PER_SESSION, default "+DefaultSessionLimit.String()+")", limitFlag(&cfg.SessionTokenChecks))
+	fs.Func("token-checks-per-address", "new tokens checked with tokeninfo per client address, N/DURATION or off (TOKEN_CHECKS_PER_ADDRESS, default "+DefaultAddressLimit.String()+")", limitFlag(&cfg.AddressTokenChecks))
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprintln(usage, "Usage: site [flags]\n\nScopewise: the pages, and in emulator mode (no GOOGLE_CLIENT_ID) the embedded emulator. Flags (and variables):")

@@ -3,13 +3,13 @@ package site
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/scopewise/scopewise/assets"
 	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/httpserve"
 	"github.com/scopewise/scopewise/internal/web"
 	"github.com/scopewise/scopewise/pages"
 )
@@ -27,42 +27,43 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 		middleware.Recover(),
 		web.RequestLog(log),
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
-		middleware.BodyLimit("64K"),
+		web.BodyLimit(64<<10),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
-			Timeout: 20 * time.Second,
+			Timeout: httpserve.RequestDeadline,
 			// Pages (GET) render from the session alone; only postbacks
 			// call Google, and only they need a deadline.
 			Skipper: func(c echo.Context) bool { return c.Request().Method == http.MethodGet },
 		}),
 		web.Sessions(web.NewCookieStore(cfg.SessionKeys, cfg.SecureCookies)),
 		web.SameOriginPostback(),
+		web.LimitTokenChecks(web.TokenCheckLimits{Session: cfg.SessionTokenChecks, Address: cfg.AddressTokenChecks}, p.Verifier.Known),
 	)
 
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
-	e.GET(assets.Prefix+"*", echo.WrapHandler(a))
+	web.GetAndHead(e, "/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	web.GetAndHead(e, assets.Prefix+"*", echo.WrapHandler(a))
 
-	e.GET("/", p.Home)
+	web.GetAndHead(e, "/", p.Home)
 	e.POST("/grants/events", p.GrantEvent)
 
 	// Docs page (pages/docs.go)
-	e.GET("/docs", p.Docs)
+	web.GetAndHead(e, "/docs", p.Docs)
 	e.POST("/docs", p.DocsPostback)
 	e.POST("/docs/open", p.DocsOpen)
 
 	// Calendar page (pages/calendar.go)
-	e.GET("/calendar", p.Calendar)
+	web.GetAndHead(e, "/calendar", p.Calendar)
 	e.POST("/calendar", p.CalendarPostback)
 
 	// Photos page (pages/photos.go)
-	e.GET("/photos", p.Photos)
+	web.GetAndHead(e, "/photos", p.Photos)
 	e.POST("/photos", p.PhotosPostback)
 	e.POST("/photos/session", p.PhotosSession)
 	e.POST("/photos/items", p.PhotosItems)
 	e.POST("/photos/session/delete", p.PhotosSessionDelete)
 
 	// Ajax page (pages/ajax.go) and the consent lab (pages/lab.go)
-	e.GET("/ajax", p.Ajax)
-	e.GET("/lab", p.Lab)
+	web.GetAndHead(e, "/ajax", p.Ajax)
+	web.GetAndHead(e, "/lab", p.Lab)
 	e.POST("/lab/verify", p.LabVerify)
 	e.POST("/lab/expire", p.LabExpire)
 	return e

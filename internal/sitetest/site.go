@@ -122,6 +122,7 @@ func Start(tb testing.TB, opts ...Option) *Site {
 			tb.Cleanup(func() { http.DefaultTransport = saved })
 		}
 		s.Config.Endpoints = config.EmulatorEndpoints(s.Emu.URL)
+		s.Config.Endpoints.GISIntegrity = s.Emu.Server.GSIScriptIntegrity() // as run sets it
 		samples = site.DocSamples(s.Emu.Server)
 	}
 	log := slog.New(slog.NewTextHandler(s.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
