@@ -19,9 +19,10 @@
 //        …
 //      });
 //
-// Your page keeps loading https://accounts.google.com/gsi/client and calling
-// Google's API hosts: the fixture routes those requests to the emulator (the
-// popup itself opens on the emulator's origin). To point the page at the
+// Your page keeps loading https://accounts.google.com/gsi/client (and
+// https://apis.google.com/js/api.js with its discovery documents, for
+// gapi.client) and calling Google's API hosts: the fixture routes those
+// requests to the emulator (the popup itself opens on the emulator's origin). To point the page at the
 // emulator yourself instead, `test.use({ rerouteGoogle: false })`.
 //
 // Every test starts with a reset emulator: no grants, no tokens, nobody signed
@@ -264,6 +265,11 @@ export class GISEmulator extends GISPopup {
 // Google's URLs a page uses, and where they live on the emulator.
 const googleToEmulator: Array<[prefix: string, path: string]> = [
   ['https://accounts.google.com/gsi/client', '/gsi/client'],
+  // The API client library for JavaScript (gapi) and the discovery
+  // documents it generates its methods from.
+  ['https://apis.google.com/js/api.js', '/js/api.js'],
+  ['https://www.googleapis.com/discovery/v1/', '/discovery/v1/'],
+  ['https://docs.googleapis.com/$discovery/', '/$discovery/'],
   ['https://oauth2.googleapis.com/', '/'],
   ['https://www.googleapis.com/calendar/v3/', '/calendar/v3/'],
   ['https://docs.googleapis.com/v1/', '/v1/'],

@@ -17,6 +17,7 @@ import (
 	"github.com/scopewise/scopewise/emulator/calendar"
 	"github.com/scopewise/scopewise/emulator/docs"
 	"github.com/scopewise/scopewise/emulator/fault"
+	"github.com/scopewise/scopewise/emulator/gapi"
 	"github.com/scopewise/scopewise/emulator/internal/clock"
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 	"github.com/scopewise/scopewise/emulator/picker"
@@ -106,6 +107,7 @@ type Server struct {
 	calendar *calendar.Service
 	docs     *docs.Service
 	picker   *picker.Service
+	gapi     *gapi.Service
 	faults   *fault.Queue
 
 	mu    sync.Mutex
@@ -150,6 +152,7 @@ func New(opts Options) *Server {
 		Accounts: accounts, Clock: s.clock, Tokens: tokens,
 		PublicURL: opts.PublicURL, PollInterval: opts.PickerPollInterval, Logger: opts.Logger,
 	})
+	s.gapi = gapi.New(opts.PublicURL)
 	s.routes()
 	return s
 }

@@ -8,6 +8,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /o/oauth2/v2/auth", s.handleAuth)
 	s.mux.HandleFunc("POST /o/oauth2/v2/auth", s.handleAuthPost)
 
+	// The API client library for JavaScript and its discovery documents
+	// (package gapi).
+	s.mux.HandleFunc("GET /js/api.js", s.gapi.APIJS)
+	s.mux.HandleFunc("GET /discovery/v1/apis/{api}/{version}/rest", s.gapi.Directory)
+	s.mux.HandleFunc("GET /$discovery/rest", s.gapi.DocsDiscovery)
+
 	// Token endpoints a backend uses (tokeninfo.go).
 	s.mux.HandleFunc("GET /tokeninfo", s.handleTokenInfo)
 	s.mux.HandleFunc("POST /tokeninfo", s.handleTokenInfo)

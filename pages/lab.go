@@ -80,6 +80,8 @@ type LabView struct {
 	Emulator bool
 	// REST is what the browser-side switch calls ("Using REST and CORS").
 	REST LabREST
+	// GAPI is what its gapi.client choice loads.
+	GAPI LabGAPI
 	// Extras is the URL of lab-extras.js, which the page imports on first
 	// use: the export and the browser-side calls.
 	Extras string
@@ -96,6 +98,14 @@ type LabREST struct {
 	Docs     string // …/v1
 	Picker   string // …/v1
 	DocID    string // the emulator's first sample document; empty with Google
+}
+
+// LabGAPI is the API client library for JavaScript (Google's api.js, or the
+// emulator's) and the discovery documents the lab's gapi.client loads.
+type LabGAPI struct {
+	Script            string
+	CalendarDiscovery string
+	DocsDiscovery     string
 }
 
 // Lab renders the consent lab: GET /lab.
@@ -124,6 +134,7 @@ func (p *Pages) Lab(c echo.Context) error {
 		Prompts:        labPrompts,
 		Emulator:       p.Config.EmulatorMode(),
 		REST:           rest,
+		GAPI:           LabGAPI{Script: ep.GAPIScript, CalendarDiscovery: ep.CalendarDiscovery, DocsDiscovery: ep.DocsDiscovery},
 		Extras:         p.Assets.URL("js/lab-extras.js"),
 	}))
 }
