@@ -252,6 +252,9 @@ test.describe('Docs page', () => {
   });
 
   test('accessibility: the page, an opened document and an alert', async ({ page }, testInfo) => {
+    // Three axe scans, one of a long opened document: each takes seconds on a
+    // busy 2-core machine, so the test gets three times the usual budget.
+    test.slow();
     await expectNoSeriousA11yViolations(page, testInfo, '/docs');
     await consent(page, { button: `Open ${welcome}` });
     await expect(opened(page, welcome)).toBeVisible();
