@@ -70,7 +70,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.world != "" {
+	if w, ok := ctx.Value(worldKey{}).(string); ok && w != "" {
+		req.Header.Set(emulator.WorldHeader, w)
+	} else if c.world != "" {
 		req.Header.Set(emulator.WorldHeader, c.world)
 	}
 	res, err := c.hc.Do(req)
@@ -185,6 +187,15 @@ func (c *Client) NewWorld(ctx context.Context) (string, error) {
 func (c *Client) DeleteWorld(ctx context.Context, id string) error {
 	var out struct{}
 	return c.do(ctx, http.MethodDelete, "/_emu/worlds/"+url.PathEscape(id), nil, &out)
+}
+
+type worldKey struct{}
+
+// WithWorld makes the calls given the returned context act on the world id,
+// whatever world the client names: a backend shared by parallel tests
+// forwards the world of the browser it serves (its emulator.WorldCookie).
+func WithWorld(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, worldKey{}, id)
 }
 
 // World is a client of the same emulator whose calls act on the world id
