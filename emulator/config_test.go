@@ -35,7 +35,7 @@ func TestParseConfig(t *testing.T) {
 	if eve, _ := s.account("123"); eve.Email != "eve@example.org" {
 		t.Errorf("eve by sub: %+v", eve)
 	}
-	tok, _ := s.mintToken("a.apps.googleusercontent.com", "dana@example.org", []string{tscope.Cal, tscope.Docs}, s.opts.TokenLifetime)
+	tok, _ := s.mintToken(s.def, "a.apps.googleusercontent.com", "dana@example.org", []string{tscope.Cal, tscope.Docs}, s.opts.TokenLifetime)
 	rec := dataGet(s, "/calendar/v3/calendars/primary/events?singleEvents=true&orderBy=startTime&timeMin=2026-03-10T00:00:00Z&timeMax=2026-03-15T00:00:00Z", tok)
 	type dateTime struct{ Date, DateTime string }
 	type event struct {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/scopewise/scopewise/emulator"
+	emuclient "github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/grants"
 	"github.com/scopewise/scopewise/internal/web"
@@ -238,7 +240,13 @@ func (p *Pages) LabExpire(c echo.Context) error {
 			Err:    err,
 		}
 	}
-	emuNow, err := p.EmulatorClock.AdvanceClock(c.Request().Context(), advance)
+	ctx := c.Request().Context()
+	// A browser in one of the emulator's worlds (parallel tests) moves that
+	// world's clock, where its tokens live.
+	if ck, err := c.Cookie(emulator.WorldCookie); err == nil && ck.Value != "" {
+		ctx = emuclient.WithWorld(ctx, ck.Value)
+	}
+	emuNow, err := p.EmulatorClock.AdvanceClock(ctx, advance)
 	if err != nil {
 		return &web.Problem{
 			Status: http.StatusBadGateway,

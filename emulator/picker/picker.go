@@ -43,15 +43,28 @@ type Options struct {
 	// PollInterval is what sessions advise as pollingConfig.pollInterval.
 	PollInterval time.Duration
 	Logger       *slog.Logger
+	// Images, when set, is a cache of encoded photos shared with other
+	// Services of the same accounts (one per emulator world).
+	Images *Images
 }
+
+// Images caches encoded photos; Services of the same accounts can share one.
+type Images struct{ c *imageCache }
+
+// NewImages is an empty cache.
+func NewImages() *Images { return &Images{newImageCache(imageCacheEntries)} }
 
 // New generates every account's photos (their pixels on first use).
 func New(o Options) *Service {
+	images := o.Images
+	if images == nil {
+		images = NewImages()
+	}
 	s := &Service{
 		accounts:     o.Accounts,
 		photos:       map[string][]*seedPhoto{},
 		photoByID:    map[string]*seedPhoto{},
-		images:       newImageCache(imageCacheEntries),
+		images:       images.c,
 		clock:        o.Clock,
 		tokens:       o.Tokens,
 		publicURL:    o.PublicURL,
