@@ -234,10 +234,8 @@ func runFault(r *sitetest.Site, tap *sitetest.Tap, e faultEndpoint, uf upstreamF
 	if e.get && uf.retried {
 		calls, healed = 2, uf.once
 	}
-	start := time.Now()
 	res := r.PostForm(e.path, f.token, form)
 	body := res.Body
-	elapsed := time.Since(start)
 
 	switch {
 	case healed && res.StatusCode/100 != 2:
@@ -245,11 +243,9 @@ func runFault(r *sitetest.Site, tap *sitetest.Tap, e faultEndpoint, uf upstreamF
 	case !healed && res.StatusCode != want:
 		t.Fatalf("status %d, want %d\n%.800s", res.StatusCode, want, body)
 	}
-	// A generous bound: the emulator would take 60 s; the site's upstream
-	// timeout and one retry's wait must cut it far shorter.
-	if elapsed > 10*time.Second {
-		t.Errorf("the answer took %s", elapsed)
-	}
+	// No bound on the time here (a timed assertion fails on a loaded
+	// machine): a hang or a drip that the upstream timeout did not cut
+	// would end in the emulator's answer after 60 s, not in the 504.
 	if got, _ := tap.Upstream(t, path); got != calls {
 		t.Errorf("%d upstream calls of %s, want %d", got, path, calls)
 	}
