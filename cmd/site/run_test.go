@@ -13,6 +13,7 @@ import (
 
 	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/emulator/client"
+	"github.com/scopewise/scopewise/emulator/emulatortest"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/sitetest"
 )
@@ -187,4 +188,48 @@ func cspDirective(csp, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestRunExternalEmulator: with EMULATOR_URL run starts no emulator of its
+// own; the pages load GIS from the external one, and a token it mints for
+// our client verifies on a postback (the site's tokeninfo calls go there).
+// PUBLIC_URL is registered nowhere by the site then: the external emulator
+// has it.
+func TestRunExternalEmulator(t *testing.T) {
+	ext := emulatortest.Start(t, emulator.Options{Clients: []emulator.Client{{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1"}}}})
+	addrs, out := startRun(t, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:1"}, map[string]string{"EMULATOR_URL": ext.URL}, "site", "emulator (external)")
+	site := addrs["site"]
+	if got := addrs["emulator (external)"]; got != ext.URL {
+		t.Errorf("printed external emulator %q, want %q", got, ext.URL)
+	}
+	if strings.Contains(out.String(), "\nemulator: ") {
+		t.Errorf("an embedded emulator started:\n%s", out.String())
+	}
+	if res, body := get(t, site+"/calendar"); res.StatusCode != 200 || !strings.Contains(body, ext.URL+"/gsi/client") || !strings.Contains(res.Header.Get("Content-Security-Policy"), ext.URL) {
+		t.Fatalf("GET /calendar: %d, want the external emulator's GIS script and CSP", res.StatusCode)
+	}
+	tok, err := ext.Control().MintToken(context.Background(), emulator.TokenRequest{ClientID: config.EmulatorClientID, Account: "alice@example.com", Scopes: []string{"https://www.googleapis.com/auth/calendar.readonly"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, Timeout: 15 * time.Second}
+	res, err := browser.Get(site + "/calendar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	req, _ := http.NewRequest(http.MethodPost, site+"/calendar", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("X-CSRF-Token", sitetest.CSRFToken(string(page)))
+	req.Header.Set("Origin", site)
+	res, err = browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("postback with the external emulator's token: %d, want 200", res.StatusCode)
+	}
 }

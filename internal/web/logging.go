@@ -8,7 +8,8 @@ import (
 )
 
 // RequestLog logs one line per request: method, path (never the query),
-// status, duration. Never headers, cookies or bodies: they may hold tokens.
+// status, duration and the client's address (the echo IP extractor's: behind
+// a trusted proxy, from X-Forwarded-For). Never headers, cookies or bodies: they may hold tokens.
 func RequestLog(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -22,6 +23,7 @@ func RequestLog(log *slog.Logger) echo.MiddlewareFunc {
 				"path", c.Request().URL.Path,
 				"status", c.Response().Status,
 				"dur", time.Since(start).Round(time.Microsecond).String(),
+				"client", c.RealIP(),
 			)
 			return nil
 		}
