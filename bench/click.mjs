@@ -20,7 +20,7 @@ const browser = await chromium.launch({
 });
 try {
   const context = await browser.newContext();
-  await context.request.post(`${emulator}/_emu/reset`);
+  await context.request.post(`${emulator}/_emu/reset`, { data: {} });
   const page = await context.newPage();
   await page.goto(`${site}/calendar`);
   const button = page.getByRole('button', { name: 'Show calendar info' });

@@ -80,7 +80,7 @@ async function main() {
 
     // The lab in a fresh context, so the popup asks for both scopes again.
     const lab = await (await browser.newContext({ viewport: { width: 1280, height: 1400 }, baseURL: siteURL })).newPage();
-    await fetch(`${emulatorURL}/_emu/reset`, { method: 'POST' });
+    await fetch(`${emulatorURL}/_emu/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     await lab.goto('/lab');
     await lab.getByRole('button', { name: 'Request access', exact: true }).waitFor();
     await lab.getByRole('checkbox', { name: docsScope }).check();

@@ -77,7 +77,7 @@ func spaced(s ...string) string { return strings.Join(s, " ") }
 // serve runs one request through the emulator.
 func serveEmu(s *Server, req *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
+	s.ServeHTTP(rec, asServed(s, req))
 	return rec
 }
 

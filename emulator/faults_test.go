@@ -59,8 +59,8 @@ func TestFaults(t *testing.T) {
 			`{"path":"/revoke","status":503}`, "/tokeninfo",
 			[]answer{real}},
 		{"the path is matched exactly",
-			`{"path":"/tokeninfo/","status":503}`, "/tokeninfo",
-			[]answer{real}},
+			`{"path":"/tokeninfo","status":503}`, "/tokeninfo/",
+			[]answer{{status: http.StatusNotFound}}},
 		{"a delay-only fault lets the handler answer",
 			`{"path":"/tokeninfo","delay":"1ms"}`, "/tokeninfo",
 			[]answer{real}},
@@ -174,7 +174,7 @@ func TestFaultValidation(t *testing.T) {
 			if msg := decodeJSONBody[map[string]string](t, rec)["error"]; !strings.Contains(msg, tt.want) {
 				t.Errorf("error %q lacks %q", msg, tt.want)
 			}
-			if n := len(s.snapshot().Faults); n != 0 {
+			if n := len(s.snapshot(s.def).Faults); n != 0 {
 				t.Errorf("%d faults registered", n)
 			}
 		})

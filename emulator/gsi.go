@@ -19,7 +19,6 @@ var gsiJS string
 const gsiOriginPlaceholder = `"__EMULATOR_ORIGIN__"`
 
 func (s *Server) handleGSIClient(w http.ResponseWriter, r *http.Request) {
-	origin, _ := json.Marshal(page.Origin(s.opts.PublicURL, r)) // a JSON string is a JS string literal
 	h := w.Header()
 	h.Set("Content-Type", "text/javascript; charset=utf-8")
 	h.Set("Cache-Control", "public, max-age=300")
@@ -27,5 +26,11 @@ func (s *Server) handleGSIClient(w http.ResponseWriter, r *http.Request) {
 	// A public script: let pages load it with crossorigin or under COEP.
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-	w.Write([]byte(strings.Replace(gsiJS, gsiOriginPlaceholder, string(origin), 1)))
+	w.Write([]byte(gsiScript(page.Origin(s.opts.PublicURL, r))))
+}
+
+// gsiScript is the script as served to pages of an emulator at origin.
+func gsiScript(origin string) string {
+	lit, _ := json.Marshal(origin) // a JSON string is a JS string literal
+	return strings.Replace(gsiJS, gsiOriginPlaceholder, string(lit), 1)
 }

@@ -19,6 +19,10 @@ import (
 // Verifier checks a token for one scope (apis.Verifier).
 type Verifier interface {
 	Verify(ctx context.Context, token, scope string) (apis.TokenInfo, error)
+	// VerifySince trusts no cached answer from before since.
+	VerifySince(ctx context.Context, token, scope string, since time.Time) (apis.TokenInfo, error)
+	// Known reports whether the answer for token is cached (no tokeninfo call).
+	Known(token string) bool
 	Forget(token string)
 }
 
@@ -132,7 +136,7 @@ func (p *Pages) Base(c echo.Context, title string) views.Page {
 func (p *Pages) withGIS(c echo.Context, title string) views.Page {
 	page := p.Base(c, title)
 	page.Assets = p.assets.sections
-	page.GIS = &views.GIS{ScriptURL: p.Config.Endpoints.GISScript, ClientID: p.Config.ClientID()}
+	page.GIS = &views.GIS{ScriptURL: p.Config.Endpoints.GISScript, ClientID: p.Config.ClientID(), Integrity: p.Config.Endpoints.GISIntegrity}
 	return page
 }
 

@@ -32,7 +32,10 @@ func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, 
 	if err != nil {
 		return "", apis.TokenInfo{}, err
 	}
-	info, err := p.Verifier.Verify(c.Request().Context(), token, pb.Scope)
+	// A grant revoked through this site's pages is refused at once: no
+	// verification cached before the revocation counts.
+	since := revokedAt(web.SessionOf(c).Ledger())
+	info, err := p.Verifier.VerifySince(c.Request().Context(), token, pb.Scope, since)
 	if err != nil {
 		return "", apis.TokenInfo{}, p.apiProblem(c, err, token, pb)
 	}
@@ -48,6 +51,21 @@ func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, 
 		}
 	})
 	return token, info, nil
+}
+
+// revokedAt is when the session's user last revoked the grant, rounded up
+// to the ledger's whole second; zero when never.
+func revokedAt(l grants.Ledger) time.Time {
+	var at time.Time
+	for _, e := range l {
+		if e.State == grants.Revoked && e.At.After(at) {
+			at = e.At
+		}
+	}
+	if at.IsZero() {
+		return at
+	}
+	return at.Add(time.Second)
 }
 
 // bearerToken reads the request's bearer token; without a usable one the

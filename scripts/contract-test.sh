@@ -19,41 +19,10 @@ if [[ ! -d e2e/node_modules ]]; then
 	(cd e2e && npm ci --no-audit --no-fund)
 fi
 
-free_port() {
-	node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
-}
+source "$root/scripts/emulator-lib.sh"
 page_port=$(free_port)
 client=contract-suite.apps.googleusercontent.com
-
-log=$(mktemp)
-"$root/bin/emulator" -addr 127.0.0.1:0 -config contract/emulator.json -client "$client=http://127.0.0.1:$page_port" -quiet >"$log" 2>&1 &
-emu_pid=$!
-stop_emulator() {
-	if kill -0 "$emu_pid" 2>/dev/null; then
-		kill -TERM "$emu_pid"
-		wait "$emu_pid"
-		return $?
-	fi
-	return 0
-}
-trap 'stop_emulator || true; rm -f "$log"' EXIT
-
-# The first line says where it listens: "emulator: http://127.0.0.1:PORT".
-emu=""
-for _ in $(seq 100); do
-	emu=$(sed -n 's/^emulator: //p' "$log")
-	[[ -n "$emu" ]] && break
-	if ! kill -0 "$emu_pid" 2>/dev/null; then
-		echo "bin/emulator exited before listening:" >&2
-		cat "$log" >&2
-		exit 1
-	fi
-	sleep 0.1
-done
-if [[ -z "$emu" ]]; then
-	echo "bin/emulator printed no address in 10 s" >&2
-	exit 1
-fi
+start_emulator -config contract/emulator.json -client "$client=http://127.0.0.1:$page_port" -quiet
 export CONTRACT_EMULATOR_URL="$emu"
 
 status=0
@@ -67,9 +36,5 @@ ln -sfn ../../e2e/node_modules contract/browser/node_modules
 	GIS_EMULATOR_URL="$emu" PAGE_PORT="$page_port" CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}" \
 		"$root/e2e/node_modules/.bin/playwright" test) || status=1
 
-if ! stop_emulator; then
-	echo "bin/emulator did not stop cleanly on SIGTERM:" >&2
-	cat "$log" >&2
-	exit 1
-fi
+stop_emulator_cleanly
 exit $status

@@ -57,6 +57,9 @@ func NewImportMap(modules map[string]string) ImportMap {
 type GIS struct {
 	ScriptURL string
 	ClientID  string
+	// Integrity is the script's Subresource Integrity value when the site
+	// knows its bytes (the emulator's); empty for Google's, which changes.
+	Integrity string
 }
 
 // LedgerRow is one scope in the "Your grants" ledger.

@@ -126,6 +126,13 @@ func (st settings) options() (emulator.Options, error) {
 		if opts.Clients[i].Name == "" {
 			opts.Clients[i].Name = "Your app"
 		}
+		for j, o := range opts.Clients[i].Origins {
+			norm, err := browserOrigin(o)
+			if err != nil {
+				return opts, fmt.Errorf("client %q: %w", opts.Clients[i].ID, err)
+			}
+			opts.Clients[i].Origins[j] = norm
+		}
 	}
 	if st.tokenLifetime != 0 {
 		opts.TokenLifetime = st.tokenLifetime

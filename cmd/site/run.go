@@ -31,7 +31,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	siteLn, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("site: %w", err)
+		return fmt.Errorf("cannot listen: %w", err)
 	}
 
 	servers := []*http.Server{}
@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		emuLn, err := net.Listen("tcp", cfg.EmulatorAddr)
 		if err != nil {
 			siteLn.Close()
-			return fmt.Errorf("emulator: %w", err)
+			return fmt.Errorf("cannot listen for the emulator: %w", err)
 		}
 		emuURL := httpserve.PublicURL(cfg.EmulatorAddr, emuLn.Addr())
 		if cfg.EmulatorPublicURL != "" {
@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			origins = append([]string{cfg.PublicURL}, origins...)
 		}
 		emu := emulator.New(site.EmulatorOptions(cfg, origins, emuURL, log.With("component", "emulator")))
+		cfg.Endpoints.GISIntegrity = emu.GSIScriptIntegrity() // pages load exactly these bytes
 		servers = append(servers, httpserve.New(emu))
 		listeners = append(listeners, emuLn)
 		docSamples = site.DocSamples(emu)

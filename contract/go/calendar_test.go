@@ -1,8 +1,7 @@
 package contract
 
 import (
-	"encoding/json"
-	"net/http"
+	"github.com/scopewise/scopewise/emulator"
 	"strings"
 	"testing"
 	"time"
@@ -368,21 +367,71 @@ func TestCalendarParameters(t *testing.T) {
 
 // An expired token is refused as a bad one ("Invalid Credentials").
 func TestCalendarExpiredToken(t *testing.T) {
-	body := `{"client_id":"` + clientID + `","account":"` + alice + `","scopes":["` + scopeCalendarRO + `"],"ttl":"1s"}`
-	resp, err := http.Post(emu+"/_emu/tokens", "application/json", strings.NewReader(body))
+	tok, err := control().MintToken(ctx(t), emulator.TokenRequest{ClientID: clientID, Account: alice, Scopes: []string{scopeCalendarRO}, TTL: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out struct {
-		AccessToken string `json:"access_token"`
+	// The emulator's clock, not a sleep: the token is 2 s past its expiry.
+	if _, err := control().AdvanceClock(ctx(t), 2*time.Second); err != nil {
+		t.Fatal(err)
 	}
-	json.NewDecoder(resp.Body).Decode(&out)
-	resp.Body.Close()
-	time.Sleep(1100 * time.Millisecond)
+	out := struct{ AccessToken string }{tok.AccessToken}
 	svc := calendarService(t, withToken(emu+"/calendar/v3/", out.AccessToken)...)
 	_, err = svc.Events.List("primary").Context(ctx(t)).Do()
 	ge := apiErr(t, err, 401)
 	if len(ge.Errors) != 1 || ge.Errors[0].Reason != "authError" {
 		t.Errorf("errors[] = %+v", ge.Errors)
 	}
+}
+
+// Reference: https://developers.google.com/calendar/api/v3/reference/events/list
+// — eventTypes: "Event types to return. Optional. This parameter can be
+// repeated multiple times ... If unset, returns all event types."
+func TestCalendarEventTypes(t *testing.T) {
+	svc := calendarAs(t, alice, scopeCalendarRO)
+	all, err := svc.Events.List("primary").SingleEvents(true).MaxResults(2500).Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]int{}
+	for _, e := range all.Items {
+		types[e.EventType]++
+		switch e.EventType {
+		case "birthday":
+			if e.BirthdayProperties == nil || e.BirthdayProperties.Type != "birthday" {
+				t.Errorf("birthday %q without birthdayProperties", e.Summary)
+			}
+		case "workingLocation":
+			if e.WorkingLocationProperties == nil || e.WorkingLocationProperties.Type == "" {
+				t.Errorf("working location %q without workingLocationProperties", e.Summary)
+			}
+		case "outOfOffice":
+			if e.OutOfOfficeProperties == nil {
+				t.Errorf("out of office %q without outOfOfficeProperties", e.Summary)
+			}
+		case "focusTime":
+			if e.FocusTimeProperties == nil {
+				t.Errorf("focus time %q without focusTimeProperties", e.Summary)
+			}
+		}
+	}
+	for _, typ := range []string{"default", "birthday", "focusTime", "outOfOffice", "workingLocation", "fromGmail"} {
+		if types[typ] == 0 {
+			t.Errorf("no %s event listed without eventTypes (types %v)", typ, types)
+		}
+	}
+	some, err := svc.Events.List("primary").SingleEvents(true).EventTypes("workingLocation", "outOfOffice").Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(some.Items) != types["workingLocation"]+types["outOfOffice"] {
+		t.Errorf("eventTypes=workingLocation,outOfOffice listed %d, want %d", len(some.Items), types["workingLocation"]+types["outOfOffice"])
+	}
+	for _, e := range some.Items {
+		if e.EventType != "workingLocation" && e.EventType != "outOfOffice" {
+			t.Errorf("the filter let through a %s event", e.EventType)
+		}
+	}
+	_, err = svc.Events.List("primary").EventTypes("meeting").Context(ctx(t)).Do()
+	apiErr(t, err, 400)
 }

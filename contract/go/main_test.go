@@ -9,7 +9,6 @@
 package contract
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopewise/scopewise/emulator"
+	"github.com/scopewise/scopewise/emulator/client"
 	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
@@ -51,23 +52,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// mint asks the emulator's control API for a token (POST /_emu/tokens).
+// mint asks the emulator's control API for a token (emulator/client).
 func mint(t *testing.T, account string, scopes ...string) string {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"client_id": clientID, "account": account, "scopes": scopes})
-	resp, err := http.Post(emu+"/_emu/tokens", "application/json", bytes.NewReader(body))
+	tok, err := control().MintToken(ctx(t), emulator.TokenRequest{ClientID: clientID, Account: account, Scopes: scopes})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("minting a token: %v", err)
 	}
-	defer resp.Body.Close()
-	var out struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || out.AccessToken == "" {
-		t.Fatalf("minting a token: status %d, %v", resp.StatusCode, err)
-	}
-	return out.AccessToken
+	return tok.AccessToken
 }
+
+// control is the emulator's test-control API as Go methods.
+func control() *client.Client { return client.New(emu, http.DefaultClient) }
 
 // revoke ends a token's grant the way a page does (POST /revoke).
 func revoke(t *testing.T, tok string) {

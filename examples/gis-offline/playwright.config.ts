@@ -4,7 +4,19 @@ import { defineConfig } from '@playwright/test';
 
 const port = process.env.PAGE_PORT || '5173';
 // Debian's Chromium where test tools cannot download a browser.
-const chromium = process.env.CHROMIUM_PATH ? { executablePath: process.env.CHROMIUM_PATH, args: ['--no-sandbox'] } : {};
+const chromium = process.env.CHROMIUM_PATH
+  ? {
+      executablePath: process.env.CHROMIUM_PATH,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    }
+  : {};
 
 export default defineConfig({
   testDir: '.',

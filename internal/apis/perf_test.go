@@ -39,7 +39,7 @@ func TestVerifyCachedAllocatesNothing(t *testing.T) {
 	v := NewVerifier("http://127.0.0.1:1/unused", testClient, NewHTTPClient(), nil)
 	token := "ya29." + strings.Repeat("a1B2c3D4e5", 20)
 	v.mu.Lock()
-	v.cache[cacheKey(token)] = TokenInfo{Audience: testClient, Scopes: []string{CalendarScope}, Expiry: time.Now().Add(time.Hour)}
+	v.cache[cacheKey(token)] = cacheEntry{info: TokenInfo{Audience: testClient, Scopes: []string{CalendarScope}, Expiry: time.Now().Add(time.Hour)}, checked: time.Now()}
 	v.mu.Unlock()
 	ctx := context.Background()
 	allocs := testing.AllocsPerRun(100, func() {

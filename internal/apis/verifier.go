@@ -32,15 +32,18 @@ func (t TokenInfo) HasScope(scope string) bool { return slices.Contains(t.Scopes
 // Verifier checks access tokens with tokeninfo, following Google's guidance:
 // the audience must be exactly our client ID, the token must not be expired,
 // and it must carry the scope the page needs. Answers are cached by a hash of
-// the token (never the token) until the token expires.
+// the token (never the token): an accepted token for at most CacheMaxAge and
+// never past the expiry tokeninfo gave, a refused one for RefusedCacheAge
+// (see cache.go).
 type Verifier struct {
 	endpoint string
 	clientID string
 	hc       *http.Client
 	now      func() time.Time
 
-	mu    sync.Mutex
-	cache map[[sha256.Size]byte]TokenInfo
+	mu      sync.Mutex
+	cache   map[[sha256.Size]byte]cacheEntry
+	flights map[[sha256.Size]byte]*flight
 }
 
 // NewVerifier builds a verifier for clientID against a tokeninfo endpoint.
@@ -48,7 +51,7 @@ func NewVerifier(endpoint, clientID string, hc *http.Client, now func() time.Tim
 	if now == nil {
 		now = time.Now
 	}
-	return &Verifier{endpoint: endpoint, clientID: clientID, hc: hc, now: now, cache: map[[sha256.Size]byte]TokenInfo{}}
+	return &Verifier{endpoint: endpoint, clientID: clientID, hc: hc, now: now, cache: map[[sha256.Size]byte]cacheEntry{}, flights: map[[sha256.Size]byte]*flight{}}
 }
 
 const apiTokenInfo = "tokeninfo"
@@ -58,21 +61,23 @@ const apiTokenInfo = "tokeninfo"
 // KindInsufficientScope, or an upstream kind (never mistaken for an invalid
 // token: a tokeninfo outage is a 502/503/504, not "authorize again").
 func (v *Verifier) Verify(ctx context.Context, token, scope string) (TokenInfo, error) {
+	return v.VerifySince(ctx, token, scope, time.Time{})
+}
+
+// VerifySince is Verify trusting no cached answer older than since: a
+// session whose user revoked the grant at since has its tokens checked again.
+func (v *Verifier) VerifySince(ctx context.Context, token, scope string, since time.Time) (TokenInfo, error) {
 	key := cacheKey(token)
-	info, ok := v.cached(key)
+	e, ok := v.cached(key, since)
+	if ok && e.refused != nil {
+		return TokenInfo{}, e.refused
+	}
+	info := e.info
 	if !ok {
 		var err error
-		info, err = v.fetch(ctx, token)
-		if err != nil {
+		if info, err = v.ask(ctx, key, token); err != nil {
 			return TokenInfo{}, err
 		}
-		if info.Audience != v.clientID || (info.AuthorizedParty != "" && info.AuthorizedParty != v.clientID) {
-			return TokenInfo{}, &Error{API: apiTokenInfo, Kind: KindWrongAudience}
-		}
-		v.mu.Lock()
-		v.makeRoomLocked()
-		v.cache[key] = info
-		v.mu.Unlock()
 	}
 	if !info.HasScope(scope) {
 		return info, &Error{API: apiTokenInfo, Kind: KindInsufficientScope}
@@ -80,59 +85,67 @@ func (v *Verifier) Verify(ctx context.Context, token, scope string) (TokenInfo, 
 	return info, nil
 }
 
-// Forget drops a token from the cache, e.g. after an API refused it as
-// revoked: the next Verify asks tokeninfo again.
-func (v *Verifier) Forget(token string) {
-	key := cacheKey(token)
-	v.mu.Lock()
-	delete(v.cache, key)
-	v.mu.Unlock()
+// flight is one tokeninfo call that concurrent verifications of the same
+// token share: a cache entry that ages out under load costs one call, not
+// one per waiting postback.
+type flight struct {
+	done       chan struct{}
+	info       TokenInfo
+	err        error
+	leaderGone bool // the caller that asked left before the answer
 }
 
-// cacheKey is the token's SHA-256: the cache never holds a token. A token
-// of usual length is copied to the stack, so a cache hit allocates nothing
-// (a []byte conversion of more than 32 bytes would).
-func cacheKey(token string) [sha256.Size]byte {
-	var buf [2048]byte
-	if len(token) <= len(buf) {
-		n := copy(buf[:], token)
-		return sha256.Sum256(buf[:n])
-	}
-	return sha256.Sum256([]byte(token))
-}
-
-func (v *Verifier) cached(key [sha256.Size]byte) (TokenInfo, bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	info, ok := v.cache[key]
-	if ok && !v.now().Before(info.Expiry) {
-		delete(v.cache, key)
-		return TokenInfo{}, false
-	}
-	return info, ok
-}
-
-// maxCached bounds the cache: past it, expired entries go first, then any.
-const maxCached = 4096
-
-// makeRoomLocked keeps the cache under maxCached entries. The sweep runs only
-// when the cache is full, not on every verification.
-func (v *Verifier) makeRoomLocked() {
-	if len(v.cache) < maxCached {
-		return
-	}
-	now := v.now()
-	for k, info := range v.cache {
-		if !now.Before(info.Expiry) {
-			delete(v.cache, k)
+// ask asks tokeninfo about token, or waits for the same question already
+// asked, and caches the answer.
+func (v *Verifier) ask(ctx context.Context, key [sha256.Size]byte, token string) (TokenInfo, error) {
+	for {
+		v.mu.Lock()
+		f, follower := v.flights[key]
+		if !follower {
+			f = &flight{done: make(chan struct{})}
+			v.flights[key] = f
 		}
-	}
-	for k := range v.cache {
-		if len(v.cache) < maxCached {
-			break
+		v.mu.Unlock()
+		if follower {
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				return TokenInfo{}, transportError(apiTokenInfo, ctx.Err())
+			}
+			if f.leaderGone && ctx.Err() == nil {
+				continue // its answer was cut short, not ours: ask again
+			}
+			return f.info, f.err
 		}
-		delete(v.cache, k) // a dropped entry only costs one more tokeninfo call
+		f.info, f.err = v.fetchAndStore(ctx, key, token)
+		f.leaderGone = ctx.Err() != nil
+		v.mu.Lock()
+		delete(v.flights, key)
+		v.mu.Unlock()
+		close(f.done)
+		return f.info, f.err
 	}
+}
+
+// fetchAndStore asks tokeninfo, checks the audience and caches the answer.
+func (v *Verifier) fetchAndStore(ctx context.Context, key [sha256.Size]byte, token string) (TokenInfo, error) {
+	checked := v.now()
+	info, err := v.fetch(ctx, token)
+	if err == nil && (info.Audience != v.clientID || (info.AuthorizedParty != "" && info.AuthorizedParty != v.clientID)) {
+		err = &Error{API: apiTokenInfo, Kind: KindWrongAudience}
+	}
+	if err != nil {
+		// A refused token stays refused: remember it briefly, so the same
+		// bad token sent again costs no tokeninfo call. An outage is not
+		// remembered.
+		var ae *Error
+		if errors.As(err, &ae) && (ae.Kind == KindInvalidToken || ae.Kind == KindWrongAudience) {
+			v.store(key, cacheEntry{refused: ae, checked: checked})
+		}
+		return TokenInfo{}, err
+	}
+	v.store(key, cacheEntry{info: info, checked: checked})
+	return info, nil
 }
 
 // tokenInfoBody is tokeninfo's answer as Google sends it: every value is a

@@ -189,7 +189,7 @@ func TestVerifierCacheIsBounded(t *testing.T) {
 	for i := range maxCached + 10 {
 		v.mu.Lock()
 		v.makeRoomLocked()
-		v.cache[sha256.Sum256([]byte{byte(i), byte(i >> 8), byte(i >> 16)})] = TokenInfo{Expiry: now.Add(time.Hour)}
+		v.cache[sha256.Sum256([]byte{byte(i), byte(i >> 8), byte(i >> 16)})] = cacheEntry{info: TokenInfo{Expiry: now.Add(time.Hour)}, checked: now}
 		v.mu.Unlock()
 	}
 	if len(v.cache) > maxCached {

@@ -45,6 +45,11 @@ type Config struct {
 	// UpstreamTimeout bounds each call to Google (or the emulator), answer
 	// body included: a hung or dripping upstream becomes a 504 by then.
 	UpstreamTimeout time.Duration
+	// SessionTokenChecks and AddressTokenChecks bound the postbacks with a
+	// token the site does not know yet (each a tokeninfo call), per browser
+	// session and per client address; see web.LimitTokenChecks.
+	SessionTokenChecks Limit
+	AddressTokenChecks Limit
 
 	// PublicURL is the site's origin as browsers reach it (behind a proxy,
 	// e.g. https://scopewise.example); empty: the listening address.
@@ -70,13 +75,25 @@ type Endpoints struct {
 	// AccountsOrigin serves the GIS script and the consent popup.
 	AccountsOrigin string
 	GISScript      string
-	TokenInfo      string
-	Revoke         string
-	Calendar       string // …/calendar/v3
-	Docs           string // …/v1
-	Picker         string // …/v1
+	// GISIntegrity is the GIS script's Subresource Integrity value, set in
+	// emulator mode (the emulator knows its bytes); empty with Google.
+	GISIntegrity string
+	TokenInfo    string
+	Revoke       string
+	Calendar     string // …/calendar/v3
+	Docs         string // …/v1
+	Picker       string // …/v1
 	// Media is the origin of the Picker's baseUrl media bytes.
 	Media string
+	// GAPIScript is the API client library for JavaScript (gapi), and
+	// CalendarDiscovery and DocsDiscovery the discovery documents its
+	// gapi.client generates methods from (the lab loads them on first use).
+	GAPIScript        string
+	CalendarDiscovery string
+	DocsDiscovery     string
+	// GAPIOrigins are further origins Google's gapi.client uses beside the
+	// APIs' own (its calls' host); none on the emulator.
+	GAPIOrigins []string
 }
 
 // GoogleEndpoints are real Google's.
@@ -90,6 +107,11 @@ func GoogleEndpoints() Endpoints {
 		Docs:           "https://docs.googleapis.com/v1",
 		Picker:         "https://photospicker.googleapis.com/v1",
 		Media:          "https://lh3.googleusercontent.com",
+
+		GAPIScript:        "https://apis.google.com/js/api.js",
+		CalendarDiscovery: "https://www.googleapis.com/discovery/v1/apis/calendar/v3/rest",
+		DocsDiscovery:     "https://docs.googleapis.com/$discovery/rest?version=v1",
+		GAPIOrigins:       []string{"https://content.googleapis.com"},
 	}
 }
 
@@ -105,6 +127,10 @@ func EmulatorEndpoints(base string) Endpoints {
 		Docs:           base + "/v1",
 		Picker:         base + "/v1",
 		Media:          base,
+
+		GAPIScript:        base + "/js/api.js",
+		CalendarDiscovery: base + "/discovery/v1/apis/calendar/v3/rest",
+		DocsDiscovery:     base + "/$discovery/rest?version=v1",
 	}
 }
 
@@ -152,6 +178,19 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	fs.StringVar(&cfg.EmulatorPublicURL, "emulator-public-url", getenv("EMULATOR_PUBLIC_URL"), "the embedded emulator's origin as browsers reach it (EMULATOR_PUBLIC_URL)")
 	fs.StringVar(&cfg.EmulatorURL, "emulator-url", getenv("EMULATOR_URL"), "an external running cmd/emulator to use instead of the embedded one (EMULATOR_URL)")
 	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "CIDRs of proxies whose X-Forwarded-For names the client, comma-separated (TRUSTED_PROXIES)")
+	limits := map[string]*Limit{"TOKEN_CHECKS_PER_SESSION": &cfg.SessionTokenChecks, "TOKEN_CHECKS_PER_ADDRESS": &cfg.AddressTokenChecks}
+	cfg.SessionTokenChecks, cfg.AddressTokenChecks = DefaultSessionLimit, DefaultAddressLimit
+	for name, dst := range limits {
+		if v := getenv(name); v != "" {
+			l, err := ParseLimit(v)
+			if err != nil {
+				return Config{}, fmt.Errorf("%s: %w", name, err)
+			}
+			*dst = l
+		}
+	}
+	fs.Func("token-checks-per-session", "new tokens checked with tokeninfo per browser session, N/DURATION or off (TOKEN_CHECKS_PER_SESSION, default "+DefaultSessionLimit.String()+")", limitFlag(&cfg.SessionTokenChecks))
+	fs.Func("token-checks-per-address", "new tokens checked with tokeninfo per client address, N/DURATION or off (TOKEN_CHECKS_PER_ADDRESS, default "+DefaultAddressLimit.String()+")", limitFlag(&cfg.AddressTokenChecks))
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprintln(usage, "Usage: site [flags]\n\nScopewise: the pages, and in emulator mode (no GOOGLE_CLIENT_ID) the embedded emulator. Flags (and variables):")

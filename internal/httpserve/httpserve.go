@@ -14,8 +14,17 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// ShutdownTimeout bounds a graceful shutdown.
-const ShutdownTimeout = 10 * time.Second
+// RequestDeadline is the longest a request of either command is meant to
+// run: the site's postbacks (a tokeninfo call and an API call, each bounded
+// by the upstream timeout) are cut there. The emulator's answers are the
+// site's upstream calls and end within it (a fault's longer delay ends when
+// its caller gives up).
+const RequestDeadline = 20 * time.Second
+
+// ShutdownTimeout bounds a graceful shutdown: every request still within its
+// deadline when the signal comes is let finish, with a margin for writing
+// its answer.
+const ShutdownTimeout = RequestDeadline + 5*time.Second
 
 // New wraps h in a server with the project's timeouts and header limit.
 func New(h http.Handler) *http.Server {
@@ -32,6 +41,12 @@ func New(h http.Handler) *http.Server {
 // Run serves servers[i] on listeners[i] until ctx ends or one fails, then
 // shuts them all down gracefully.
 func Run(ctx context.Context, servers []*http.Server, listeners []net.Listener, log *slog.Logger) error {
+	return run(ctx, servers, listeners, log, ShutdownTimeout)
+}
+
+// run is Run with the shutdown's grace. Servers shut down in order: the
+// site, whose postbacks may still call the emulator, before the emulator.
+func run(ctx context.Context, servers []*http.Server, listeners []net.Listener, log *slog.Logger, grace time.Duration) error {
 	g, gctx := errgroup.WithContext(ctx)
 	for i := range servers {
 		srv, ln := servers[i], listeners[i]
@@ -44,7 +59,7 @@ func Run(ctx context.Context, servers []*http.Server, listeners []net.Listener, 
 	}
 	g.Go(func() error {
 		<-gctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()
 		var errs []error
 		for _, srv := range servers {

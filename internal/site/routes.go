@@ -4,13 +4,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/scopewise/scopewise/assets"
 	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/httpserve"
 	"github.com/scopewise/scopewise/internal/web"
 	"github.com/scopewise/scopewise/pages"
 )
@@ -26,42 +26,43 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 		middleware.Recover(),
 		web.RequestLog(log),
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
-		middleware.BodyLimit("64K"),
+		web.BodyLimit(64<<10),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
-			Timeout: 20 * time.Second,
+			Timeout: httpserve.RequestDeadline,
 			// Pages (GET) render from the session alone; only postbacks
 			// call Google, and only they need a deadline.
 			Skipper: func(c echo.Context) bool { return c.Request().Method == http.MethodGet },
 		}),
 		web.Sessions(web.NewCookieStore(cfg.SessionKeys, cfg.SecureCookies)),
 		web.SameOriginPostback(),
+		web.LimitTokenChecks(web.TokenCheckLimits{Session: cfg.SessionTokenChecks, Address: cfg.AddressTokenChecks}, p.Verifier.Known),
 	)
 
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
-	e.GET(assets.Prefix+"*", echo.WrapHandler(a))
+	web.GetAndHead(e, "/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	web.GetAndHead(e, assets.Prefix+"*", echo.WrapHandler(a))
 
-	e.GET("/", p.Home)
+	web.GetAndHead(e, "/", p.Home)
 	e.POST("/grants/events", p.GrantEvent)
 
 	// Docs page (pages/docs.go)
-	e.GET("/docs", p.Docs)
+	web.GetAndHead(e, "/docs", p.Docs)
 	e.POST("/docs", p.DocsPostback)
 	e.POST("/docs/open", p.DocsOpen)
 
 	// Calendar page (pages/calendar.go)
-	e.GET("/calendar", p.Calendar)
+	web.GetAndHead(e, "/calendar", p.Calendar)
 	e.POST("/calendar", p.CalendarPostback)
 
 	// Photos page (pages/photos.go)
-	e.GET("/photos", p.Photos)
+	web.GetAndHead(e, "/photos", p.Photos)
 	e.POST("/photos", p.PhotosPostback)
 	e.POST("/photos/session", p.PhotosSession)
 	e.POST("/photos/items", p.PhotosItems)
 	e.POST("/photos/session/delete", p.PhotosSessionDelete)
 
 	// Ajax page (pages/ajax.go) and the consent lab (pages/lab.go)
-	e.GET("/ajax", p.Ajax)
-	e.GET("/lab", p.Lab)
+	web.GetAndHead(e, "/ajax", p.Ajax)
+	web.GetAndHead(e, "/lab", p.Lab)
 	e.POST("/lab/verify", p.LabVerify)
 	e.POST("/lab/expire", p.LabExpire)
 	return e
@@ -84,18 +85,27 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 }
 
 // cspFor allows the accounts origin's GIS paths (Google) or the whole
-// emulator, the revoke endpoint GIS's revoke() calls, and the API origins the
-// lab calls from the browser (REST + CORS): nothing else.
+// emulator, the revoke endpoint GIS's revoke() calls, the API origins the
+// lab calls from the browser (REST + CORS), and what the lab's gapi.client
+// needs (api.js's origin, the discovery documents' origins, on Google the
+// host its calls go through): nothing else.
 func cspFor(cfg config.Config) web.CSP {
 	csp := web.CSP{AccountsOrigin: cfg.Endpoints.AccountsOrigin}
 	if !cfg.EmulatorMode() {
 		csp.GISPath = "/gsi/"
 	}
 	ep := cfg.Endpoints
-	for _, u := range []string{ep.Revoke, ep.Calendar, ep.Docs, ep.Picker} {
+	for _, u := range []string{ep.Revoke, ep.Calendar, ep.Docs, ep.Picker, ep.CalendarDiscovery, ep.DocsDiscovery} {
 		if o := web.OriginOf(u); o != "" {
 			csp.Connect = append(csp.Connect, o) // the policy lists each origin once
 		}
 	}
+	// The lab's gapi.client: api.js and the scripts it loads from its own
+	// origin, and on Google the host its calls go through (GAPIOrigins).
+	if o := web.OriginOf(ep.GAPIScript); o != "" {
+		csp.Script = append(csp.Script, o)
+	}
+	csp.Connect = append(csp.Connect, ep.GAPIOrigins...)
+	csp.Frame = append(csp.Frame, ep.GAPIOrigins...)
 	return csp
 }

@@ -30,10 +30,11 @@ func New(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (http
 	if cfg.UpstreamTimeout > 0 {
 		hc.Timeout = cfg.UpstreamTimeout
 	}
+	verifier := apis.NewVerifier(cfg.Endpoints.TokenInfo, cfg.ClientID(), hc, nil)
 	deps := pages.Deps{
 		Config:      cfg,
 		Log:         log,
-		Verifier:    apis.NewVerifier(cfg.Endpoints.TokenInfo, cfg.ClientID(), hc, nil),
+		Verifier:    verifier,
 		CalendarAPI: apis.NewCalendar(cfg.Endpoints.Calendar, hc),
 		DocsAPI:     apis.NewDocs(cfg.Endpoints.Docs, hc),
 		PickerAPI:   apis.NewPicker(cfg.Endpoints.Picker, hc).WithMediaOrigin(cfg.Endpoints.Media),
@@ -41,7 +42,9 @@ func New(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (http
 		DocSamples:  docSamples,
 	}
 	if cfg.EmulatorMode() {
-		deps.EmulatorClock = emuclient.New(cfg.Endpoints.AccountsOrigin, hc)
+		// Each move of the clock empties the verifier's cache: its expiries
+		// were counted on the old clock.
+		deps.EmulatorClock = verifier.FollowClock(emuclient.New(cfg.Endpoints.AccountsOrigin, hc))
 	}
 	p := pages.New(deps)
 	return newRouter(cfg, log, p, a), nil

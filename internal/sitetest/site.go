@@ -122,6 +122,7 @@ func Start(tb testing.TB, opts ...Option) *Site {
 			tb.Cleanup(func() { http.DefaultTransport = saved })
 		}
 		s.Config.Endpoints = config.EmulatorEndpoints(s.Emu.URL)
+		s.Config.Endpoints.GISIntegrity = s.Emu.Server.GSIScriptIntegrity() // as run sets it
 		if o.cfg.EmulatorPublicURL != "" {
 			// Browsers would reach the emulator there (the pages and the CSP
 			// name it); the site's own calls would fail, so only pages are

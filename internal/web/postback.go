@@ -20,6 +20,12 @@ func SameOriginPostback() echo.MiddlewareFunc {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
 				return next(c)
 			}
+			if _, known := c.Get(echo.ContextKeyHeaderAllow).(string); known {
+				// The path is routed, but not for this method (TRACE, PUT,
+				// DELETE …): the router's 405 with Allow says so, and no
+				// handler runs.
+				return next(c)
+			}
 			if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
 				return forbidden(errors.New("cross-site request: Sec-Fetch-Site " + site))
 			}
@@ -59,16 +65,16 @@ const maxTokenLen = 2048
 var ErrNoBearer = errors.New("no bearer token")
 
 // BearerToken reads "Authorization: Bearer <token>" (RFC 6750 §2.1), the only
-// place a token is accepted. A token in the query string or form body is
-// refused (§2.2 and §2.3 are not offered), and so is a malformed one.
+// place a token is accepted. A token in the query string or the body (form,
+// multipart or JSON, whatever the Content-Type's letter case) is refused
+// (§2.2 and §2.3 are not offered), and so is a malformed one, and a body
+// that cannot be read.
 func BearerToken(r *http.Request) (string, error) {
 	if r.URL.Query().Has("access_token") {
 		return "", errors.New("token in the query string")
 	}
-	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data") {
-		if err := r.ParseForm(); err == nil && r.PostForm.Has("access_token") {
-			return "", errors.New("token in the form body")
-		}
+	if err := tokenInBody(r); err != nil {
+		return "", err
 	}
 	values := r.Header.Values("Authorization")
 	if len(values) > 1 {

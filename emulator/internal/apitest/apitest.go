@@ -80,6 +80,7 @@ func Do(h http.Handler, method, target, token, body string) *httptest.ResponseRe
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	req.Host = "localhost" // a name the emulator serves (httptest's is example.com)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec

@@ -1,0 +1,50 @@
+# Starting and stopping bin/emulator on its own, for the scripts that drive it
+# as another project would (sourced, not run).
+
+# free_port: prints a free TCP port on 127.0.0.1.
+free_port() {
+	node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
+}
+
+# start_emulator ARGS...: starts bin/emulator on a free port with ARGS and
+# waits for its first line ("emulator: http://127.0.0.1:PORT"). Sets emu (its
+# URL), emu_pid and emu_log, and stops it on exit. Needs $root.
+start_emulator() {
+	emu_log=$(mktemp)
+	"$root/bin/emulator" -addr 127.0.0.1:0 "$@" >"$emu_log" 2>&1 &
+	emu_pid=$!
+	trap 'stop_emulator || true; rm -f "$emu_log"' EXIT
+	emu=""
+	for _ in $(seq 100); do
+		emu=$(sed -n 's/^emulator: //p' "$emu_log")
+		[[ -n "$emu" ]] && return 0
+		if ! kill -0 "$emu_pid" 2>/dev/null; then
+			echo "bin/emulator exited before listening:" >&2
+			cat "$emu_log" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	echo "bin/emulator printed no address in 10 s" >&2
+	exit 1
+}
+
+# stop_emulator: SIGTERM, then its exit status (0 when it stopped cleanly).
+stop_emulator() {
+	if kill -0 "$emu_pid" 2>/dev/null; then
+		kill -TERM "$emu_pid"
+		wait "$emu_pid"
+		return $?
+	fi
+	return 0
+}
+
+# stop_emulator_cleanly: stop_emulator, failing the script with the log when
+# the emulator did not exit 0.
+stop_emulator_cleanly() {
+	if ! stop_emulator; then
+		echo "bin/emulator did not stop cleanly on SIGTERM:" >&2
+		cat "$emu_log" >&2
+		exit 1
+	fi
+}
