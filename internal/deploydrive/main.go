@@ -1,14 +1,25 @@
 // Command deploydrive drives a deployment of the site (several instances
-// behind a proxy, sharing an external emulator) the way scripts/deploy-test.sh
-// runs it: every page's consent flow with tokens minted by the emulator,
-// each flow's requests spread over the instances; a bounded load run; and a
-// run during which one instance is stopped with SIGTERM. The proxy names the
-// instance that answered in X-Upstream. It prints the figures and exits 1 on
-// any failure.
+// behind a proxy, sharing one external emulator) as scripts/deploy-test.sh
+// runs it:
+//
+//   - every page's consent flow, the consent itself done in the emulator's
+//     popup through the proxy (chooser, consent screen, the token in the
+//     result page's relay) as a browser's popup does it, the page's requests
+//     spread over the instances; the lab's flow ends with a revocation that
+//     every instance honours at once;
+//   - a bounded load run (pages and postbacks from many sessions);
+//   - a run during which one instance is stopped with SIGTERM.
+//
+// The proxy gives each request an ID (X-Request-Id, passed to the instance
+// and echoed to the client); the instances log it. From the instances' logs
+// the driver counts which instance answered each request, and checks that
+// every request it sent was answered by exactly one instance: none lost,
+// none answered twice. It prints the figures and exits 1 on any failure.
 package main
 
 import (
-	"context"
+	"bufio"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,15 +31,14 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/scopewise/scopewise/emulator"
-	emuclient "github.com/scopewise/scopewise/emulator/client"
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/scopewise/scopewise/internal/config"
 )
 
@@ -36,213 +46,325 @@ const (
 	calendarScope = "https://www.googleapis.com/auth/calendar.readonly"
 	docsScope     = "https://www.googleapis.com/auth/documents.readonly"
 	photosScope   = "https://www.googleapis.com/auth/photospicker.mediaitems.readonly"
+	account       = "alice@example.com"
 )
 
 func main() {
 	site := flag.String("site", "", "the site's origin through the proxy")
 	emu := flag.String("emulator", "", "the emulator's origin through the proxy")
-	load := flag.Duration("load", 8*time.Second, "length of the load run")
-	conns := flag.Int("conns", 16, "concurrent clients in the load and SIGTERM runs")
+	load := flag.Duration("load", 10*time.Second, "length of the load run")
+	conns := flag.Int("conns", 16, "concurrent sessions in the load and SIGTERM runs")
 	killPID := flag.Int("kill-pid", 0, "the instance to stop with SIGTERM in the middle of the last run")
+	killLog := flag.String("kill-log", "", "that instance's log: its stop line ends the run")
 	killRun := flag.Duration("kill-run", 4*time.Second, "length of the run during which -kill-pid is stopped")
-	logs := flag.String("logs", "", "the instances' logs, comma-separated: every POST the driver sent must be logged once by one of them")
+	logs := flag.String("logs", "", "the instances' logs, comma-separated")
 	flag.Parse()
-	d := &driver{site: strings.TrimRight(*site, "/"), emu: strings.TrimRight(*emu, "/")}
-	d.ctl = emuclient.New(d.emu, &http.Client{Timeout: 10 * time.Second})
-	if err := d.run(*load, *conns, *killPID, *killRun, *logs); err != nil {
-		fmt.Fprintln(os.Stderr, "deploydrive:", err)
+	if *site == "" || *emu == "" || *logs == "" {
+		fmt.Fprintln(os.Stderr, "deploydrive: -site, -emulator and -logs are required")
+		os.Exit(2)
+	}
+	d := &driver{site: strings.TrimRight(*site, "/"), emu: strings.TrimRight(*emu, "/"), logs: strings.Split(*logs, ",")}
+	if err := d.run(*load, *conns, *killPID, *killLog, *killRun); err != nil {
+		fmt.Fprintln(os.Stderr, "deploydrive: FAIL:", err)
 		os.Exit(1)
 	}
 }
 
 type driver struct {
 	site, emu string
-	ctl       *emuclient.Client
-	posts     atomic.Int64 // POSTs sent to the site, answered or not
-	mu        sync.Mutex
-	perUp     map[string]int // answers per instance
+	logs      []string
+
+	mu   sync.Mutex
+	sent []sent // every request sent to the site
 }
 
-func (d *driver) count(up string) {
+// sent is one request the driver sent to the site, as the proxy answered it.
+type sent struct {
+	phase    string // the flow's name, "load" or "sigterm"
+	method   string
+	path     string
+	id       string // the proxy's X-Request-Id; "" when no answer came
+	upstream string // the proxy's X-Upstream: one address, or several when it moved on
+	status   int
+	err      error
+}
+
+func (d *driver) record(s sent) {
 	d.mu.Lock()
-	if d.perUp == nil {
-		d.perUp = map[string]int{}
-	}
-	d.perUp[up]++
+	d.sent = append(d.sent, s)
 	d.mu.Unlock()
 }
 
-func (d *driver) run(load time.Duration, conns, killPID int, killRun time.Duration, logs string) error {
-	start := time.Now()
-	flows := map[string]func(*browser) error{
-		"calendar": d.calendarFlow, "docs": d.docsFlow, "photos": d.photosFlow, "ajax": d.ajaxFlow, "lab": d.labFlow,
+func (d *driver) phase(name string) []sent {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []sent
+	for _, s := range d.sent {
+		if s.phase == name {
+			out = append(out, s)
+		}
 	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for k := range flows {
-			if !yield(k) {
-				return
+	return out
+}
+
+func (d *driver) run(load time.Duration, conns, killPID int, killLog string, killRun time.Duration) error {
+	start := time.Now()
+	flows := []struct {
+		name string
+		run  func(*browser) error
+	}{
+		{"calendar", d.calendarFlow}, {"docs", d.docsFlow}, {"photos", d.photosFlow}, {"ajax", d.ajaxFlow}, {"lab", d.labFlow},
+	}
+	for _, f := range flows {
+		if err := f.run(d.newBrowser(f.name)); err != nil {
+			return fmt.Errorf("%s flow: %w", f.name, err)
+		}
+	}
+	fmt.Printf("flows: %d in %s\n", len(flows), time.Since(start).Round(time.Millisecond))
+
+	b := d.newBrowser("load")
+	tok, err := b.consent(calendarScope)
+	if err != nil {
+		return fmt.Errorf("consent for the load run: %w", err)
+	}
+	n, dur := d.hammer("load", load, conns, tok, 0)
+	fmt.Printf("load: %d requests in %s from %d sessions, %.0f req/s\n", n, dur.Round(time.Millisecond), conns, float64(n)/dur.Seconds())
+
+	if killPID > 0 {
+		n, dur := d.hammer("sigterm", killRun, conns, tok, killPID)
+		fmt.Printf("sigterm: %d requests in %s from %d sessions, pid %d sent SIGTERM at %s\n", n, dur.Round(time.Millisecond), conns, killPID, killRun/3)
+		if killLog != "" {
+			if err := waitFor(killLog, "msg=stopped", 30*time.Second); err != nil {
+				return err
 			}
 		}
-	})
-	for _, name := range names {
-		b := d.newBrowser()
-		if err := flows[name](b); err != nil {
-			return fmt.Errorf("%s flow: %w", name, err)
-		}
-		ups := b.instances()
-		fmt.Printf("flow %-8s %2d requests over %d instances %v\n", name, len(b.seen), len(ups), ups)
-		if len(ups) < 2 {
-			return fmt.Errorf("%s flow: every request landed on %v: the proxy is not spreading one flow", name, ups)
-		}
 	}
-	fmt.Printf("flows: %s\n", time.Since(start).Round(time.Millisecond))
+	return d.check()
+}
 
-	tok, err := d.mint(calendarScope)
+// check matches every request sent with the instances' logs.
+func (d *driver) check() error {
+	answered, err := readLogs(d.logs)
 	if err != nil {
 		return err
 	}
-	d.perUp = nil
-	n, errs, dur := d.hammer(load, conns, tok, 0)
-	fmt.Printf("load: %d requests in %s over %d connections, %.0f req/s, %d errors, per instance %v\n", n, dur.Round(time.Millisecond), conns, float64(n)/dur.Seconds(), len(errs), d.perUp)
-	if len(errs) > 0 {
-		return fmt.Errorf("load run: %d errors, first: %v", len(errs), errs[0])
-	}
-
-	if killPID > 0 {
-		d.perUp = nil
-		n, errs, dur := d.hammer(killRun, conns, tok, killPID)
-		fmt.Printf("SIGTERM run: %d requests in %s, pid %d stopped at %s, %d errors, per instance %v\n", n, dur.Round(time.Millisecond), killPID, killRun/3, len(errs), d.perUp)
-		if len(errs) > 0 {
-			return fmt.Errorf("SIGTERM run: %d requests lost, first: %v", len(errs), errs[0])
+	var failures []string
+	fail := func(format string, a ...any) { failures = append(failures, fmt.Sprintf(format, a...)) }
+	var phases []string
+	d.mu.Lock()
+	for _, s := range d.sent {
+		if !slices.Contains(phases, s.phase) {
+			phases = append(phases, s.phase)
 		}
 	}
-	if logs != "" {
-		// Every POST the driver sent is logged exactly once over all the
-		// instances: none was lost, and none answered twice (a proxy retry
-		// of a postback one instance had already taken would show as two).
-		time.Sleep(300 * time.Millisecond) // the stopped instance's last lines
-		var logged int
-		for _, f := range strings.Split(logs, ",") {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				return err
+	d.mu.Unlock()
+	for _, phase := range phases {
+		reqs := d.phase(phase)
+		if len(reqs) == 0 {
+			continue
+		}
+		perInstance := make([]int, len(d.logs))
+		var posts, errs, moved int
+		for _, r := range reqs {
+			if r.method == http.MethodPost {
+				posts++
 			}
-			c := strings.Count(string(b), "method=POST")
-			fmt.Printf("instance log %s: %d POSTs\n", f, c)
-			logged += c
+			if strings.Contains(r.upstream, ",") {
+				moved++
+			}
+			if r.err != nil || r.status != r.want() {
+				errs++
+				if errs <= 3 {
+					fail("%s: %s %s: status %d, err %v (upstream %q)", phase, r.method, r.path, r.status, r.err, r.upstream)
+				}
+			}
+			if r.id == "" {
+				continue
+			}
+			by := answered[r.id]
+			switch {
+			case len(by) == 0:
+				fail("%s: %s %s (request %s) is in no instance's log: lost", phase, r.method, r.path, r.id)
+			case len(by) > 1:
+				fail("%s: %s %s (request %s) was answered by instances %v: twice", phase, r.method, r.path, r.id, by)
+			case by[0].method != r.method || by[0].path != r.path:
+				fail("%s: request %s was %s %s, the log says %s %s", phase, r.id, r.method, r.path, by[0].method, by[0].path)
+			default:
+				perInstance[by[0].instance]++
+			}
 		}
-		fmt.Printf("POSTs sent %d, logged by the instances %d\n", d.posts.Load(), logged)
-		if int64(logged) != d.posts.Load() {
-			return fmt.Errorf("the driver sent %d POSTs, the instances logged %d: a postback was lost or answered twice", d.posts.Load(), logged)
+		used := 0
+		for _, c := range perInstance {
+			if c > 0 {
+				used++
+			}
 		}
+		fmt.Printf("%-9s %5d requests (%4d POSTs), %d errors, answered once each per the instances' logs: %v; moved on by the proxy before any instance read them: %d\n",
+			phase, len(reqs), posts, errs, perInstance, moved)
+		if used < 2 && len(reqs) > 1 {
+			fail("%s: every request landed on one instance %v: the proxy does not spread one session", phase, perInstance)
+		}
+	}
+	if len(failures) > 0 {
+		return errors.New(strings.Join(failures, "\n  "))
 	}
 	return nil
 }
 
-// hammer runs conns clients for dur: each its own session, a page then
-// postbacks of tok, in turn. With pid it sends SIGTERM to pid at dur/3.
-func (d *driver) hammer(dur time.Duration, conns int, tok string, pid int) (int64, []error, time.Duration) {
+// want is the status a request is meant to get: the revoked token's
+// postbacks are refused.
+func (s sent) want() int {
+	if strings.HasSuffix(s.phase, "/revoked") {
+		return http.StatusUnauthorized
+	}
+	return http.StatusOK
+}
+
+// logged is one request line of an instance's log.
+type logged struct {
+	instance     int
+	method, path string
+}
+
+var (
+	logID     = regexp.MustCompile(` request_id=([A-Za-z0-9._-]+)`)
+	logMethod = regexp.MustCompile(` method=([A-Z]+)`)
+	logPath   = regexp.MustCompile(` path=(\S+)`)
+)
+
+// readLogs maps each request ID to the instances that logged it.
+func readLogs(files []string) (map[string][]logged, error) {
+	out := map[string][]logged{}
+	for i, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			if !strings.Contains(line, "msg=request ") {
+				continue
+			}
+			id, m, p := logID.FindStringSubmatch(line), logMethod.FindStringSubmatch(line), logPath.FindStringSubmatch(line)
+			if id == nil || m == nil || p == nil {
+				continue
+			}
+			out[id[1]] = append(out[id[1]], logged{instance: i, method: m[1], path: p[1]})
+		}
+		fh.Close()
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return out, nil
+}
+
+// waitFor waits for a line containing s in file.
+func waitFor(file, s string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile(file)
+		if err == nil && strings.Contains(string(b), s) {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("%s: no %q line after %s", file, s, limit)
+}
+
+// hammer runs conns sessions for dur: each loads a page, then posts tok
+// back, three postbacks to a page. With pid, SIGTERM goes to pid at dur/3.
+func (d *driver) hammer(phase string, dur time.Duration, conns int, tok string, pid int) (int64, time.Duration) {
 	var n atomic.Int64
-	var mu sync.Mutex
-	var errs []error
 	start := time.Now()
 	deadline := start.Add(dur)
 	if pid > 0 {
-		time.AfterFunc(dur/3, func() {
+		t := time.AfterFunc(dur/3, func() {
 			if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
-				mu.Lock()
-				errs = append(errs, fmt.Errorf("SIGTERM %d: %w", pid, err))
-				mu.Unlock()
+				d.record(sent{phase: phase, method: "SIGTERM", path: fmt.Sprint(pid), err: err})
 			}
 		})
+		defer t.Stop()
 	}
 	var wg sync.WaitGroup
 	for range conns {
 		wg.Go(func() {
-			b := d.newBrowser()
+			b := d.newBrowser(phase)
 			for i := 0; time.Now().Before(deadline); i++ {
-				var err error
 				if i%4 == 0 {
-					_, err = b.page("/calendar")
+					b.page("/calendar")
 				} else {
-					_, err = b.postback("/calendar", tok, nil)
+					b.postback("/calendar", tok, nil)
 				}
 				n.Add(1)
-				if err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-				}
 			}
 		})
 	}
 	wg.Wait()
-	return n.Load(), errs, time.Since(start)
+	return n.Load(), time.Since(start)
 }
 
-func (d *driver) mint(scopes ...string) (string, error) {
-	t, err := d.ctl.MintToken(context.Background(), emulator.TokenRequest{ClientID: config.EmulatorClientID, Account: "alice@example.com", Scopes: scopes})
-	if err != nil {
-		return "", fmt.Errorf("mint a token: %w", err)
-	}
-	return t.AccessToken, nil
-}
-
+// browser is one browser session: the site's cookies and CSRF token, and
+// the emulator's cookies (its popup's sign-in).
 type browser struct {
-	d    *driver
-	c    *http.Client
-	csrf string
-	seen []string // X-Upstream of each answer
+	d     *driver
+	phase string
+	c     *http.Client
+	csrf  string
 }
 
-func (d *driver) newBrowser() *browser {
+func (d *driver) newBrowser(phase string) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{d: d, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	// No redirects followed: the site and the emulator answer these
+	// requests directly.
+	return &browser{d: d, phase: phase, c: &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-func (b *browser) instances() []string {
-	var ups []string
-	for _, u := range b.seen {
-		if !slices.Contains(ups, u) {
-			ups = append(ups, u)
-		}
+// do sends a request to the site and records how the proxy answered it.
+func (b *browser) do(req *http.Request, label string) (string, int, error) {
+	s := sent{phase: b.phase, method: req.Method, path: req.URL.Path}
+	if label != "" {
+		s.phase = b.phase + label
 	}
-	sort.Strings(ups)
-	return ups
+	res, err := b.c.Do(req)
+	if err != nil {
+		s.err = err
+		b.d.record(s)
+		return "", 0, err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	s.id, s.upstream, s.status, s.err = res.Header.Get("X-Request-Id"), res.Header.Get("X-Upstream"), res.StatusCode, err
+	if s.err == nil && s.id == "" {
+		s.err = errors.New("no X-Request-Id: not through the proxy?")
+	}
+	b.d.record(s)
+	if s.err != nil {
+		return "", res.StatusCode, s.err
+	}
+	return string(body), res.StatusCode, nil
+}
+
+func (b *browser) ok(req *http.Request) (string, error) {
+	body, status, err := b.do(req, "")
+	if err != nil {
+		return "", fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
+	}
+	if status != http.StatusOK {
+		return "", fmt.Errorf("%s %s: %d: %.300s", req.Method, req.URL.Path, status, body)
+	}
+	return body, nil
 }
 
 var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
 
-func (b *browser) do(req *http.Request) (string, error) {
-	res, err := b.c.Do(req)
-	if err != nil {
-		return "", err
-	}
-	body, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	if err != nil {
-		return "", err
-	}
-	up := res.Header.Get("X-Upstream")
-	if up == "" {
-		return "", fmt.Errorf("%s %s: no X-Upstream header: not through the proxy?", req.Method, req.URL.Path)
-	}
-	if strings.Contains(up, ",") {
-		// The proxy passed this request to more than one instance.
-		return "", fmt.Errorf("%s %s: the proxy tried %s", req.Method, req.URL.Path, up)
-	}
-	b.seen = append(b.seen, up)
-	b.d.count(up)
-	if res.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("%s %s: %d from %s: %.300s", req.Method, req.URL.Path, res.StatusCode, up, body)
-	}
-	return string(body), nil
-}
-
 // page loads a page and keeps its CSRF token, as a browser does.
 func (b *browser) page(path string) (string, error) {
 	req, _ := http.NewRequest(http.MethodGet, b.d.site+path, nil)
-	body, err := b.do(req)
+	req.Header.Set("Sec-Fetch-Site", "none")
+	body, err := b.ok(req)
 	if err != nil {
 		return "", err
 	}
@@ -254,8 +376,9 @@ func (b *browser) page(path string) (string, error) {
 	return body, nil
 }
 
-// postback posts as the page scripts do: same origin, CSRF header, the token.
-func (b *browser) postback(path, token string, form url.Values) (string, error) {
+// post sends a form as the page scripts do: same origin, the CSRF header,
+// and the token when there is one.
+func (b *browser) post(path, token string, form url.Values) *http.Request {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -267,37 +390,120 @@ func (b *browser) postback(path, token string, form url.Values) (string, error) 
 	req.Header.Set("X-CSRF-Token", b.csrf)
 	req.Header.Set("Origin", b.d.site)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Authorization", "Bearer "+token)
-	b.d.posts.Add(1)
-	return b.do(req)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return req
+}
+
+func (b *browser) postback(path, token string, form url.Values) (string, error) {
+	return b.ok(b.post(path, token, form))
 }
 
 var stateOf = func(scope string) *regexp.Regexp {
 	return regexp.MustCompile(`<tr data-scope="` + regexp.QuoteMeta(scope) + `" data-state="([a-z-]+)"`)
 }
 
-// granted checks the ledger of a page loaded afresh (most likely from
-// another instance) says scope is granted: the session travels in the cookie.
-func (b *browser) granted(path string, scopes ...string) error {
+// ledger checks the ledger of a page loaded afresh (from another instance,
+// most likely) says each scope is in state: the session is in the cookie.
+func (b *browser) ledger(path, state string, scopes ...string) error {
 	body, err := b.page(path)
 	if err != nil {
 		return err
 	}
 	for _, s := range scopes {
 		m := stateOf(s).FindStringSubmatch(body)
-		if m == nil || m[1] != "granted" {
-			return fmt.Errorf("GET %s after consent: the ledger's %s is %v, want granted", path, s, m)
+		if m == nil || m[1] != state {
+			return fmt.Errorf("GET %s: the ledger's %s is %v, want %s", path, s, m, state)
 		}
 	}
 	return nil
 }
 
+// consent is the user in the emulator's popup, opened by the page's token
+// client for scopes (with the grants made before): the account chooser the
+// first time, then the consent screen, every scope ticked, Continue. It
+// returns the access token the result page relays to the page.
+func (b *browser) consent(scopes ...string) (string, error) {
+	site, _ := url.Parse(b.d.site)
+	q := url.Values{
+		"gsiwebsdk":               {"3"},
+		"client_id":               {config.EmulatorClientID},
+		"scope":                   {strings.Join(scopes, " ")},
+		"redirect_uri":            {"storagerelay://" + site.Scheme + "/" + site.Host + "?id=auth" + fmt.Sprint(time.Now().UnixNano()%1e6)},
+		"response_type":           {"token"},
+		"include_granted_scopes":  {"true"},
+		"enable_granular_consent": {"true"},
+	}
+	req, _ := http.NewRequest(http.MethodGet, b.d.emu+"/o/oauth2/v2/auth?"+q.Encode(), nil)
+	for range 4 {
+		res, err := b.c.Do(req)
+		if err != nil {
+			return "", fmt.Errorf("popup: %w", err)
+		}
+		doc, err := goquery.NewDocumentFromReader(res.Body)
+		res.Body.Close()
+		if err != nil {
+			return "", fmt.Errorf("popup: %w", err)
+		}
+		if relay := doc.Find("script#relay"); relay.Length() > 0 {
+			var env struct {
+				TargetOrigin string `json:"targetOrigin"`
+				Message      struct {
+					Response struct {
+						AccessToken string `json:"access_token"`
+						Scope       string `json:"scope"`
+						Error       string `json:"error"`
+					} `json:"response"`
+				} `json:"message"`
+			}
+			if err := json.Unmarshal([]byte(relay.Text()), &env); err != nil {
+				return "", fmt.Errorf("popup relay: %w", err)
+			}
+			r := env.Message.Response
+			if env.TargetOrigin != b.d.site || r.AccessToken == "" {
+				return "", fmt.Errorf("popup answered %q to %q, want a token for %s", r.Error, env.TargetOrigin, b.d.site)
+			}
+			for _, s := range scopes {
+				if !slices.Contains(strings.Fields(r.Scope), s) {
+					return "", fmt.Errorf("popup granted %q, want %s among them", r.Scope, s)
+				}
+			}
+			return r.AccessToken, nil
+		}
+		form := doc.Find("form[action='/o/oauth2/v2/auth']").First()
+		if form.Length() == 0 || res.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("popup: %d %q", res.StatusCode, strings.Join(strings.Fields(doc.Find("body").Text()), " "))
+		}
+		values := url.Values{}
+		form.Find(`input[type="hidden"]`).Each(func(_ int, in *goquery.Selection) {
+			values.Add(in.AttrOr("name", ""), in.AttrOr("value", ""))
+		})
+		switch {
+		case doc.Find(`button[name="account"][value="`+account+`"]`).Length() > 0:
+			values.Set("account", account)
+		case doc.Find(`button[value="continue"]`).Length() > 0:
+			doc.Find(`input[type="checkbox"][name="grant"]`).Each(func(_ int, in *goquery.Selection) {
+				values.Add("grant", in.AttrOr("value", ""))
+			})
+			values.Set("action", "continue")
+		default:
+			return "", fmt.Errorf("popup: a page with neither %s nor Continue: %q", account, strings.Join(strings.Fields(doc.Find("body").Text()), " "))
+		}
+		req, _ = http.NewRequest(http.MethodPost, b.d.emu+"/o/oauth2/v2/auth", strings.NewReader(values.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", b.d.emu)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	return "", errors.New("popup: no token after four pages")
+}
+
 func (d *driver) calendarFlow(b *browser) error {
-	tok, err := d.mint(calendarScope)
-	if err != nil {
+	if _, err := b.page("/calendar"); err != nil {
 		return err
 	}
-	if _, err := b.page("/calendar"); err != nil {
+	tok, err := b.consent(calendarScope)
+	if err != nil {
 		return err
 	}
 	for range 2 { // the button, then Refresh
@@ -309,17 +515,17 @@ func (d *driver) calendarFlow(b *browser) error {
 			return fmt.Errorf("POST /calendar: no events: %.300s", body)
 		}
 	}
-	return b.granted("/calendar", calendarScope)
+	return b.ledger("/calendar", "granted", calendarScope)
 }
 
 var docLink = regexp.MustCompile(`name="document" value="([^"]+)"`)
 
 func (d *driver) docsFlow(b *browser) error {
-	tok, err := d.mint(docsScope)
+	page, err := b.page("/docs")
 	if err != nil {
 		return err
 	}
-	page, err := b.page("/docs")
+	tok, err := b.consent(docsScope)
 	if err != nil {
 		return err
 	}
@@ -330,14 +536,13 @@ func (d *driver) docsFlow(b *browser) error {
 	if m == nil {
 		return errors.New("GET /docs: no sample document to open")
 	}
-	id := m[1]
-	if _, err := b.postback("/docs/open", tok, url.Values{"document": {id}}); err != nil {
-		return fmt.Errorf("open the seed document %q: %w", id, err)
+	if _, err := b.postback("/docs/open", tok, url.Values{"document": {m[1]}}); err != nil {
+		return fmt.Errorf("open the seed document %q: %w", m[1], err)
 	}
-	if _, err := b.postback("/docs", tok, nil); err != nil { // the recent list, from another instance
+	if _, err := b.postback("/docs", tok, nil); err != nil { // the recent list
 		return err
 	}
-	return b.granted("/docs", docsScope)
+	return b.ledger("/docs", "granted", docsScope)
 }
 
 var (
@@ -347,11 +552,11 @@ var (
 )
 
 func (d *driver) photosFlow(b *browser) error {
-	tok, err := d.mint(photosScope)
-	if err != nil {
+	if _, err := b.page("/photos"); err != nil {
 		return err
 	}
-	if _, err := b.page("/photos"); err != nil {
+	tok, err := b.consent(photosScope)
+	if err != nil {
 		return err
 	}
 	body, err := b.postback("/photos", tok, nil)
@@ -362,27 +567,28 @@ func (d *driver) photosFlow(b *browser) error {
 	if sm == nil || pm == nil {
 		return fmt.Errorf("POST /photos: no picker session: %.300s", body)
 	}
-	if err := d.pick(html.UnescapeString(pm[1]), 2); err != nil {
+	if err := b.pick(html.UnescapeString(pm[1]), 2); err != nil {
 		return err
 	}
-	form := url.Values{"session": {sm[1]}}
-	if _, err := b.postback("/photos/session", tok, form); err != nil {
-		return err
-	}
-	items, err := b.postback("/photos/items", tok, form)
+	// The page's poll: the user is done, so the answer is the photos (and
+	// the session is deleted).
+	items, err := b.postback("/photos/session", tok, url.Values{"session": {sm[1]}})
 	if err != nil {
 		return err
 	}
 	if c := strings.Count(items, "data:image/"); c < 2 {
-		return fmt.Errorf("POST /photos/items: %d inline images, want 2: %.300s", c, items)
+		return fmt.Errorf("POST /photos/session: %d inline images, want 2: %.300s", c, items)
 	}
-	return b.granted("/photos", photosScope)
+	return b.ledger("/photos", "granted", photosScope)
 }
 
 // pick is the user in the emulator's picker window: the first n, Done.
-func (d *driver) pick(pickerURI string, n int) error {
-	hc := &http.Client{Timeout: 10 * time.Second}
-	res, err := hc.Get(pickerURI + "/autoclose")
+func (b *browser) pick(pickerURI string, n int) error {
+	u, err := url.Parse(pickerURI + "/autoclose")
+	if err != nil {
+		return err
+	}
+	res, err := b.c.Get(u.String())
 	if err != nil {
 		return err
 	}
@@ -390,13 +596,17 @@ func (d *driver) pick(pickerURI string, n int) error {
 	res.Body.Close()
 	items := pickerItem.FindAllStringSubmatch(string(page), -1)
 	if len(items) < n {
-		return fmt.Errorf("picker page: %d items: %.300s", len(items), page)
+		return fmt.Errorf("picker page (%d): %d items: %.300s", res.StatusCode, len(items), page)
 	}
 	form := url.Values{}
 	for i := range n {
 		form.Add("item", items[i][1])
 	}
-	res, err = hc.PostForm(pickerURI+"/autoclose", form)
+	req, _ := http.NewRequest(http.MethodPost, u.String(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", u.Scheme+"://"+u.Host)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err = b.c.Do(req)
 	if err != nil {
 		return err
 	}
@@ -407,31 +617,38 @@ func (d *driver) pick(pickerURI string, n int) error {
 	return nil
 }
 
-// ajaxFlow: one token client whose token grows section by section.
+// ajaxFlow: one token client whose grant grows section by section, each
+// consent adding a scope to those granted before.
 func (d *driver) ajaxFlow(b *browser) error {
 	if _, err := b.page("/ajax"); err != nil {
 		return err
 	}
 	var scopes []string
 	for _, s := range []struct{ path, scope string }{{"/calendar", calendarScope}, {"/docs", docsScope}, {"/photos", photosScope}} {
-		scopes = append(scopes, s.scope)
-		tok, err := d.mint(scopes...)
+		tok, err := b.consent(s.scope)
 		if err != nil {
 			return err
 		}
+		scopes = append(scopes, s.scope)
 		if _, err := b.postback(s.path, tok, nil); err != nil {
 			return err
 		}
 	}
-	return b.granted("/ajax", scopes...)
+	return b.ledger("/ajax", "granted", scopes...)
 }
 
+// labFlow: two scopes in one consent (the granular checkboxes), the
+// verdict, then a revocation as the lab's Revoke button makes it (GIS's
+// revoke call to the emulator, then the ledger event to the site): the
+// revoked token's next postbacks, on every instance, are refused at once,
+// though each instance may still hold tokeninfo's earlier answer: the
+// revocation time travels in the session cookie.
 func (d *driver) labFlow(b *browser) error {
-	tok, err := d.mint(calendarScope, docsScope)
-	if err != nil {
+	if _, err := b.page("/lab"); err != nil {
 		return err
 	}
-	if _, err := b.page("/lab"); err != nil {
+	tok, err := b.consent(calendarScope, docsScope)
+	if err != nil {
 		return err
 	}
 	body, err := b.postback("/lab/verify", tok, nil)
@@ -441,5 +658,32 @@ func (d *driver) labFlow(b *browser) error {
 	if !strings.Contains(body, "valid") {
 		return errors.New("POST /lab/verify: no verdict")
 	}
-	return b.granted("/lab", calendarScope, docsScope)
+	for range 3 { // every instance verifies and caches the token
+		if _, err := b.postback("/calendar", tok, nil); err != nil {
+			return err
+		}
+	}
+	res, err := b.c.PostForm(d.emu+"/revoke", url.Values{"token": {tok}})
+	if err != nil {
+		return fmt.Errorf("revoke: %w", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("revoke: %d", res.StatusCode)
+	}
+	// The ledger's revocation time is kept to the second: a check made in
+	// the same second as the revocation is not trusted after it.
+	if _, err := b.postback("/grants/events", "", url.Values{"event": {"revoked"}}); err != nil {
+		return err
+	}
+	for range 3 {
+		body, status, err := b.do(b.post("/calendar", tok, nil), "/revoked")
+		if err != nil {
+			return err
+		}
+		if status != http.StatusUnauthorized {
+			return fmt.Errorf("POST /calendar with the revoked token: %d, want 401: %.300s", status, body)
+		}
+	}
+	return b.ledger("/lab", "revoked", calendarScope, docsScope)
 }
