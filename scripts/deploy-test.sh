@@ -3,9 +3,10 @@
 # bin/site with the same SESSION_KEYS, in emulator mode against one
 # bin/emulator (EMULATOR_URL), behind Debian's nginx run unprivileged
 # (round robin, no sticky sessions), PUBLIC_URL and the emulator's public
-# URL naming nginx's origins and TRUSTED_PROXIES naming nginx.
+# URL naming nginx's https origins and TRUSTED_PROXIES naming nginx.
 # internal/deploydrive then drives every page's consent flow through nginx
-# (one flow's requests land on different instances), a bounded load run and
+# (one flow's requests land on different instances; every page's CSP names
+# https origins only), a bounded load run and
 # a run during which one instance is stopped with SIGTERM, and checks from
 # the instances' logs that every request was answered by exactly one
 # instance. Installs nginx with apt when it is missing.
@@ -40,8 +41,8 @@ else
 	proxy_site=$(free_port) proxy_emu=$(free_port) emu_port=$(free_port)
 	site_ports=($(free_port) $(free_port) $(free_port))
 fi
-public="http://127.0.0.1:$proxy_site"
-emu_public="http://127.0.0.1:$proxy_emu"
+public="https://127.0.0.1:$proxy_site"
+emu_public="https://127.0.0.1:$proxy_emu"
 
 dir=$(mktemp -d)
 # Every process started here leads its own process group (setsid): on exit,
@@ -72,6 +73,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# nginx terminates TLS with a certificate made for this run; the instances
+# (their calls to the emulator go through nginx too) and the driver trust it
+# through SSL_CERT_FILE, as Go does on Linux.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+export SSL_CERT_FILE=$dir/cert.pem
+
 # The emulator knows the site's client and its one public origin.
 setsid "$root/bin/emulator" -addr "127.0.0.1:$emu_port" -public-url "$emu_public" \
 	-client "1000000000001-scopewise.apps.googleusercontent.com=$public" \
@@ -82,7 +90,7 @@ keys="$(openssl rand -hex 32),$(openssl rand -hex 32)"
 site_pids=()
 for i in 0 1 2; do
 	SESSION_KEYS=$keys ADDR="127.0.0.1:${site_ports[$i]}" PUBLIC_URL=$public EMULATOR_URL=$emu_public \
-		TRUSTED_PROXIES=127.0.0.1/32 PICKER_POLL_INTERVAL=100ms \
+		TRUSTED_PROXIES=127.0.0.1/32 SECURE_COOKIES=true PICKER_POLL_INTERVAL=100ms \
 		setsid "$root/bin/site" >"$dir/site$i.log" 2>&1 &
 	groups+=($!)
 	site_pids+=($!)
@@ -102,17 +110,22 @@ http {
 	fastcgi_temp_path $dir/nginx/fastcgi;
 	uwsgi_temp_path $dir/nginx/uwsgi;
 	scgi_temp_path $dir/nginx/scgi;
+	ssl_certificate $dir/cert.pem;
+	ssl_certificate_key $dir/key.pem;
 	# Round robin (nginx's default), no stickiness, a new upstream
-	# connection per request. A request an instance never read (its
-	# connection refused or reset: the instance is going away) goes to the
-	# next instance, a POST too; one that timed out is never sent again.
+	# connection per request. A request whose connection an instance refused
+	# or reset before answering goes to the next instance, a POST too
+	# (non_idempotent): an instance going away closes its listener, and the
+	# connections still in its accept queue, which it never read, are reset.
+	# An instance that is stopped gracefully answers every request it read,
+	# so no request is sent twice; one that timed out is never sent again.
 	upstream site {
 		server 127.0.0.1:${site_ports[0]} max_fails=1 fail_timeout=5s;
 		server 127.0.0.1:${site_ports[1]} max_fails=1 fail_timeout=5s;
 		server 127.0.0.1:${site_ports[2]} max_fails=1 fail_timeout=5s;
 	}
 	server {
-		listen 127.0.0.1:$proxy_site;
+		listen 127.0.0.1:$proxy_site ssl;
 		location / {
 			proxy_pass http://site;
 			proxy_set_header Host \$http_host;
@@ -120,13 +133,13 @@ http {
 			proxy_set_header X-Forwarded-Proto \$scheme;
 			proxy_set_header X-Request-Id \$request_id;
 			proxy_connect_timeout 2s;
-			proxy_next_upstream error;
+			proxy_next_upstream error non_idempotent;
 			add_header X-Request-Id \$request_id always;
 			add_header X-Upstream \$upstream_addr always;
 		}
 	}
 	server {
-		listen 127.0.0.1:$proxy_emu;
+		listen 127.0.0.1:$proxy_emu ssl;
 		location / {
 			proxy_pass http://127.0.0.1:$emu_port;
 			proxy_set_header Host \$http_host;
@@ -146,8 +159,8 @@ for _ in $(seq 200); do
 	for p in "${site_ports[@]}"; do
 		curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$p/healthz" 2>/dev/null || ok=0
 	done
-	curl -fsS -m 2 -o /dev/null "$public/healthz" 2>/dev/null || ok=0
-	curl -fsS -m 2 -o /dev/null "$emu_public/gsi/client" 2>/dev/null || ok=0
+	curl -fsS -m 2 --cacert "$SSL_CERT_FILE" -o /dev/null "$public/healthz" 2>/dev/null || ok=0
+	curl -fsS -m 2 --cacert "$SSL_CERT_FILE" -o /dev/null "$emu_public/gsi/client" 2>/dev/null || ok=0
 	[[ $ok == 1 ]] && break
 	sleep 0.1
 done

@@ -313,6 +313,25 @@ type browser struct {
 	phase string
 	c     *http.Client
 	csrf  string
+
+	lastHeader http.Header // the last answer's headers
+	lastCSP    string
+}
+
+// checkCSP: behind the HTTPS proxy, the page's CSP names the emulator's
+// public https origin and no http:// origin at all (an http:// origin in
+// script-src costs the page its Observatory grade).
+func (b *browser) checkCSP(path string) error {
+	csp := b.lastCSP
+	switch {
+	case csp == "":
+		return fmt.Errorf("GET %s: no Content-Security-Policy", path)
+	case strings.Contains(csp, "http://"):
+		return fmt.Errorf("GET %s: the CSP names an http:// origin: %s", path, csp)
+	case strings.HasPrefix(b.d.emu, "https://") && !strings.Contains(csp, b.d.emu):
+		return fmt.Errorf("GET %s: the CSP does not name the emulator's public origin %s: %s", path, b.d.emu, csp)
+	}
+	return nil
 }
 
 func (d *driver) newBrowser(phase string) *browser {
@@ -336,6 +355,7 @@ func (b *browser) do(req *http.Request, label string) (string, int, error) {
 	}
 	body, err := io.ReadAll(res.Body)
 	res.Body.Close()
+	b.lastHeader = res.Header
 	s.id, s.upstream, s.status, s.err = res.Header.Get("X-Request-Id"), res.Header.Get("X-Upstream"), res.StatusCode, err
 	if s.err == nil && s.id == "" {
 		s.err = errors.New("no X-Request-Id: not through the proxy?")
@@ -349,6 +369,9 @@ func (b *browser) do(req *http.Request, label string) (string, int, error) {
 
 func (b *browser) ok(req *http.Request) (string, error) {
 	body, status, err := b.do(req, "")
+	if err == nil && req.Method == http.MethodGet {
+		b.lastCSP = b.lastHeader.Get("Content-Security-Policy")
+	}
 	if err != nil {
 		return "", fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
 	}
@@ -371,6 +394,11 @@ func (b *browser) page(path string) (string, error) {
 	m := csrfMeta.FindStringSubmatch(body)
 	if m == nil {
 		return "", fmt.Errorf("GET %s: no CSRF token", path)
+	}
+	if b.phase != "load" && b.phase != "sigterm" {
+		if err := b.checkCSP(path); err != nil {
+			return "", err
+		}
 	}
 	b.csrf = m[1]
 	return body, nil
