@@ -77,12 +77,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if cfg.PublicURL != "" {
 		fmt.Fprintf(stdout, "site public URL: %s\n", cfg.PublicURL)
 	}
-	if cfg.EmulatorMode() {
-		where := "emulator"
-		if cfg.EmulatorURL != "" {
-			where = "emulator (external)"
+	switch {
+	case cfg.EmulatorURL != "":
+		fmt.Fprintf(stdout, "emulator (external): %s\n", cfg.Endpoints.AccountsOrigin)
+	case cfg.EmulatorMode():
+		fmt.Fprintf(stdout, "emulator: %s\n", httpserve.PublicURL(cfg.EmulatorAddr, listeners[1].Addr()))
+		if cfg.EmulatorPublicURL != "" {
+			fmt.Fprintf(stdout, "emulator public URL: %s\n", cfg.EmulatorPublicURL)
 		}
-		fmt.Fprintf(stdout, "%s: %s\n", where, cfg.Endpoints.AccountsOrigin)
 	}
 	return httpserve.Run(ctx, servers, listeners, log)
 }

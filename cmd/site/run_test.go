@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha512"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -250,5 +252,69 @@ func TestRunExternalEmulator(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 {
 		t.Errorf("postback with the external emulator's token: %d, want 200", res.StatusCode)
+	}
+}
+
+// TestRunBehindHTTPSProxy: with PUBLIC_URL and EMULATOR_PUBLIC_URL naming a
+// TLS proxy's https origins, run's pages name only https origins in their
+// CSP and load GIS from the public origin with the integrity of the bytes
+// the embedded emulator serves there; the emulator answers for its public
+// name (what the proxy forwards as Host), refuses other names with 421,
+// and its popup accepts the site's public origin as the client's.
+func TestRunBehindHTTPSProxy(t *testing.T) {
+	const site, emu = "https://scopewise.example", "https://accounts.scopewise.example"
+	addrs, _ := startRun(t, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0"},
+		map[string]string{"PUBLIC_URL": site, "EMULATOR_PUBLIC_URL": emu, "SECURE_COOKIES": "true"},
+		"site", "emulator", "site public URL", "emulator public URL")
+	if addrs["site public URL"] != site || addrs["emulator public URL"] != emu {
+		t.Errorf("printed public URLs %q and %q, want %s and %s", addrs["site public URL"], addrs["emulator public URL"], site, emu)
+	}
+	// As the proxy forwards it: the public Host.
+	through := func(base, host, path string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res, string(body)
+	}
+	res, script := through(addrs["emulator"], "accounts.scopewise.example", "/gsi/client")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /gsi/client as accounts.scopewise.example: %d", res.StatusCode)
+	}
+	sum := sha512.Sum384([]byte(script))
+	integrity := "sha384-" + base64.StdEncoding.EncodeToString(sum[:])
+	for _, path := range []string{"/", "/calendar", "/docs", "/photos", "/ajax", "/lab"} {
+		res, body := through(addrs["site"], "scopewise.example", path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		csp := res.Header.Get("Content-Security-Policy")
+		if strings.Contains(csp, "http://") || !strings.Contains(cspDirective(csp, "script-src"), emu) || !strings.Contains(cspDirective(csp, "frame-src"), emu) {
+			t.Errorf("GET %s: want https origins only, the public emulator origin in script-src and frame-src: %s", path, csp)
+		}
+		if path != "/" && !strings.Contains(body, `src="`+emu+`/gsi/client" integrity="`+integrity+`"`) {
+			t.Errorf("GET %s: no GIS script from %s with integrity %s", path, emu, integrity)
+		}
+		if strings.Contains(body, addrs["emulator"]) {
+			t.Errorf("GET %s names the emulator's listening address %s", path, addrs["emulator"])
+		}
+	}
+	if res, _ := through(addrs["emulator"], "rebound.example", "/gsi/client"); res.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("GET /gsi/client as rebound.example: %d, want 421", res.StatusCode)
+	}
+	q := url.Values{
+		"client_id":     {config.EmulatorClientID},
+		"scope":         {"https://www.googleapis.com/auth/calendar.readonly"},
+		"redirect_uri":  {"storagerelay://https/scopewise.example?id=auth1"},
+		"response_type": {"token"},
+	}
+	res, body := through(addrs["emulator"], "accounts.scopewise.example", "/o/oauth2/v2/auth?"+q.Encode())
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "<h1>Choose an account</h1>") {
+		t.Errorf("the popup for %s: %d, want the account chooser:\n%.600s", site, res.StatusCode, body)
 	}
 }
