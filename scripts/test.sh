@@ -89,4 +89,9 @@ section "examples/gis-offline against bin/emulator on its own"
 "$root/scripts/example-test.sh"
 done_section
 
+# ---------------------------------------------------------------------------
+section "deployment: 3 bin/site + bin/emulator behind nginx (TLS, round robin, SIGTERM mid-run)"
+"$root/scripts/deploy-test.sh"
+done_section
+
 printf '\n==> all tests passed (%ds)\n' $((SECONDS - started))
