@@ -2,10 +2,19 @@
 // tests, grader), one first visit (fresh cookie jar) per page path.
 // Usage: node score.mjs --host localhost --http-port P --https-port Q --floor N /path ...
 // HTTPS to a self-signed loopback certificate needs NODE_TLS_REJECT_UNAUTHORIZED=0.
-import { retrieve } from "@mdn/mdn-http-observatory/src/retriever/retriever.js";
-import { ALL_TESTS } from "@mdn/mdn-http-observatory/src/constants.js";
-import { MINIMUM_SCORE_FOR_EXTRA_CREDIT } from "@mdn/mdn-http-observatory/src/grader/charts.js";
-import { getGradeForScore, getScoreModifier } from "@mdn/mdn-http-observatory/src/grader/grader.js";
+import { existsSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+// The package's postinstall downloads the HSTS preload list; offline
+// (npm ci --ignore-scripts) an empty list stands in: a loopback host is on
+// no preload list anyway.
+const preload = fileURLToPath(new URL("node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json", import.meta.url));
+if (!existsSync(preload)) writeFileSync(preload, "{}");
+const pkg = "@mdn/mdn-http-observatory/src";
+const { retrieve } = await import(`${pkg}/retriever/retriever.js`);
+const { ALL_TESTS } = await import(`${pkg}/constants.js`);
+const { MINIMUM_SCORE_FOR_EXTRA_CREDIT } = await import(`${pkg}/grader/charts.js`);
+const { getGradeForScore, getScoreModifier } = await import(`${pkg}/grader/grader.js`);
 
 const args = process.argv.slice(2);
 let host = "localhost", httpPort, httpsPort, floor = 0;
