@@ -1,5 +1,5 @@
-// The site suite's fixtures: the published fixture (gis-emulator.ts: a reset
-// emulator per test, its control API and the popup driver) with what the
+// The site suite's fixtures: the published fixture (gis-emulator.ts: a world
+// of its own on the emulator per test, its control API and the popup driver) with what the
 // suite adds: the site's defaults (its emulator, its client ID, no rerouting:
 // the site already loads the emulator's GIS), and a guard that fails the test
 // when a token leaks into what the site sends or leaves in the browser.
@@ -27,11 +27,12 @@ export class Emulator extends GISEmulator {
   }
 
   /**
-   * Every token value the emulator issued since it started (the newest
-   * 20,000), through resets: the leak canary's list. `total` counts them all.
+   * Every token value the emulator issued since it started in any world (the
+   * newest 20,000), through resets: the leak canary's list. `total` counts
+   * them all.
    */
   async issued(): Promise<{ total: number; tokens: string[] }> {
-    return (await this.get('/_emu/issued')) as { total: number; tokens: string[] };
+    return (await this.get('/_emu/issued?all=true')) as { total: number; tokens: string[] };
   }
 
   /** A token minted without the popup, for the site's client unless told; the leak guard watches for it too. */
@@ -65,9 +66,9 @@ export const test = gisTest.extend<Fixtures>({
     await use(new Emulator(gisEmulatorURL, gisControl, page, seenTokens));
   },
 
-  // The published fixture's `gis` (automatic: reset before each test), as the site's Emulator.
-  gis: async ({ emu }, use) => {
-    await emu.reset();
+  // The published fixture's `gis` (automatic: each test in its own world), as the site's Emulator.
+  gis: async ({ emu, gisOwnWorld }, use) => {
+    if (!gisOwnWorld) await emu.reset();
     await use(emu);
   },
 

@@ -19,13 +19,17 @@
 //        …
 //      });
 //
-// Your page keeps loading https://accounts.google.com/gsi/client and calling
-// Google's API hosts: the fixture routes those requests to the emulator (the
-// popup itself opens on the emulator's origin). To point the page at the
+// Your page keeps loading https://accounts.google.com/gsi/client (and
+// https://apis.google.com/js/api.js with its discovery documents, for
+// gapi.client) and calling Google's API hosts: the fixture routes those
+// requests to the emulator (the popup itself opens on the emulator's origin). To point the page at the
 // emulator yourself instead, `test.use({ rerouteGoogle: false })`.
 //
-// Every test starts with a reset emulator: no grants, no tokens, nobody signed
-// in, no faults, the clock restored.
+// Every test starts in its own world on the emulator (POST /_emu/worlds; the
+// browser context carries the EMU_WORLD cookie, control calls the
+// X-Emulator-World header): no grants, no tokens, nobody signed in, no
+// faults, its own clock, and no other test's changes, so tests can run in
+// parallel against one emulator. The world is deleted after the test.
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 export { expect };
@@ -264,6 +268,11 @@ export class GISEmulator extends GISPopup {
 // Google's URLs a page uses, and where they live on the emulator.
 const googleToEmulator: Array<[prefix: string, path: string]> = [
   ['https://accounts.google.com/gsi/client', '/gsi/client'],
+  // The API client library for JavaScript (gapi) and the discovery
+  // documents it generates its methods from.
+  ['https://apis.google.com/js/api.js', '/js/api.js'],
+  ['https://www.googleapis.com/discovery/v1/', '/discovery/v1/'],
+  ['https://docs.googleapis.com/$discovery/', '/$discovery/'],
   ['https://oauth2.googleapis.com/', '/'],
   ['https://www.googleapis.com/calendar/v3/', '/calendar/v3/'],
   ['https://docs.googleapis.com/v1/', '/v1/'],
@@ -289,34 +298,78 @@ export async function rerouteGoogleToEmulator(context: BrowserContext, emulatorU
   );
 }
 
+/** The header that puts a control call in a world, and the cookie that puts a browser in one. */
+export const worldHeader = 'X-Emulator-World';
+export const worldCookie = 'EMU_WORLD';
+
+/** Creates a world on the emulator (POST /_emu/worlds) and returns its id; says how to start the emulator when none answers. */
+export async function newWorld(api: APIRequestContext, emulatorURL: string): Promise<string> {
+  let res;
+  try {
+    res = await api.post(`${emulatorURL}/_emu/worlds`, { data: {} });
+  } catch (err) {
+    throw new Error(
+      `no emulator answers at ${emulatorURL} (${(err as Error).message.split('\n')[0]}). Start one first, e.g. ` +
+        `\`go run github.com/scopewise/scopewise/cmd/emulator@latest -client '<client id>=<your page origin>' -addr ${new URL(emulatorURL).host}\`, ` +
+        'or set GIS_EMULATOR_URL to where yours listens.',
+    );
+  }
+  const text = await res.text();
+  expect(res.status(), `POST /_emu/worlds answered ${res.status()}: ${text}`).toBe(201);
+  return (JSON.parse(text) as { id: string }).id;
+}
+
 type Options = {
   /** The emulator's origin. Default: $GIS_EMULATOR_URL, else http://localhost:8081. */
   gisEmulatorURL: string;
   /** Route Google's GIS script and API hosts to the emulator (default true). */
   rerouteGoogle: boolean;
+  /**
+   * Give each test its own world on the emulator (default true): tests can
+   * run in parallel against one emulator. false: the default world, reset
+   * before each test (tests must then run one at a time).
+   */
+  gisOwnWorld: boolean;
 };
 
 type Fixtures = {
-  /** The request context gis talks to /_emu/ with (disposed after the test). */
+  /** The test's world id ('default' when gisOwnWorld is false); deleted after the test. */
+  gisWorld: string;
+  /** The request context gis talks to /_emu/ with, in the test's world (disposed after the test). */
   gisControl: APIRequestContext;
-  /** The emulator, reset before the test. */
+  /** The emulator, in a fresh world (or reset) before the test. */
   gis: GISEmulator;
 };
 
 export const test = base.extend<Options & Fixtures>({
   gisEmulatorURL: [(process.env.GIS_EMULATOR_URL || 'http://localhost:8081').replace(/\/+$/, ''), { option: true }],
   rerouteGoogle: [true, { option: true }],
+  gisOwnWorld: [true, { option: true }],
 
-  gisControl: async ({ playwright, gisEmulatorURL }, use) => {
-    const api = await playwright.request.newContext({ baseURL: gisEmulatorURL });
+  gisWorld: async ({ playwright, gisEmulatorURL, gisOwnWorld, context }, use) => {
+    if (!gisOwnWorld) {
+      await use('default');
+      return;
+    }
+    const api = await playwright.request.newContext();
+    const id = await newWorld(api, gisEmulatorURL);
+    // The browser is in the world: the GIS shim and the popup act in it.
+    await context.addCookies([{ name: worldCookie, value: id, url: gisEmulatorURL }]);
+    await use(id);
+    await api.delete(`${gisEmulatorURL}/_emu/worlds/${id}`);
+    await api.dispose();
+  },
+
+  gisControl: async ({ playwright, gisEmulatorURL, gisWorld }, use) => {
+    const api = await playwright.request.newContext({ baseURL: gisEmulatorURL, extraHTTPHeaders: { [worldHeader]: gisWorld } });
     await use(api);
     await api.dispose();
   },
 
   gis: [
-    async ({ gisControl, page, context, gisEmulatorURL, rerouteGoogle }, use) => {
+    async ({ gisControl, page, context, gisEmulatorURL, rerouteGoogle, gisOwnWorld }, use) => {
       const gis = new GISEmulator(gisEmulatorURL, gisControl, page);
-      await gis.reset();
+      if (!gisOwnWorld) await gis.reset();
       if (rerouteGoogle) await rerouteGoogleToEmulator(context, gisEmulatorURL);
       await use(gis);
     },

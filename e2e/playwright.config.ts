@@ -1,15 +1,16 @@
 import { defineConfig } from '@playwright/test';
+import os from 'node:os';
 import path from 'node:path';
 import { emulatorURL, outputDir, reportDir, siteLog, siteURL } from './env';
 
-// One server and one emulator with shared state: tests run one at a time, and
-// each starts by resetting the emulator (fixtures.ts). A flaky test is a bug
-// to fix, never to retry.
+// One server and one emulator; each test has its own world on the emulator
+// (gis-emulator.ts), so tests run fully parallel, one worker per core unless
+// E2E_WORKERS says otherwise. A flaky test is a bug to fix, never to retry.
 export default defineConfig({
   testDir: 'specs',
   outputDir,
-  fullyParallel: false,
-  workers: 1,
+  fullyParallel: true,
+  workers: Number(process.env.E2E_WORKERS) || os.cpus().length,
   retries: 0,
   forbidOnly: !!process.env.CI,
   timeout: 30_000,

@@ -11,7 +11,7 @@ import (
 // included, control calls and unknown paths not; reset clears the counts.
 func TestStateCountsCalls(t *testing.T) {
 	s := newBrowserEmu(t)
-	value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+	value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
 	tokeninfo := func() {
 		req := httptest.NewRequest(http.MethodPost, "/tokeninfo", strings.NewReader("access_token="+value))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -44,7 +44,7 @@ func TestStateCountsCalls(t *testing.T) {
 		}
 	}
 	serveEmu(s, controlRequest(http.MethodPost, "/_emu/reset", ""))
-	if st := s.snapshot(); len(st.Calls) != 0 {
+	if st := s.snapshot(s.def); len(st.Calls) != 0 {
 		t.Errorf("calls after reset: %v", st.Calls)
 	}
 }

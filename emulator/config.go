@@ -25,6 +25,7 @@ type ClientConfig struct {
 	ID      string   `json:"id"`
 	Name    string   `json:"name,omitempty"`
 	Origins []string `json:"origins"`
+	Deleted bool     `json:"deleted,omitempty"`
 }
 
 // FileConfig is the configuration file's shape. Unknown fields are errors.

@@ -35,7 +35,7 @@ func TestParseConfig(t *testing.T) {
 	if eve, _ := s.account("123"); eve.Email != "eve@example.org" {
 		t.Errorf("eve by sub: %+v", eve)
 	}
-	tok, _ := s.mintToken("a.apps.googleusercontent.com", "dana@example.org", []string{tscope.Cal, tscope.Docs}, s.opts.TokenLifetime)
+	tok, _ := s.mintToken(s.def, "a.apps.googleusercontent.com", "dana@example.org", []string{tscope.Cal, tscope.Docs}, s.opts.TokenLifetime)
 	rec := dataGet(s, "/calendar/v3/calendars/primary/events?singleEvents=true&orderBy=startTime&timeMin=2026-03-10T00:00:00Z&timeMax=2026-03-15T00:00:00Z", tok)
 	type dateTime struct{ Date, DateTime string }
 	type event struct {
@@ -130,5 +130,18 @@ func TestTokenLifetime(t *testing.T) {
 	resp := p.press("Continue").response()
 	if resp["expires_in"] != float64(90) {
 		t.Errorf("popup expires_in %v, want 90", resp["expires_in"])
+	}
+}
+
+func TestParseConfigDeletedClientAndNoPhotos(t *testing.T) {
+	opts, err := ParseConfig(strings.NewReader(`{
+  "clients": [{"id": "gone.apps.googleusercontent.com", "origins": ["http://localhost:5173"], "deleted": true}],
+  "accounts": [{"email": "dana@example.org", "no_photos": true}]
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !opts.Clients[0].Deleted || !opts.Accounts[0].NoPhotos {
+		t.Errorf("options %+v", opts)
 	}
 }

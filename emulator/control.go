@@ -56,7 +56,8 @@ type Token struct {
 
 // State is GET /_emu/state: what the emulator holds, never a token value.
 type State struct {
-	Now         time.Time     `json:"now"` // the emulator's clock
+	World       string        `json:"world"` // the world's id (DefaultWorld without one)
+	Now         time.Time     `json:"now"`   // the emulator's clock
 	ClockOffset time.Duration `json:"clock_offset"`
 	Accounts    []Account     `json:"accounts"`
 	Clients     []Client      `json:"clients"`
@@ -139,19 +140,21 @@ func (e controlError) Error() string { return e.msg }
 
 // Reset forgets grants, tokens, sign-ins, picker sessions and faults, and
 // puts the clock back.
-func (s *Server) Reset(context.Context) error {
+func (s *Server) Reset(ctx context.Context) error {
+	wd := s.worldOf(ctx)
 	s.mu.Lock()
-	s.state = newState()
+	s.forgetTokensLocked(wd)
+	wd.state = newState()
 	s.mu.Unlock()
-	s.clock.Reset()
-	s.faults.Reset()
-	s.picker.Reset()
+	wd.clock.Reset()
+	wd.faults.Reset()
+	wd.picker.Reset()
 	return nil
 }
 
 // AdvanceClock moves the emulator's clock forward by d.
-func (s *Server) AdvanceClock(_ context.Context, d time.Duration) (time.Time, error) {
-	now, _, err := s.clock.Advance(d)
+func (s *Server) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, error) {
+	now, _, err := s.worldOf(ctx).clock.Advance(d)
 	if err != nil {
 		return time.Time{}, controlError{err.Error()}
 	}
@@ -159,11 +162,11 @@ func (s *Server) AdvanceClock(_ context.Context, d time.Duration) (time.Time, er
 }
 
 // InjectFault queues f behind any earlier faults of the same path.
-func (s *Server) InjectFault(_ context.Context, f Fault) error {
+func (s *Server) InjectFault(ctx context.Context, f Fault) error {
 	if err := checkFaultTarget(f.Path, f.Headers); err != nil { // guard.go
 		return controlError{err.Error()}
 	}
-	if _, err := s.faults.Add(f); err != nil {
+	if _, err := s.worldOf(ctx).faults.Add(f); err != nil {
 		return controlError{err.Error()}
 	}
 	return nil
@@ -175,7 +178,7 @@ const maxMintTTL = 24 * time.Hour
 // MintToken issues a token without the popup, for tests of a server. It
 // records no grant: the token exists, but the user never consented, so the
 // popup will still ask and State lists no grant for it.
-func (s *Server) MintToken(_ context.Context, req TokenRequest) (Token, error) {
+func (s *Server) MintToken(ctx context.Context, req TokenRequest) (Token, error) {
 	if _, ok := s.client(req.ClientID); !ok {
 		return Token{}, controlError{fmt.Sprintf("unknown client_id %q: give a registered client", req.ClientID)}
 	}
@@ -199,20 +202,34 @@ func (s *Server) MintToken(_ context.Context, req TokenRequest) (Token, error) {
 		}
 		ttl = req.TTL
 	}
-	value, t := s.mintToken(req.ClientID, acct.Email, scopes, ttl)
+	value, t := s.mintToken(s.worldOf(ctx), req.ClientID, acct.Email, scopes, ttl)
 	return Token{AccessToken: value, ExpiresIn: int(ttl / time.Second), Expiry: t.Expiry}, nil
 }
 
 // State copies the state for display, in a stable order.
-func (s *Server) State(context.Context) (State, error) {
-	return s.snapshot(), nil
+func (s *Server) State(ctx context.Context) (State, error) {
+	return s.snapshot(s.worldOf(ctx)), nil
 }
 
-// Issued lists every token value issued since start (the newest 20,000),
-// through resets: a test run's leak canary searches the site's logs, answers
-// and cookies for each. It is what a test already saw, and nothing Google
-// has.
-func (s *Server) Issued(context.Context) (Issued, error) {
+// Issued lists every token value the context's world issued since it was
+// created (the newest 20,000), through resets: a test's leak canary searches
+// the site's logs, answers and cookies for each. It is what a test already
+// saw, and nothing Google has.
+func (s *Server) Issued(ctx context.Context) (Issued, error) {
+	wd := s.worldOf(ctx)
+	s.mu.Lock()
+	v := Issued{Total: wd.issued.total, Tokens: slices.Clone(wd.issued.values)}
+	s.mu.Unlock()
+	if v.Tokens == nil {
+		v.Tokens = []string{}
+	}
+	return v, nil
+}
+
+// IssuedAll lists every token value issued since start in any world (the
+// newest 20,000), through resets and deleted worlds: the canary of a suite
+// whose tests each have their own world.
+func (s *Server) IssuedAll(context.Context) (Issued, error) {
 	s.mu.Lock()
 	v := Issued{Total: s.issued.total, Tokens: slices.Clone(s.issued.values)}
 	s.mu.Unlock()
@@ -222,12 +239,13 @@ func (s *Server) Issued(context.Context) (Issued, error) {
 	return v, nil
 }
 
-func (s *Server) snapshot() State {
-	faults := s.faults.Pending()
-	now, offset := s.clock.Now(), s.clock.Offset()
+func (s *Server) snapshot(wd *world) State {
+	faults := wd.faults.Pending()
+	now, offset := wd.clock.Now(), wd.clock.Offset()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := State{
+		World:       wd.id,
 		Now:         now,
 		ClockOffset: offset,
 		Accounts:    slices.Clone(s.accounts),
@@ -236,18 +254,18 @@ func (s *Server) snapshot() State {
 		Tokens:      []TokenRecord{},
 		Faults:      faults,
 		SignedIn:    []SignIn{},
-		Calls:       maps.Clone(s.state.calls),
+		Calls:       maps.Clone(wd.state.calls),
 	}
 	for _, c := range s.opts.Clients {
 		st.Clients = append(st.Clients, Client{ID: c.ID, Name: c.Name, Origins: slices.Clone(c.Origins)})
 	}
-	for k, scopes := range s.state.grants {
+	for k, scopes := range wd.state.grants {
 		st.Grants = append(st.Grants, Grant{Account: k.Account, ClientID: k.ClientID, Scopes: slices.Clone(scopes)})
 	}
 	slices.SortFunc(st.Grants, func(a, b Grant) int {
 		return strings.Compare(a.Account+" "+a.ClientID, b.Account+" "+b.ClientID)
 	})
-	for _, t := range s.state.tokens {
+	for _, t := range wd.state.tokens {
 		st.Tokens = append(st.Tokens, TokenRecord{
 			Hash: t.Hash[:12], Account: t.Account, ClientID: t.ClientID, Scopes: slices.Clone(t.Scopes),
 			Issued: t.Issued, Expiry: t.Expiry, Expired: !now.Before(t.Expiry), Revoked: t.Revoked,
@@ -259,7 +277,7 @@ func (s *Server) snapshot() State {
 		}
 		return strings.Compare(a.Account+" "+a.ClientID+" "+a.Hash, b.Account+" "+b.ClientID+" "+b.Hash)
 	})
-	for _, email := range s.state.signIns {
+	for _, email := range wd.state.signIns {
 		st.SignedIn = append(st.SignedIn, SignIn{Account: email})
 	}
 	slices.SortFunc(st.SignedIn, func(a, b SignIn) int { return strings.Compare(a.Account, b.Account) })

@@ -5,11 +5,13 @@ package emulator
 // (control.go). Bad input is a 400 with {"error": "…"}, never a 500.
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -58,11 +60,20 @@ func (s *Server) handleControlPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 	s.Reset(r.Context())
-	googleapi.WriteJSON(w, http.StatusOK, map[string]any{"reset": true, "now": s.now()})
+	googleapi.WriteJSON(w, http.StatusOK, map[string]any{"reset": true, "now": s.now(r.Context())})
 }
 
 func (s *Server) handleIssued(w http.ResponseWriter, r *http.Request) {
-	v, _ := s.Issued(r.Context())
+	var v Issued
+	switch all := r.URL.Query().Get("all"); all {
+	case "", "false":
+		v, _ = s.Issued(r.Context())
+	case "true":
+		v, _ = s.IssuedAll(r.Context())
+	default:
+		writeControlError(w, controlError{`"all" is true (every world's tokens) or false (this world's)`})
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	googleapi.WriteJSON(w, http.StatusOK, v)
 }
@@ -83,7 +94,7 @@ func (s *Server) handleClock(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, controlError{`"advance" must be a non-negative Go duration such as "3600s"; the clock only moves forward`})
 		return
 	}
-	now, offset, err := s.clock.Advance(d)
+	now, offset, err := s.worldOf(r.Context()).clock.Advance(d)
 	if err != nil {
 		writeControlError(w, controlError{err.Error()})
 		return
@@ -152,10 +163,49 @@ func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, err)
 		return
 	}
-	queued, err := s.faults.Add(f)
+	queued, err := s.worldOf(r.Context()).faults.Add(f)
 	if err != nil {
 		writeControlError(w, err)
 		return
 	}
 	googleapi.WriteJSON(w, http.StatusOK, queued)
 }
+
+func (s *Server) handleNewWorld(w http.ResponseWriter, r *http.Request) {
+	id, err := s.NewWorld(r.Context())
+	if err != nil {
+		googleapi.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	googleapi.WriteJSON(w, http.StatusCreated, map[string]string{"id": id})
+}
+
+func (s *Server) handleDeleteWorld(w http.ResponseWriter, r *http.Request) {
+	err := s.DeleteWorld(r.Context(), r.PathValue("world"))
+	switch {
+	case errors.Is(err, ErrUnknownWorld):
+		writeUnknownWorld(w, err)
+	case err != nil:
+		writeControlError(w, err)
+	default:
+		googleapi.WriteJSON(w, http.StatusOK, map[string]any{"deleted": true})
+	}
+}
+
+// readAndRestore reads a request's (size-limited) body and puts a copy back
+// for its handler.
+func readAndRestore(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(r.Body)
+	var rest io.Reader = bytes.NewReader(body)
+	if err != nil { // the handler meets the same error (a body too large)
+		rest = io.MultiReader(rest, errReader{err})
+	}
+	r.Body = io.NopCloser(rest)
+	return body, err
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+func parseQuery(body []byte) (url.Values, error) { return url.ParseQuery(string(body)) }

@@ -65,7 +65,7 @@ func TestControlMethods(t *testing.T) {
 	t.Run("AdvanceClock moves forward only, up to ten years", func(t *testing.T) {
 		s := newBrowserEmu(t)
 		now, err := s.AdvanceClock(ctx, time.Hour)
-		if err != nil || !now.Equal(browserTestNow.Add(time.Hour)) || !s.now().Equal(now) {
+		if err != nil || !now.Equal(browserTestNow.Add(time.Hour)) || !s.now(context.Background()).Equal(now) {
 			t.Fatalf("now %s, err %v", now, err)
 		}
 		if _, err := s.AdvanceClock(ctx, -time.Second); err == nil {

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
@@ -17,8 +18,8 @@ func TestReset(t *testing.T) {
 	s := newBrowserEmu(t)
 	b := newPopupBrowser(t, s)
 	b.signIn("alice@example.com")
-	s.addGrant("alice@example.com", siteClientID, []string{tscope.Cal})
-	value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+	s.addGrant(s.def, "alice@example.com", siteClientID, []string{tscope.Cal})
+	value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
 	addTestFault(t, s, `{"path":"/tokeninfo","status":503}`)
 	serveEmu(s, controlRequest(http.MethodPost, "/_emu/clock", `{"advance":"1h"}`))
 
@@ -26,7 +27,7 @@ func TestReset(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("reset: %d %s", rec.Code, rec.Body)
 	}
-	st := s.snapshot()
+	st := s.snapshot(s.def)
 	if len(st.Grants)+len(st.Tokens)+len(st.Faults)+len(st.SignedIn) != 0 {
 		t.Errorf("state after reset: %+v", st)
 	}
@@ -41,9 +42,9 @@ func TestReset(t *testing.T) {
 // /_emu/state shows accounts, clients, grants and tokens, never a token.
 func TestState(t *testing.T) {
 	s := newBrowserEmu(t)
-	s.addGrant("alice@example.com", siteClientID, []string{tscope.Docs, tscope.Cal})
-	value, tok := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, time.Hour)
-	revoked, _ := s.mintToken(siteClientID, "bob@example.com", []string{tscope.Docs}, 2*time.Hour)
+	s.addGrant(s.def, "alice@example.com", siteClientID, []string{tscope.Docs, tscope.Cal})
+	value, tok := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, time.Hour)
+	revoked, _ := s.mintToken(s.def, siteClientID, "bob@example.com", []string{tscope.Docs}, 2*time.Hour)
 	serveEmu(s, revokeRequest(revoked, ""))
 	serveEmu(s, controlRequest(http.MethodPost, "/_emu/clock", `{"advance":"90m"}`))
 
@@ -118,8 +119,8 @@ func TestClock(t *testing.T) {
 			} else if decodeJSONBody[map[string]string](t, rec)["error"] == "" {
 				t.Error("400 without an error message")
 			}
-			if !s.now().Equal(tt.wantNow) {
-				t.Errorf("clock %s, want %s", s.now(), tt.wantNow)
+			if !s.now(context.Background()).Equal(tt.wantNow) {
+				t.Errorf("clock %s, want %s", s.now(context.Background()), tt.wantNow)
 			}
 		})
 	}
@@ -174,7 +175,7 @@ func TestMintToken(t *testing.T) {
 			if info["aud"] != tt.wantClient || info["scope"] != tt.wantScope {
 				t.Errorf("tokeninfo %v", info)
 			}
-			if g := s.snapshot().Grants; len(g) != 0 {
+			if g := s.snapshot(s.def).Grants; len(g) != 0 {
 				t.Errorf("minting recorded grants %+v", g)
 			}
 		})
@@ -197,8 +198,8 @@ func TestControlBodyLimit(t *testing.T) {
 // GET /_emu/ shows the state as HTML.
 func TestControlPage(t *testing.T) {
 	s := newBrowserEmu(t)
-	s.addGrant("carol@scopewise.test", siteClientID, []string{tscope.Photos})
-	value, _ := s.mintToken(siteClientID, "carol@scopewise.test", []string{tscope.Photos}, tokenTTL)
+	s.addGrant(s.def, "carol@scopewise.test", siteClientID, []string{tscope.Photos})
+	value, _ := s.mintToken(s.def, siteClientID, "carol@scopewise.test", []string{tscope.Photos}, tokenTTL)
 	rec := serveEmu(s, httptest.NewRequest(http.MethodGet, "/_emu/", nil))
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
 		t.Fatalf("%d %s", rec.Code, rec.Header().Get("Content-Type"))

@@ -25,10 +25,16 @@ var corsPrefixes = []string{
 }
 
 // The grant a preflight answers with. Google's API front end allows every
-// REST verb and the headers its client libraries send [inf].
+// REST verb and the headers its client libraries send [inf]: the generated
+// clients' X-Goog-* headers, and those gapi.client (api.js) adds to a call
+// (X-Goog-AuthUser, X-Goog-Encode-Response-If-Executable,
+// X-JavaScript-User-Agent, X-Origin, X-Referer, X-Requested-With,
+// X-ClientDetails).
 const (
 	corsAllowMethods = "DELETE, GET, HEAD, PATCH, POST, PUT"
-	corsAllowHeaders = "Authorization, Content-Type, X-Goog-Api-Client, X-Goog-Api-Key, X-Goog-Request-Params, X-Goog-User-Project"
+	corsAllowHeaders = "Authorization, Content-Type, X-Goog-Api-Client, X-Goog-Api-Key, X-Goog-AuthUser, " +
+		"X-Goog-Encode-Response-If-Executable, X-Goog-Request-Params, X-Goog-User-Project, " +
+		"X-JavaScript-User-Agent, X-Origin, X-Referer, X-Requested-With, X-ClientDetails"
 	// corsExposeHeaders lets a page read why a call failed (scope missing,
 	// token expired: WWW-Authenticate) and when to retry.
 	corsExposeHeaders = "WWW-Authenticate, Retry-After, Date, Content-Length"

@@ -170,7 +170,7 @@ func TestCORSWithFaults(t *testing.T) {
 // "Using REST and CORS" does.
 func TestCORSCallWithToken(t *testing.T) {
 	s := newBrowserEmu(t)
-	value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+	value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
 	req := corsRequest(http.MethodGet, "/calendar/v3/calendars/primary/events?maxResults=1", siteOrigin)
 	req.Header.Set("Authorization", "Bearer "+value)
 	rec := serveEmu(s, req)

@@ -41,7 +41,7 @@ func newDataEmu(t testing.TB, opts ...func(*Options)) *Server {
 
 // dataToken mints a token for the test client, valid for an hour.
 func dataToken(s *Server, email string, scopes ...string) string {
-	v, _ := s.mintToken(dataClientID, email, scopes, time.Hour)
+	v, _ := s.mintToken(s.def, dataClientID, email, scopes, time.Hour)
 	return v
 }
 

@@ -8,6 +8,7 @@
 package emulator
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,8 +17,7 @@ import (
 
 	"github.com/scopewise/scopewise/emulator/calendar"
 	"github.com/scopewise/scopewise/emulator/docs"
-	"github.com/scopewise/scopewise/emulator/fault"
-	"github.com/scopewise/scopewise/emulator/internal/clock"
+	"github.com/scopewise/scopewise/emulator/gapi"
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 	"github.com/scopewise/scopewise/emulator/picker"
 	"github.com/scopewise/scopewise/emulator/seed"
@@ -30,6 +30,9 @@ type Client struct {
 	Name string `json:"name"` // shown on the consent screen ("… wants access to your Google Account")
 	// Origins are the Authorized JavaScript origins, e.g. "http://localhost:8080".
 	Origins []string `json:"origins"`
+	// Deleted marks a client Google has deleted (as it does with clients
+	// inactive for months): the popup shows "Error 401: deleted_client".
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // Account is a fake Google account (package seed).
@@ -97,19 +100,22 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	accounts []Account
-	clock    *clock.Clock
 
-	// The APIs, each owning its data and its state.
-	calendar *calendar.Service
-	docs     *docs.Service
-	picker   *picker.Service
-	faults   *fault.Queue
+	// docs never changes, so the worlds share it; the calendar and the
+	// picker follow a world's clock, so each world has its own (world.go).
+	docs   *docs.Service
+	images *picker.Images // encoded photos, shared by every world's picker
+	def    *world         // the default world
+	gapi   *gapi.Service  // api.js and the discovery documents, the same for every world
 
-	mu    sync.Mutex
-	state *state // everything /_emu/reset forgets; guarded by mu
-	// issued is every token value handed out since start, which /_emu/reset
-	// keeps: the leak canary looks for each of them in the site's logs and
-	// answers (GET /_emu/issued). Guarded by mu.
+	mu         sync.Mutex
+	worlds     map[string]*world // by id, the default one included; guarded by mu
+	tokenWorld map[string]*world // every live token's world, by hash; guarded by mu
+	lastSweep  time.Time         // of idle worlds; guarded by mu
+	// issued is every token value handed out since start in any world,
+	// which resets and deleted worlds keep: the leak canary looks for each
+	// of them in the site's logs and answers (GET /_emu/issued?all=true).
+	// Guarded by mu.
 	issued issuedTokens
 }
 
@@ -132,27 +138,25 @@ func New(opts Options) *Server {
 		accounts = seed.Normalize(opts.Accounts)
 	}
 	s := &Server{
-		opts:     opts,
-		log:      opts.Logger,
-		mux:      http.NewServeMux(),
-		accounts: accounts,
-		clock:    clock.New(opts.Now),
-		faults:   fault.NewQueue(),
-		state:    newState(),
+		opts:       opts,
+		log:        opts.Logger,
+		mux:        http.NewServeMux(),
+		accounts:   accounts,
+		images:     picker.NewImages(),
+		worlds:     map[string]*world{},
+		tokenWorld: map[string]*world{},
 	}
-	tokens := serverTokens{s}
-	s.calendar = calendar.New(accounts, opts.Events, s.clock, tokens)
-	s.docs = docs.New(accounts, opts.Documents, tokens)
-	s.picker = picker.New(picker.Options{
-		Accounts: accounts, Clock: s.clock, Tokens: tokens,
-		PublicURL: opts.PublicURL, PollInterval: opts.PickerPollInterval, Logger: opts.Logger,
-	})
+	s.docs = docs.New(accounts, opts.Documents, serverTokens{s})
+	s.def = s.newWorld(DefaultWorld)
+	s.worlds[DefaultWorld] = s.def
+	s.gapi = gapi.New(opts.PublicURL)
 	s.routes()
 	return s
 }
 
-// ServeHTTP answers CORS (cors.go), applies any injected fault for the path
-// (package fault), then serves the request. CORS comes first: a preflight never uses up a
+// ServeHTTP answers CORS (cors.go), resolves the request's world (world.go),
+// applies any fault injected in that world for the path (package fault),
+// then serves the request. CORS comes first: a preflight never uses up a
 // fault, and a faulted answer still carries the grant, so a page can read it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// No emulated endpoint takes a large body; a limit here covers them all.
@@ -163,31 +167,38 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cors(w, r) {
 		return
 	}
-	if faultablePath(r.URL.Path) && s.faults.Apply(w, r, s.mux) {
+	wd, err := s.resolveWorld(r)
+	if err != nil {
+		writeUnknownWorld(w, err)
+		return
+	}
+	r = r.WithContext(context.WithValue(r.Context(), worldKey{}, wd))
+	if faultablePath(r.URL.Path) && wd.faults.Apply(w, r, s.mux) {
 		_, pattern := s.mux.Handler(r)
-		s.countCall(pattern)
+		s.countCall(wd, pattern)
 		return
 	}
 	s.mux.ServeHTTP(w, r) // sets r.Pattern
-	s.countCall(r.Pattern)
+	s.countCall(wd, r.Pattern)
 }
 
 // countCall counts a call of one of Google's endpoints by its route pattern,
 // for /_emu/state's "calls" (how many upstream calls a site makes).
-func (s *Server) countCall(pattern string) {
+func (s *Server) countCall(wd *world, pattern string) {
 	if pattern == "" || strings.Contains(pattern, " /_emu/") {
 		return
 	}
 	s.mu.Lock()
-	s.state.calls[pattern]++
+	wd.state.calls[pattern]++
 	s.mu.Unlock()
 }
 
 // maxBodyBytes bounds every request body the emulator reads.
 const maxBodyBytes = 64 << 10
 
-// now is the emulator's clock: the wall clock plus whatever /_emu/clock added.
-func (s *Server) now() time.Time { return s.clock.Now() }
+// now is the clock of the context's world: the wall clock plus whatever
+// /_emu/clock added.
+func (s *Server) now(ctx context.Context) time.Time { return s.worldOf(ctx).clock.Now() }
 
 // client returns the registered client with that ID.
 func (s *Server) client(id string) (Client, bool) {

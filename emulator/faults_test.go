@@ -174,7 +174,7 @@ func TestFaultValidation(t *testing.T) {
 			if msg := decodeJSONBody[map[string]string](t, rec)["error"]; !strings.Contains(msg, tt.want) {
 				t.Errorf("error %q lacks %q", msg, tt.want)
 			}
-			if n := len(s.snapshot().Faults); n != 0 {
+			if n := len(s.snapshot(s.def).Faults); n != 0 {
 				t.Errorf("%d faults registered", n)
 			}
 		})

@@ -59,7 +59,22 @@
     if (typeof cb === 'function') cb({ type, message });
   }
 
+  // A granted token also goes to gapi.client when it is on the page, as
+  // GIS does: Google's Calendar quickstart calls gapi.client.getToken() and
+  // the generated methods after the callback without setting it itself.
+  function handToGapi(response) {
+    const c = window.gapi && window.gapi.client;
+    if (response && typeof response.access_token === 'string' && c && typeof c.setToken === 'function') {
+      try {
+        c.setToken(response);
+      } catch (e) {
+        // A page's own gapi.client failing must not lose the callback.
+      }
+    }
+  }
+
   function reportResponse(client, response) {
+    handToGapi(response);
     const cb = client.callback;
     if (typeof cb === 'function') cb(response);
   }

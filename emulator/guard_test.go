@@ -108,7 +108,7 @@ func TestControlAPIRefusesOtherPages(t *testing.T) {
 			if rec.Code != tt.want {
 				t.Fatalf("%s %s: %d, want %d: %s", tt.method, tt.path, rec.Code, tt.want, rec.Body)
 			}
-			queued := len(s.snapshot().Faults)
+			queued := len(s.snapshot(s.def).Faults)
 			if tt.path == "/_emu/faults" && (queued == 1) != (tt.want == 200) {
 				t.Errorf("faults queued: %d", queued)
 			}
@@ -134,7 +134,7 @@ func TestFaultsStayOnGooglePaths(t *testing.T) {
 			t.Errorf("POST /_emu/faults %s: %d, want 400", body, rec.Code)
 		}
 	}
-	if n := len(s.snapshot().Faults); n != 0 {
+	if n := len(s.snapshot(s.def).Faults); n != 0 {
 		t.Fatalf("%d faults queued", n)
 	}
 	for _, body := range []string{

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -135,7 +136,7 @@ func TestAuthPostRejects(t *testing.T) {
 			if text := p.text(); !strings.Contains(text, tt.want) {
 				t.Errorf("page lacks %q:\n%s", tt.want, text)
 			}
-			if len(b.s.snapshot().Grants) != 0 || len(b.s.snapshot().Tokens) != 0 {
+			if len(b.s.snapshot(b.s.def).Grants) != 0 || len(b.s.snapshot(b.s.def).Tokens) != 0 {
 				t.Error("a refused POST changed the emulator's state")
 			}
 		})
@@ -296,7 +297,7 @@ func TestConsentScreen(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newBrowserEmu(t)
 			if tt.earlier != nil {
-				s.addGrant("alice@example.com", siteClientID, tt.earlier)
+				s.addGrant(s.def, "alice@example.com", siteClientID, tt.earlier)
 			}
 			p := newPopupBrowser(t, s).open(authQuery(tt.scope, "login_hint", "alice@example.com", "prompt", tt.prompt)).mustBe("consent")
 			if h := p.heading(); h != "Scopewise wants access to your Google Account" {
@@ -381,7 +382,7 @@ func TestConsentOutcome(t *testing.T) {
 			s := newBrowserEmu(t)
 			account := cmpOr(tt.account, "alice@example.com")
 			if tt.earlier != nil {
-				s.addGrant(account, siteClientID, tt.earlier)
+				s.addGrant(s.def, account, siteClientID, tt.earlier)
 			}
 			q := tt.query
 			q.Set("login_hint", account)
@@ -399,7 +400,7 @@ func TestConsentOutcome(t *testing.T) {
 				if resp["error"] != tt.wantError || resp["access_token"] != nil {
 					t.Errorf("response %v, want error %s and no token", resp, tt.wantError)
 				}
-				if g := s.grantedScopes(account, siteClientID); !slices.Equal(g, normalizeScopes(tt.earlier)) {
+				if g := s.grantedScopes(s.def, account, siteClientID); !slices.Equal(g, normalizeScopes(tt.earlier)) {
 					t.Errorf("grant changed to %q", g)
 				}
 				return
@@ -427,7 +428,7 @@ func TestConsentOutcome(t *testing.T) {
 			if st != tokenValid || strings.Join(tok.Scopes, " ") != tt.wantScope || tok.ClientID != siteClientID || tok.Account != account {
 				t.Errorf("minted token %+v (status %d) does not match the response", tok, st)
 			}
-			if g := s.grantedScopes(account, siteClientID); !slices.Equal(g, tt.wantGrant) {
+			if g := s.grantedScopes(s.def, account, siteClientID); !slices.Equal(g, tt.wantGrant) {
 				t.Errorf("grant %q, want %q", g, tt.wantGrant)
 			}
 			if strings.Contains(p.text(), value) {
@@ -497,7 +498,7 @@ func TestPromptAndLoginHint(t *testing.T) {
 				b.signIn(tt.signedIn)
 			}
 			if tt.earlier != nil {
-				s.addGrant("alice@example.com", siteClientID, tt.earlier)
+				s.addGrant(s.def, "alice@example.com", siteClientID, tt.earlier)
 			}
 			p := b.open(tt.query).mustBe(tt.want)
 			switch tt.want {
@@ -525,7 +526,7 @@ func TestPromptAndLoginHint(t *testing.T) {
 // /_emu/reset; after a chooser-only flow the response says select_account.
 func TestChooserSignsIn(t *testing.T) {
 	s := newBrowserEmu(t)
-	s.addGrant("bob@example.com", siteClientID, []string{tscope.Cal})
+	s.addGrant(s.def, "bob@example.com", siteClientID, []string{tscope.Cal})
 	b := newPopupBrowser(t, s)
 
 	p := b.open(authQuery(tscope.Cal, "prompt", "select_account")).mustBe("chooser").press("bob@example.com")
@@ -556,7 +557,7 @@ func TestConsentIsBoundToTheSignedInAccount(t *testing.T) {
 	if p := b.post(form).mustBe("error"); p.rec.Code != http.StatusBadRequest {
 		t.Errorf("status %d", p.rec.Code)
 	}
-	if g := s.grantedScopes("bob@example.com", siteClientID); len(g) != 0 {
+	if g := s.grantedScopes(s.def, "bob@example.com", siteClientID); len(g) != 0 {
 		t.Errorf("bob's grant %q", g)
 	}
 }
@@ -572,10 +573,10 @@ func TestCodeResponse(t *testing.T) {
 	if !strings.HasPrefix(code, "4/0A") || resp["access_token"] != nil || resp["scope"] != tscope.Cal || resp["token_type"] != nil {
 		t.Errorf("code response %v", resp)
 	}
-	if len(s.snapshot().Tokens) != 0 {
+	if len(s.snapshot(s.def).Tokens) != 0 {
 		t.Error("the code flow minted a token")
 	}
-	if g := s.grantedScopes("alice@example.com", siteClientID); !slices.Equal(g, []string{tscope.Cal}) {
+	if g := s.grantedScopes(s.def, "alice@example.com", siteClientID); !slices.Equal(g, []string{tscope.Cal}) {
 		t.Errorf("grant %q", g)
 	}
 }
@@ -599,6 +600,48 @@ func TestParseStorageRelay(t *testing.T) {
 			origin, id, ok := parseStorageRelay(tt.raw)
 			if ok != (tt.wantOrigin != "") || origin != tt.wantOrigin || id != tt.wantID {
 				t.Errorf("got %q %q %v, want %q %q", origin, id, ok, tt.wantOrigin, tt.wantID)
+			}
+		})
+	}
+}
+
+// A client Google deleted (for inactivity) gets Google's deleted_client page.
+func TestDeletedClient(t *testing.T) {
+	s := New(Options{
+		Clients:   []Client{{ID: siteClientID, Name: "Scopewise", Origins: []string{siteOrigin}, Deleted: true}},
+		PublicURL: emuOrigin,
+		Now:       func() time.Time { return browserTestNow },
+	})
+	p := newPopupBrowser(t, s).open(authQuery(tscope.Cal))
+	if p.rec.Code != http.StatusUnauthorized {
+		t.Errorf("status %d, want 401", p.rec.Code)
+	}
+	p.mustBe("error")
+	for _, want := range []string{"Access blocked: Authorization Error", "Error 401: deleted_client", "The OAuth client was deleted.", "client_id: " + siteClientID} {
+		if !strings.Contains(p.text(), want) {
+			t.Errorf("page lacks %q:\n%s", want, p.text())
+		}
+	}
+	if strings.Contains(p.text(), "Continue") {
+		t.Error("a deleted client's popup offers to continue")
+	}
+}
+
+// The popup's pages send COOP same-origin as report-only, as Google's do;
+// the enforced policy stays unsafe-none so the opener keeps its link.
+func TestPopupCOOPReportOnly(t *testing.T) {
+	for name, q := range map[string]url.Values{
+		"chooser": authQuery(tscope.Cal),
+		"error":   authQuery(tscope.Cal, "client_id", "nobody.apps.googleusercontent.com"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := newPopupBrowser(t, newBrowserEmu(t)).open(q)
+			h := p.rec.Header()
+			if got := h.Get("Cross-Origin-Opener-Policy-Report-Only"); got != "same-origin" {
+				t.Errorf("COOP-Report-Only = %q", got)
+			}
+			if got := h.Get("Cross-Origin-Opener-Policy"); got != "unsafe-none" {
+				t.Errorf("COOP = %q", got)
 			}
 		})
 	}

@@ -31,12 +31,13 @@ type token struct {
 	Issued   time.Time
 	Expiry   time.Time
 	Revoked  bool
+	world    *world // the world that issued it
 }
 
 // grantKey identifies one user's grant to one client.
 type grantKey struct{ Account, ClientID string }
 
-// state is everything /_emu/reset forgets. Guarded by Server.mu.
+// state is everything /_emu/reset forgets in one world. Guarded by Server.mu.
 type state struct {
 	tokens  map[string]*token     // by hash
 	grants  map[grantKey][]string // granted scopes, sorted
@@ -68,10 +69,11 @@ func newTokenValue() string {
 
 // mintToken issues a token for exactly these scopes. Caller decides the
 // scopes (the union with earlier grants, or not).
-func (s *Server) mintToken(clientID, account string, scopes []string, ttl time.Duration) (string, *token) {
+func (s *Server) mintToken(wd *world, clientID, account string, scopes []string, ttl time.Duration) (string, *token) {
 	value := newTokenValue()
-	now := s.now()
+	now := wd.clock.Now()
 	t := &token{
+		world:    wd,
 		Hash:     hashToken(value),
 		ClientID: clientID,
 		Account:  account,
@@ -80,7 +82,9 @@ func (s *Server) mintToken(clientID, account string, scopes []string, ttl time.D
 		Expiry:   now.Add(ttl),
 	}
 	s.mu.Lock()
-	s.state.tokens[t.Hash] = t
+	wd.state.tokens[t.Hash] = t
+	s.tokenWorld[t.Hash] = wd
+	wd.issued.add(value)
 	s.issued.add(value)
 	s.mu.Unlock()
 	return value, t
@@ -115,13 +119,19 @@ const (
 	tokenRevoked
 )
 
-// lookupToken finds a token by value and says whether it is usable now.
-// The returned token is a copy.
+// lookupToken finds a token by value, in whichever world issued it, and says
+// whether it is usable now on that world's clock. The returned token is a
+// copy.
 func (s *Server) lookupToken(value string) (token, tokenStatus) {
-	now := s.now()
+	h := hashToken(value)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.state.tokens[hashToken(value)]
+	wd := s.tokenWorld[h]
+	if wd == nil {
+		return token{}, tokenUnknown
+	}
+	t, ok := wd.state.tokens[h]
+	now := wd.clock.Now()
 	switch {
 	case !ok:
 		return token{}, tokenUnknown
@@ -134,27 +144,28 @@ func (s *Server) lookupToken(value string) (token, tokenStatus) {
 }
 
 // grantedScopes is what the account has granted the client so far.
-func (s *Server) grantedScopes(account, clientID string) []string {
+func (s *Server) grantedScopes(wd *world, account, clientID string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.state.grants[grantKey{account, clientID}])
+	return slices.Clone(wd.state.grants[grantKey{account, clientID}])
 }
 
 // addGrant records newly consented scopes.
-func (s *Server) addGrant(account, clientID string, scopes []string) {
+func (s *Server) addGrant(wd *world, account, clientID string, scopes []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := grantKey{account, clientID}
-	s.state.grants[k] = normalizeScopes(append(s.state.grants[k], scopes...))
+	wd.state.grants[k] = normalizeScopes(append(wd.state.grants[k], scopes...))
 }
 
 // revokeGrant ends the whole grant of that account to that client: every
-// scope, and every token issued under it, as Google's revoke does.
-func (s *Server) revokeGrant(account, clientID string) {
+// scope, and every token issued under it, as Google's revoke does, in the
+// world wd.
+func (s *Server) revokeGrant(wd *world, account, clientID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.state.grants, grantKey{account, clientID})
-	for _, t := range s.state.tokens {
+	delete(wd.state.grants, grantKey{account, clientID})
+	for _, t := range wd.state.tokens {
 		if t.Account == account && t.ClientID == clientID {
 			t.Revoked = true
 		}

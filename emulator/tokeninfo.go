@@ -63,7 +63,7 @@ func (s *Server) handleTokenInfo(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) tokenInfoFor(t token) tokenInfo {
-	left := max(t.Expiry.Sub(s.now())/time.Second, 0)
+	left := max(t.Expiry.Sub(t.world.clock.Now())/time.Second, 0)
 	info := tokenInfo{
 		AZP:        t.ClientID,
 		AUD:        t.ClientID,
@@ -112,6 +112,6 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		writeTokenError(w, "invalid_token", "Token expired or revoked")
 		return
 	}
-	s.revokeGrant(t.Account, t.ClientID)
+	s.revokeGrant(t.world, t.Account, t.ClientID)
 	googleapi.WriteJSON(w, http.StatusOK, struct{}{})
 }

@@ -40,7 +40,7 @@ func TestTokenInfo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newBrowserEmu(t)
-			value, _ := s.mintToken(siteClientID, "alice@example.com", tt.scopes, tokenTTL)
+			value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", tt.scopes, tokenTTL)
 			rec := serveEmu(s, tokenInfoRequest(tt.method, value))
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -76,7 +76,7 @@ func TestTokenInfo(t *testing.T) {
 // expires_in counts down with the emulator's clock.
 func TestTokenInfoExpiresIn(t *testing.T) {
 	s := newBrowserEmu(t)
-	value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+	value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
 	serveEmu(s, controlRequest(http.MethodPost, "/_emu/clock", `{"advance":"600s"}`))
 	body := decodeJSONBody[map[string]string](t, serveEmu(s, tokenInfoRequest(http.MethodGet, value)))
 	if body["expires_in"] != "2999" {
@@ -97,12 +97,12 @@ func TestTokenInfoRejects(t *testing.T) {
 		}},
 		{"garbage", func(*Server) *http.Request { return tokenInfoRequest(http.MethodGet, "ya29.not-a-token") }},
 		{"expired, after the clock moved", func(s *Server) *http.Request {
-			value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+			value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
 			serveEmu(s, controlRequest(http.MethodPost, "/_emu/clock", `{"advance":"3599s"}`))
 			return tokenInfoRequest(http.MethodGet, value)
 		}},
 		{"revoked", func(s *Server) *http.Request {
-			value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+			value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
 			serveEmu(s, revokeRequest(value, ""))
 			return tokenInfoRequest(http.MethodPost, value)
 		}},
@@ -138,13 +138,13 @@ func TestRevokeEndsTheWholeGrant(t *testing.T) {
 		name := map[bool]string{false: "form token", true: "query token"}[byQuery]
 		t.Run(name, func(t *testing.T) {
 			s := newBrowserEmu(t)
-			s.addGrant("alice@example.com", siteClientID, []string{tscope.Cal, tscope.Docs})
-			s.addGrant("alice@example.com", otherClientID, []string{tscope.Cal})
-			s.addGrant("bob@example.com", siteClientID, []string{tscope.Cal})
-			aliceCal, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
-			aliceDocs, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Docs}, tokenTTL)
-			aliceOther, _ := s.mintToken(otherClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
-			bob, _ := s.mintToken(siteClientID, "bob@example.com", []string{tscope.Cal}, tokenTTL)
+			s.addGrant(s.def, "alice@example.com", siteClientID, []string{tscope.Cal, tscope.Docs})
+			s.addGrant(s.def, "alice@example.com", otherClientID, []string{tscope.Cal})
+			s.addGrant(s.def, "bob@example.com", siteClientID, []string{tscope.Cal})
+			aliceCal, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+			aliceDocs, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Docs}, tokenTTL)
+			aliceOther, _ := s.mintToken(s.def, otherClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+			bob, _ := s.mintToken(s.def, siteClientID, "bob@example.com", []string{tscope.Cal}, tokenTTL)
 
 			req := revokeRequest(aliceCal, "")
 			if byQuery {
@@ -159,10 +159,10 @@ func TestRevokeEndsTheWholeGrant(t *testing.T) {
 					t.Errorf("token status %d, want %d", got, want)
 				}
 			}
-			if g := s.grantedScopes("alice@example.com", siteClientID); len(g) != 0 {
+			if g := s.grantedScopes(s.def, "alice@example.com", siteClientID); len(g) != 0 {
 				t.Errorf("alice's grant to the site survived: %q", g)
 			}
-			if g := s.grantedScopes("alice@example.com", otherClientID); len(g) != 1 {
+			if g := s.grantedScopes(s.def, "alice@example.com", otherClientID); len(g) != 1 {
 				t.Errorf("alice's grant to the other client: %q", g)
 			}
 
@@ -183,7 +183,7 @@ func TestRevokeRejects(t *testing.T) {
 	}{
 		{"unknown token", func(*Server) *http.Request { return revokeRequest("ya29.nope", "") }, "invalid_token"},
 		{"expired token", func(s *Server) *http.Request {
-			value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, time.Minute)
+			value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, time.Minute)
 			serveEmu(s, controlRequest(http.MethodPost, "/_emu/clock", `{"advance":"2m"}`))
 			return revokeRequest(value, "")
 		}, "invalid_token"},
@@ -246,7 +246,7 @@ func TestRevokeCORS(t *testing.T) {
 // the header.
 func TestTokenInfoBearerHeader(t *testing.T) {
 	s := newBrowserEmu(t)
-	value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+	value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
 	for _, method := range []string{http.MethodPost, http.MethodGet} {
 		req := httptest.NewRequest(method, "/tokeninfo", nil)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")

@@ -45,7 +45,7 @@ func (s *Server) handleTokenInfoV2(w http.ResponseWriter, r *http.Request) {
 		Audience:      v3.AUD,
 		UserID:        v3.Sub,
 		Scope:         v3.Scope,
-		ExpiresIn:     int64(max(t.Expiry.Sub(s.now())/time.Second, 0)),
+		ExpiresIn:     int64(max(t.Expiry.Sub(t.world.clock.Now())/time.Second, 0)),
 		Email:         v3.Email,
 		VerifiedEmail: v3.EmailVerified == "true",
 		AccessType:    v3.AccessType,

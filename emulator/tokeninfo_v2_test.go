@@ -11,7 +11,7 @@ import (
 // expires_in a number, verified_email a boolean, no azp/aud/exp.
 func TestTokenInfoV2(t *testing.T) {
 	s := newBrowserEmu(t)
-	value, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Email, tscope.Cal}, tokenTTL)
+	value, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Email, tscope.Cal}, tokenTTL)
 	rec := serveEmu(s, httptest.NewRequest(http.MethodPost, "/oauth2/v2/tokeninfo?alt=json&prettyPrint=false&access_token="+value, nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -31,7 +31,7 @@ func TestTokenInfoV2(t *testing.T) {
 		}
 	}
 	// A calendar-only token does not identify its user.
-	cal, _ := s.mintToken(siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
+	cal, _ := s.mintToken(s.def, siteClientID, "alice@example.com", []string{tscope.Cal}, tokenTTL)
 	body = decodeJSONBody[map[string]any](t, serveEmu(s, httptest.NewRequest(http.MethodGet, "/oauth2/v2/tokeninfo?access_token="+cal, nil)))
 	for _, k := range []string{"user_id", "email", "verified_email"} {
 		if _, ok := body[k]; ok {

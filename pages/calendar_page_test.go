@@ -25,8 +25,8 @@ func TestCalendarLifecycle(t *testing.T) {
 	}
 	doc := sitetest.Parse(t, res.Body)
 	items := doc.Find(`section[aria-labelledby="calendar-results-title"] li`)
-	if items.Length() == 0 || items.Length() > 10 {
-		t.Fatalf("events listed = %d, want 1..10", items.Length())
+	if items.Length() == 0 || items.Length() > 25 {
+		t.Fatalf("events listed = %d, want 1..25", items.Length())
 	}
 	if strings.TrimSpace(items.First().Find(".event-title").Text()) == "" || items.First().Find("time").Length() != 1 {
 		t.Errorf("first event lacks a title or a time: %q", items.First().Text())

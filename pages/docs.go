@@ -66,6 +66,16 @@ type DocView struct {
 	Doc            apis.Document
 	Outline        []OutlineNode
 	FirstParagraph string // shortened to firstParagraphRunes
+	// Tabs is set when the document has more than one tab: each tab with
+	// its own outline, nested as in the document.
+	Tabs []TabView
+}
+
+// TabView is one tab of an opened document.
+type TabView struct {
+	Tab      apis.Tab
+	Outline  []OutlineNode
+	Children []TabView
 }
 
 // OutlineNode is a heading with the headings under it.
@@ -211,7 +221,19 @@ func (p *Pages) recentDocs(ctx context.Context, token string, ids []string) ([]R
 }
 
 func newDocView(d apis.Document) DocView {
-	return DocView{Doc: d, Outline: outlineTree(d.Outline), FirstParagraph: shorten(d.FirstParagraph, firstParagraphRunes)}
+	v := DocView{Doc: d, Outline: outlineTree(d.Outline), FirstParagraph: shorten(d.FirstParagraph, firstParagraphRunes)}
+	if len(d.Tabs) > 1 || len(d.Tabs) == 1 && len(d.Tabs[0].Children) > 0 {
+		v.Tabs = tabViews(d.Tabs)
+	}
+	return v
+}
+
+func tabViews(tabs []apis.Tab) []TabView {
+	out := make([]TabView, 0, len(tabs))
+	for _, t := range tabs {
+		out = append(out, TabView{Tab: t, Outline: outlineTree(t.Outline), Children: tabViews(t.Children)})
+	}
+	return out
 }
 
 // outlineTree nests each heading under the nearest heading above it with a
@@ -287,4 +309,13 @@ func shortID(id string) string {
 		return id
 	}
 	return fmt.Sprintf("%s…%s", id[:8], id[len(id)-6:])
+}
+
+// countTabs counts tabs at every level.
+func countTabs(tabs []TabView) int {
+	n := len(tabs)
+	for _, t := range tabs {
+		n += countTabs(t.Children)
+	}
+	return n
 }

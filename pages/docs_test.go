@@ -3,6 +3,9 @@ package pages
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,5 +124,45 @@ func TestDocsRecentEmpty(t *testing.T) {
 	}
 	if page.Find("#docs-document").Length() != 1 || strings.TrimSpace(page.Find("#docs-document").Text()) != "" {
 		t.Errorf("the list answer must clear the document view: %q", page.Find("#docs-document").Text())
+	}
+}
+
+// TestDocsTabs: a document with tabs shows every tab, named by its title,
+// with its own outline, child tabs inside their parent.
+func TestDocsTabs(t *testing.T) {
+	h := func(level int, text string) apis.Heading {
+		return apis.Heading{Level: level, Style: "HEADING_" + strconv.Itoa(level), Text: text}
+	}
+	doc := apis.Document{ID: "id", Title: "Wiki", Tabs: []apis.Tab{
+		{ID: "t.0", Title: "Overview", Outline: []apis.Heading{h(1, "Who we are")}},
+		{ID: "t.p", Title: "Projects", Outline: []apis.Heading{h(1, "Current")}, Children: []apis.Tab{
+			{ID: "t.s", Title: "Scopewise", Level: 1, Outline: []apis.Heading{h(1, "Goals"), h(2, "Non-goals")}, Children: []apis.Tab{
+				{ID: "t.r", Title: "Roadmap", Level: 2},
+			}},
+		}},
+	}}
+	page := renderDocs(t, DocsOpenAnswer(newDocView(doc), nil, nil))
+	var got []string
+	page.Find("section.doc-tab").Each(func(_ int, s *goquery.Selection) {
+		depth := s.ParentsFiltered("section.doc-tab").Length()
+		got = append(got, fmt.Sprintf("%d %s [%s]", depth, s.AttrOr("aria-label", ""), strings.Join(strings.Fields(s.ChildrenFiltered("ol.outline").Text()), " ")))
+	})
+	want := []string{
+		"0 Tab: Overview [Who we are]",
+		"0 Tab: Projects [Current]",
+		"1 Tab: Scopewise [Goals Non-goals]",
+		"2 Tab: Roadmap []",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("tabs:\n got  %q\n want %q", got, want)
+	}
+	if !strings.Contains(page.Text(), "4 tabs") || !strings.Contains(page.Text(), "No headings in this tab.") {
+		t.Errorf("tab count or empty-tab note missing: %s", page.Text())
+	}
+	// One tab without children: the plain outline, no tab list.
+	single := renderDocs(t, DocsOpenAnswer(newDocView(apis.Document{ID: "id", Title: "One", Outline: []apis.Heading{h(1, "A")},
+		Tabs: []apis.Tab{{ID: "t.0", Title: "Tab 1", Outline: []apis.Heading{h(1, "A")}}}}), nil, nil))
+	if single.Find("section.doc-tab").Length() != 0 || single.Find("ol.outline").Length() != 1 {
+		t.Error("a one-tab document shows a tab list")
 	}
 }

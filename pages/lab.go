@@ -7,6 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/scopewise/scopewise/emulator"
+	emuclient "github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/grants"
 	"github.com/scopewise/scopewise/internal/web"
@@ -80,9 +82,15 @@ type LabView struct {
 	Emulator bool
 	// REST is what the browser-side switch calls ("Using REST and CORS").
 	REST LabREST
+	// GAPI is what its gapi.client choice loads.
+	GAPI LabGAPI
 	// Extras is the URL of lab-extras.js, which the page imports on first
 	// use: the export and the browser-side calls.
 	Extras string
+	// COOPSameOrigin: the page was asked for with ?coop=same-origin and is
+	// served with Cross-Origin-Opener-Policy: same-origin, to show what
+	// such a page gets from the token model (popup_closed).
+	COOPSameOrigin bool
 }
 
 // LabREST are the API base URLs the page calls from the browser (Google's,
@@ -94,6 +102,14 @@ type LabREST struct {
 	DocID    string // the emulator's first sample document; empty with Google
 }
 
+// LabGAPI is the API client library for JavaScript (Google's api.js, or the
+// emulator's) and the discovery documents the lab's gapi.client loads.
+type LabGAPI struct {
+	Script            string
+	CalendarDiscovery string
+	DocsDiscovery     string
+}
+
 // Lab renders the consent lab: GET /lab.
 func (p *Pages) Lab(c echo.Context) error {
 	page := p.withGIS(c, "Consent lab")
@@ -103,14 +119,25 @@ func (p *Pages) Lab(c echo.Context) error {
 	if len(p.DocSamples.Docs) > 0 {
 		rest.DocID = p.DocSamples.Docs[0].ID
 	}
+	// The site's pages send COOP same-origin-allow-popups, which keeps the
+	// popup's link to its opener. A page with same-origin loses it: the
+	// popup opens in another browsing context group, GIS sees it closed at
+	// once and calls error_callback with popup_closed. The lab shows that on
+	// demand; only this exact value changes the header.
+	coop := c.QueryParam("coop") == "same-origin"
+	if coop {
+		c.Response().Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+	}
 	return web.Render(c, http.StatusOK, LabPage(LabView{
-		Page:     page,
-		ClientID: p.Config.ClientID(),
-		Scopes:   labScopes(),
-		Prompts:  labPrompts,
-		Emulator: p.Config.EmulatorMode(),
-		REST:     rest,
-		Extras:   p.Assets.URL("js/lab-extras.js"),
+		COOPSameOrigin: coop,
+		Page:           page,
+		ClientID:       p.Config.ClientID(),
+		Scopes:         labScopes(),
+		Prompts:        labPrompts,
+		Emulator:       p.Config.EmulatorMode(),
+		REST:           rest,
+		GAPI:           LabGAPI{Script: ep.GAPIScript, CalendarDiscovery: ep.CalendarDiscovery, DocsDiscovery: ep.DocsDiscovery},
+		Extras:         p.Assets.URL("js/lab-extras.js"),
 	}))
 }
 
@@ -213,7 +240,13 @@ func (p *Pages) LabExpire(c echo.Context) error {
 			Err:    err,
 		}
 	}
-	emuNow, err := p.EmulatorClock.AdvanceClock(c.Request().Context(), advance)
+	ctx := c.Request().Context()
+	// A browser in one of the emulator's worlds (parallel tests) moves that
+	// world's clock, where its tokens live.
+	if ck, err := c.Cookie(emulator.WorldCookie); err == nil && ck.Value != "" {
+		ctx = emuclient.WithWorld(ctx, ck.Value)
+	}
+	emuNow, err := p.EmulatorClock.AdvanceClock(ctx, advance)
 	if err != nil {
 		return &web.Problem{
 			Status: http.StatusBadGateway,

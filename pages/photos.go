@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"regexp"
 	"time"
@@ -103,7 +104,7 @@ func (p *Pages) PhotosPostback(c echo.Context) error {
 	}
 	s, err := p.PickerAPI.CreateSession(c.Request().Context(), token)
 	if err != nil {
-		return p.photosProblem(c, err, token)
+		return createSessionProblem(p.photosProblem(c, err, token))
 	}
 	panel := PickerPanel{SessionID: s.ID, PickerURI: s.PickerURI, PollInterval: s.PollInterval, TimeoutIn: s.TimeoutIn}
 	return web.Render(c, http.StatusOK, views.Fragment(photosResults, p.LedgerRows(c), PhotosPicker(panel)))
@@ -121,6 +122,8 @@ func (p *Pages) PhotosSession(c echo.Context) error {
 	switch {
 	case apis.KindOf(err) == apis.KindNotFound:
 		return sessionExpired(err)
+	case apis.KindOf(err) == apis.KindPermissionDenied:
+		return sessionAccessExpired(err)
 	case err != nil:
 		return p.photosProblem(c, err, token)
 	case s.MediaItemsSet:
@@ -150,7 +153,8 @@ func (p *Pages) PhotosSessionDelete(c echo.Context) error {
 		return err
 	}
 	err = p.PickerAPI.DeleteSession(c.Request().Context(), token, id)
-	if err != nil && apis.KindOf(err) != apis.KindNotFound {
+	// A session that is gone, or whose access expired, needs no deleting.
+	if k := apis.KindOf(err); err != nil && k != apis.KindNotFound && k != apis.KindPermissionDenied {
 		return p.photosProblem(c, err, token)
 	}
 	return web.NoContent(c)
@@ -168,6 +172,8 @@ func (p *Pages) showPicked(c echo.Context, token, id string) error {
 		return notDonePicking(p.apiProblem(c, err, token, photosPostback))
 	case apis.KindNotFound:
 		return sessionExpired(err)
+	case apis.KindPermissionDenied:
+		return sessionAccessExpired(err)
 	default:
 		return p.photosProblem(c, err, token)
 	}
@@ -277,5 +283,49 @@ func notDonePicking(err error) error {
 	}
 	prob.Target = photosPickerAlert
 	prob.Alert = views.AlertNotDonePicking.Problem("")
+	return prob
+}
+
+// sessionAccessExpired is the alert for PERMISSION_DENIED on a session:
+// Google still knows it, but access to it (and its photos) has expired.
+func sessionAccessExpired(err error) error {
+	return &web.Problem{
+		Status: http.StatusGone,
+		Target: photosResults,
+		Alert: views.Problem{
+			Title:  "Picking session expired",
+			Detail: "Access to this picking session has expired: Google Photos keeps a session and the photos picked in it for about an hour. Start a new one to pick photos.",
+			Retry:  photosPostback.Button,
+		},
+		Err: err,
+	}
+}
+
+// createSessionProblem gives sessions.create's documented refusals their
+// own alerts, each with the next step: FAILED_PRECONDITION (the account has
+// no Google Photos) and RESOURCE_EXHAUSTED (too many open sessions).
+func createSessionProblem(err error) error {
+	prob, ok := err.(*web.Problem)
+	if !ok {
+		return err
+	}
+	var e *apis.Error
+	if !errors.As(prob.Err, &e) {
+		return err
+	}
+	switch {
+	case e.Kind == apis.KindFailedPrecondition:
+		prob.Alert = views.Problem{
+			Title:  "No Google Photos account",
+			Detail: "The Photos Picker API says this Google account has no active Google Photos account, so there is nothing to pick from. Open photos.google.com with this account to start using Google Photos, or choose another account when you try again.",
+			Retry:  photosPostback.Button,
+		}
+	case e.Kind == apis.KindRateLimited && e.Reason == "RESOURCE_EXHAUSTED":
+		prob.Alert = views.Problem{
+			Title:  "Too many picking sessions",
+			Detail: "The Photos Picker API refuses to open another picking session: this account has too many open. Close the Google Photos windows you no longer use, or wait for their sessions to expire (about an hour), then try again.",
+			Retry:  photosPostback.Button,
+		}
+	}
 	return prob
 }

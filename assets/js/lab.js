@@ -13,7 +13,10 @@
 //   - "call the API from the browser (REST + CORS)": after each verdict the
 //     page also calls the APIs itself with fetch and the token, as Google's
 //     "Using REST and CORS" does; each call and answer goes into the timeline
-//     beside the server's postback.
+//     beside the server's postback. "… with gapi.client" does the same through
+//     Google's API client library for JavaScript (api.js, loaded on first
+//     use), and "all three" runs the postback, fetch and gapi.client side by
+//     side.
 //
 // The export and the browser-side calls are in lab-extras.js, loaded on
 // first use: when the switch is turned on, or Export JSON pressed.
@@ -91,7 +94,7 @@ class Lab {
     });
     // Turning the switch on is the first use of the browser-side calls.
     // (A failure shows when the calls run: callFromBrowser says so.)
-    this.form.addEventListener('change', () => this.browserCalls && loadExtras().catch(() => {}));
+    this.form.addEventListener('change', () => (this.browserCalls || this.gapiCalls) && loadExtras().catch(() => {}));
     root.addEventListener('click', (ev) => {
       const button = ev.target instanceof Element ? ev.target.closest('button[data-action]') : null;
       switch (button?.dataset.action) {
@@ -301,22 +304,31 @@ class Lab {
 
   // ------------------------------------------------------------- REST + CORS
 
-  /** Whether the switch says to call the APIs from the browser too. */
+  /** Whether the switch says to call the APIs from the browser with fetch too. */
   get browserCalls() {
-    return new FormData(this.form).get('path') === 'browser';
+    return ['browser', 'all'].includes(new FormData(this.form).get('path'));
   }
 
-  /** With the switch on, the page also calls the APIs itself (lab-extras.js). */
+  /** Whether the switch says to call the APIs through gapi.client too. */
+  get gapiCalls() {
+    return ['gapi', 'all'].includes(new FormData(this.form).get('path'));
+  }
+
+  /**
+   * With the switch on, the page also calls the APIs itself (lab-extras.js):
+   * with fetch (REST + CORS), with gapi.client, or both after each other.
+   */
   async callFromBrowser(token, scopes) {
-    if (!this.browserCalls) return;
+    if (!this.browserCalls && !this.gapiCalls) return;
     let m;
     try {
       m = await loadExtras();
     } catch {
-      this.log('rest', 'From the browser: no calls', {}, ['The page could not load its module for the browser-side calls.']);
+      this.log(this.browserCalls ? 'rest' : 'gapi', 'From the browser: no calls', {}, ['The page could not load its module for the browser-side calls.']);
       return;
     }
-    await m.callFromBrowser(this, token, scopes);
+    if (this.browserCalls) await m.callFromBrowser(this, token, scopes);
+    if (this.gapiCalls) await m.callWithGapi(this, token, scopes);
   }
 
   // ------------------------------------------------------------- expire, revoke

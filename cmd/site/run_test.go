@@ -164,14 +164,33 @@ func TestGoogleMode(t *testing.T) {
 				t.Errorf("%s: CSP %s does not allow GIS: %q", path, directive, csp)
 			}
 		}
-		// connect-src: GIS, revoke, and the APIs the lab calls from the
-		// browser (REST + CORS); nothing more.
-		want := "connect-src 'self' https://accounts.google.com/gsi/ https://oauth2.googleapis.com https://www.googleapis.com https://docs.googleapis.com https://photospicker.googleapis.com"
-		if got := cspDirective(csp, "connect-src"); got != want {
-			t.Errorf("%s: %q, want %q", path, got, want)
+		// connect-src: GIS, revoke, the APIs the lab calls from the browser
+		// (REST + CORS, and their discovery documents for gapi.client), and
+		// the host gapi.client's calls go through; nothing more. script-src
+		// and frame-src: GIS, and Google's api.js and its request proxy.
+		for _, want := range []string{
+			"connect-src 'self' https://accounts.google.com/gsi/ https://oauth2.googleapis.com https://www.googleapis.com https://docs.googleapis.com https://photospicker.googleapis.com https://content.googleapis.com",
+			"script-src 'self' 'nonce-",
+			"frame-src https://accounts.google.com/gsi/ https://content.googleapis.com",
+		} {
+			name, _, _ := strings.Cut(want, " ")
+			got := cspDirective(csp, name)
+			if name == "script-src" {
+				_, rest, _ := strings.Cut(got, "' ")
+				_, rest, _ = strings.Cut(rest, "' ")
+				got, want = rest, "https://accounts.google.com/gsi/ https://apis.google.com"
+			}
+			if got != want {
+				t.Errorf("%s: %q, want %q", path, got, want)
+			}
 		}
 		if path == "/lab" {
-			for _, attr := range []string{`data-calendar-api="https://www.googleapis.com/calendar/v3"`, `data-docs-api="https://docs.googleapis.com/v1"`, `data-picker-api="https://photospicker.googleapis.com/v1"`} {
+			for _, attr := range []string{
+				`data-calendar-api="https://www.googleapis.com/calendar/v3"`, `data-docs-api="https://docs.googleapis.com/v1"`, `data-picker-api="https://photospicker.googleapis.com/v1"`,
+				`data-gapi-script="https://apis.google.com/js/api.js"`,
+				`data-calendar-discovery="https://www.googleapis.com/discovery/v1/apis/calendar/v3/rest"`,
+				`data-docs-discovery="https://docs.googleapis.com/$discovery/rest?version=v1"`,
+			} {
 				if !strings.Contains(html, attr) {
 					t.Errorf("/lab lacks %s", attr)
 				}

@@ -383,3 +383,55 @@ func TestCalendarExpiredToken(t *testing.T) {
 		t.Errorf("errors[] = %+v", ge.Errors)
 	}
 }
+
+// Reference: https://developers.google.com/calendar/api/v3/reference/events/list
+// — eventTypes: "Event types to return. Optional. This parameter can be
+// repeated multiple times ... If unset, returns all event types."
+func TestCalendarEventTypes(t *testing.T) {
+	svc := calendarAs(t, alice, scopeCalendarRO)
+	all, err := svc.Events.List("primary").SingleEvents(true).MaxResults(2500).Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]int{}
+	for _, e := range all.Items {
+		types[e.EventType]++
+		switch e.EventType {
+		case "birthday":
+			if e.BirthdayProperties == nil || e.BirthdayProperties.Type != "birthday" {
+				t.Errorf("birthday %q without birthdayProperties", e.Summary)
+			}
+		case "workingLocation":
+			if e.WorkingLocationProperties == nil || e.WorkingLocationProperties.Type == "" {
+				t.Errorf("working location %q without workingLocationProperties", e.Summary)
+			}
+		case "outOfOffice":
+			if e.OutOfOfficeProperties == nil {
+				t.Errorf("out of office %q without outOfOfficeProperties", e.Summary)
+			}
+		case "focusTime":
+			if e.FocusTimeProperties == nil {
+				t.Errorf("focus time %q without focusTimeProperties", e.Summary)
+			}
+		}
+	}
+	for _, typ := range []string{"default", "birthday", "focusTime", "outOfOffice", "workingLocation", "fromGmail"} {
+		if types[typ] == 0 {
+			t.Errorf("no %s event listed without eventTypes (types %v)", typ, types)
+		}
+	}
+	some, err := svc.Events.List("primary").SingleEvents(true).EventTypes("workingLocation", "outOfOffice").Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(some.Items) != types["workingLocation"]+types["outOfOffice"] {
+		t.Errorf("eventTypes=workingLocation,outOfOffice listed %d, want %d", len(some.Items), types["workingLocation"]+types["outOfOffice"])
+	}
+	for _, e := range some.Items {
+		if e.EventType != "workingLocation" && e.EventType != "outOfOffice" {
+			t.Errorf("the filter let through a %s event", e.EventType)
+		}
+	}
+	_, err = svc.Events.List("primary").EventTypes("meeting").Context(ctx(t)).Do()
+	apiErr(t, err, 400)
+}

@@ -1,6 +1,9 @@
 package contract
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"strings"
 	"testing"
 
 	docs "google.golang.org/api/docs/v1"
@@ -140,4 +143,54 @@ func TestDocsPartialResponse(t *testing.T) {
 	want(t, "text", text, "Contract: shared\nHeading\nBody text.\n")
 	_, err = svc.Documents.Get(sharedDoc).Fields("title(").Context(ctx(t)).Do()
 	apiErr(t, err, 400)
+}
+
+// seedDocID is the emulator's generated document ID for an account's seed
+// document (emulator/docs: "1" and 43 characters of
+// base64url(sha256("doc", owner, key, "0"))).
+func seedDocID(owner, key string) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{"doc", owner, key, "0"}, "\x00")))
+	return "1" + base64.RawURLEncoding.EncodeToString(sum[:])[:43]
+}
+
+// Reference: https://developers.google.com/docs/api/how-tos/tabs — "Child
+// tabs are exposed in the API as the Tab.childTabs field"; tabProperties
+// has tabId, title, parentTabId, index and nestingLevel; without
+// includeTabsContent only the first tab's content fills body.
+func TestDocsTabs(t *testing.T) {
+	svc := docsAs(t, alice, scopeDocsRO)
+	id := seedDocID(alice, "wiki")
+	plain, err := svc.Documents.Get(id).Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plain.Tabs) != 0 || plain.Body == nil || len(plain.Body.Content) == 0 {
+		t.Fatalf("without includeTabsContent: tabs=%d body=%v", len(plain.Tabs), plain.Body != nil)
+	}
+	doc, err := svc.Documents.Get(id).IncludeTabsContent(true).Context(ctx(t)).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(t, "title", doc.Title, "Team wiki (tabs)")
+	if doc.Body != nil || len(doc.Tabs) != 3 {
+		t.Fatalf("includeTabsContent: body=%v tabs=%d", doc.Body != nil, len(doc.Tabs))
+	}
+	want(t, "first tab", doc.Tabs[0].TabProperties.TabId, "t.0")
+	projects := doc.Tabs[1]
+	want(t, "second tab", projects.TabProperties.Title, "Projects")
+	want(t, "second tab's index", projects.TabProperties.Index, int64(1))
+	if len(projects.ChildTabs) != 2 || len(projects.ChildTabs[0].ChildTabs) != 1 {
+		t.Fatalf("Projects' child tabs: %d", len(projects.ChildTabs))
+	}
+	scopewise, roadmap := projects.ChildTabs[0], projects.ChildTabs[0].ChildTabs[0]
+	want(t, "child's parent", scopewise.TabProperties.ParentTabId, projects.TabProperties.TabId)
+	want(t, "child's nesting level", scopewise.TabProperties.NestingLevel, int64(1))
+	want(t, "grandchild", roadmap.TabProperties.Title, "Roadmap")
+	want(t, "grandchild's parent", roadmap.TabProperties.ParentTabId, scopewise.TabProperties.TabId)
+	want(t, "grandchild's nesting level", roadmap.TabProperties.NestingLevel, int64(2))
+	if roadmap.DocumentTab == nil || roadmap.DocumentTab.Body == nil || len(roadmap.DocumentTab.Body.Content) == 0 {
+		t.Error("the grandchild tab has no documentTab.body")
+	}
+	// The first tab's content is what body held without includeTabsContent.
+	want(t, "first tab's length", len(doc.Tabs[0].DocumentTab.Body.Content), len(plain.Body.Content))
 }

@@ -46,7 +46,7 @@ async function aliceNextEvents(emu: Emulator, page: Page) {
     timeMin: new Date().toISOString(),
     singleEvents: 'true',
     orderBy: 'startTime',
-    maxResults: '10',
+    maxResults: '25',
   }).toString();
   const res = await page.request.get(url.toString(), { headers: { Authorization: `Bearer ${access_token}` } });
   expect(res.status(), 'events.list with a minted token').toBe(200);
@@ -208,5 +208,25 @@ test.describe('Calendar page', () => {
     expect((await postback).status()).toBe(503);
     await expect(alertSaying(page, /calendar/i)).toBeVisible();
     await expect(events(page)).toHaveCount(0);
+  });
+
+  test('each event type reads as what it is: birthday, working location, out of office, focus time, from Gmail', async ({ page }) => {
+    const postback = nextPostback(page);
+    await consent(page, { button });
+    expect((await postback).status()).toBe(200);
+    const list = events(page);
+    await expect(list.first()).toBeVisible();
+    const ofType = (t: string) => page.getByRole('region', { name: 'Upcoming events' }).locator(`li[data-event-type="${t}"]`);
+    await expect(ofType('birthday').first()).toContainText(/Birthday:.*birthday.*all day/s);
+    await expect(ofType('workingLocation').filter({ hasText: 'Working from home' })).toHaveCount(1);
+    await expect(ofType('workingLocation').filter({ hasText: 'Working from the office London office' })).toHaveCount(1);
+    await expect(ofType('outOfOffice').first()).toContainText('Out of office');
+    await expect(ofType('outOfOffice').first()).toContainText('declines clashing invitations');
+    await expect(ofType('focusTime').first()).toContainText('do not disturb');
+    await expect(ofType('fromGmail').first()).toContainText('From Gmail:');
+    // A plain meeting carries no type label.
+    await expect(ofType('default').first().locator('.event-kind')).toHaveCount(0);
+    // One item per event, every one typed.
+    await expect(page.getByRole('region', { name: 'Upcoming events' }).locator('li:not([data-event-type])')).toHaveCount(0);
   });
 });

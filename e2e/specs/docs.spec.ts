@@ -153,6 +153,25 @@ test.describe('Docs page', () => {
     await expect(recent(page)).toHaveText([/Untitled document/, /Field guide/, /多言語メモ/]);
   });
 
+  test('a document with tabs shows every tab, its title and outline, nested as in the document', async ({ page }) => {
+    await consent(page, { button: 'Open Team wiki (tabs)' });
+    const wiki = opened(page, 'Team wiki (tabs)');
+    await expect(wiki).toContainText('6 tabs');
+    const tab = (within: ReturnType<typeof opened>, title: string) => within.getByRole('region', { name: `Tab: ${title}`, exact: true });
+    // Top level: Overview, Projects, Meeting notes — each with its own outline.
+    await expect(tab(wiki, 'Overview').getByRole('listitem').filter({ hasText: /^\s*Who we are\s*$/ })).toHaveCount(1);
+    await expect(tab(wiki, 'Meeting notes')).toContainText('Monday');
+    await expect(tab(wiki, 'Meeting notes')).not.toContainText('Who we are');
+    // Nested: Roadmap is inside Scopewise, which is inside Projects.
+    const projects = tab(wiki, 'Projects');
+    const scopewise = tab(projects, 'Scopewise');
+    await expect(scopewise).toContainText('Goals');
+    await expect(tab(scopewise, 'Roadmap')).toContainText('This quarter');
+    await expect(tab(projects, 'Emulator')).toContainText('Fidelity');
+    await expect(tab(tab(wiki, 'Overview'), 'Roadmap')).toHaveCount(0);
+    await expect(tab(scopewise, 'Roadmap')).toHaveAttribute('data-tab-level', '2');
+  });
+
   test('step 4: input that is neither a URL nor an ID → 400 alert, and the page keeps working', async ({ page }) => {
     await consent(page, { button });
     await expect(recent(page)).toHaveCount(0);

@@ -17,7 +17,7 @@ teardown('no token appears in the server logs (log canary)', async ({ request })
   const outputs = [...list.matchAll(/^# outputs (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   const tests = [...list.matchAll(/^# outputs /gm)].length;
 
-  const res = await request.get(`${emulatorURL}/_emu/issued`);
+  const res = await request.get(`${emulatorURL}/_emu/issued?all=true`);
   expect(res.status(), 'GET /_emu/issued').toBe(200);
   const issued = (await res.json()) as { total: number; tokens: string[] };
   const tokens = new Set([...issued.tokens, ...seen]);

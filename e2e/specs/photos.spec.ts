@@ -288,6 +288,34 @@ test.describe('Photos page', () => {
     await picker.close();
   });
 
+  test('too many picking sessions → an alert that says so and what to do; a new session works after one closes', async ({
+    page,
+    emu,
+  }) => {
+    // Open sessions for alice with the site's client until the Picker refuses.
+    const { access_token } = await emu.mintToken({ account: 'alice@example.com', scopes: ['https://www.googleapis.com/auth/photospicker.mediaitems.readonly'] });
+    const ids: string[] = [];
+    for (;;) {
+      const res = await page.request.post(`${emulatorURL}/v1/sessions`, { headers: { Authorization: `Bearer ${access_token}` } });
+      if (res.status() === 429) break;
+      expect(res.status()).toBe(200);
+      ids.push(((await res.json()) as { id: string }).id);
+      expect(ids.length, 'the Picker limits open sessions').toBeLessThan(100);
+    }
+    const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/photos');
+    await consent(page, { button });
+    expect((await created).status()).toBe(429);
+    const alert = alertSaying(page, /too many picking sessions/i);
+    await expect(alert).toBeVisible();
+    await expect(alert).toContainText('Close the Google Photos windows');
+    await expect(page.getByRole('button', { name: choose })).toHaveCount(0);
+
+    // Deleting one, as the reference advises, makes room.
+    const del = await page.request.delete(`${emulatorURL}/v1/sessions/${ids[0]}`, { headers: { Authorization: `Bearer ${access_token}` } });
+    expect(del.status()).toBe(200);
+    await startPicking(page, false);
+  });
+
   test('a blocked picker window → alert, and no polling', async ({ page }) => {
     await startPicking(page);
     await page.evaluate(() => {

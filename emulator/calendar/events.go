@@ -66,15 +66,59 @@ type calEvent struct {
 	RecurringEventID  string         `json:"recurringEventId,omitempty"`
 	OriginalStartTime *calTime       `json:"originalStartTime,omitempty"`
 	Transparency      string         `json:"transparency,omitempty"`
+	Visibility        string         `json:"visibility,omitempty"`
 	ICalUID           string         `json:"iCalUID"`
 	Sequence          int            `json:"sequence"`
 	Attendees         []calAttendee  `json:"attendees,omitempty"`
 	Reminders         calReminderUse `json:"reminders"`
 	EventType         string         `json:"eventType"`
 
+	BirthdayProperties        *calBirthdayProperties        `json:"birthdayProperties,omitempty"`
+	FocusTimeProperties       *calFocusTimeProperties       `json:"focusTimeProperties,omitempty"`
+	OutOfOfficeProperties     *calOutOfOfficeProperties     `json:"outOfOfficeProperties,omitempty"`
+	WorkingLocationProperties *calWorkingLocationProperties `json:"workingLocationProperties,omitempty"`
+
 	// For filtering and ordering; not part of the JSON.
 	start, end, updated time.Time
 }
+
+// The properties each event type carries (Event resource reference).
+type calBirthdayProperties struct {
+	Contact        string `json:"contact,omitempty"` // "people/c…": the People API contact
+	Type           string `json:"type"`              // birthday, anniversary, custom, other, self
+	CustomTypeName string `json:"customTypeName,omitempty"`
+}
+
+type calFocusTimeProperties struct {
+	AutoDeclineMode string `json:"autoDeclineMode"`
+	DeclineMessage  string `json:"declineMessage,omitempty"`
+	ChatStatus      string `json:"chatStatus"`
+}
+
+type calOutOfOfficeProperties struct {
+	AutoDeclineMode string `json:"autoDeclineMode"`
+	DeclineMessage  string `json:"declineMessage,omitempty"`
+}
+
+type calWorkingLocationProperties struct {
+	Type           string             `json:"type"` // homeOffice, officeLocation, customLocation
+	HomeOffice     *struct{}          `json:"homeOffice,omitempty"`
+	CustomLocation *calCustomLocation `json:"customLocation,omitempty"`
+	OfficeLocation *calOfficeLocation `json:"officeLocation,omitempty"`
+}
+
+type calCustomLocation struct {
+	Label string `json:"label"`
+}
+
+type calOfficeLocation struct {
+	BuildingID string `json:"buildingId,omitempty"`
+	FloorID    string `json:"floorId,omitempty"`
+	Label      string `json:"label,omitempty"`
+}
+
+// eventTypes are events.list's eventTypes values, in the reference's order.
+var eventTypes = []string{"birthday", "default", "focusTime", "fromGmail", "outOfOffice", "workingLocation"}
 
 type calPerson struct {
 	Email string `json:"email"`
@@ -113,6 +157,7 @@ type eventsQuery struct {
 	orderBy          string
 	showDeleted      bool
 	q                string
+	types            []string       // eventTypes; empty: every type
 	out              *time.Location // timeZone parameter, else the calendar's
 	page             *eventsPageToken
 	fingerprint      string
@@ -261,9 +306,24 @@ func parseEventsQuery(v url.Values, account string, cal *time.Location) (eventsQ
 		q.out = loc
 	}
 	q.q = strings.TrimSpace(v.Get("q"))
+	// eventTypes is repeatable; without it every type is listed.
+	for _, t := range v["eventTypes"] {
+		if !slices.Contains(eventTypes, t) {
+			return q, &calendarBadRequest{
+				message:  fmt.Sprintf("Invalid value '%s'. Values must be one of: %s", t, strings.Join(eventTypes, ", ")),
+				reason:   "invalid",
+				location: "eventTypes",
+			}
+		}
+		if !slices.Contains(q.types, t) {
+			q.types = append(q.types, t)
+		}
+	}
+	sortedTypes := slices.Sorted(slices.Values(q.types))
 	// The page token is only good for the query that made it.
 	q.fingerprint = seed.Hex(16, "events", account, v.Get("timeMin"), v.Get("timeMax"),
-		strconv.FormatBool(q.singleEvents), q.orderBy, strconv.FormatBool(q.showDeleted), q.q, q.out.String())
+		strconv.FormatBool(q.singleEvents), q.orderBy, strconv.FormatBool(q.showDeleted), q.q, q.out.String(),
+		strings.Join(sortedTypes, ","))
 	if raw := v.Get("pageToken"); raw != "" {
 		b, err := base64.RawURLEncoding.DecodeString(raw)
 		var t eventsPageToken
@@ -283,6 +343,9 @@ func selectEvents(all []calEvent, q eventsQuery) []calEvent {
 			continue
 		}
 		if q.q != "" && !matchesText(e, q.q) {
+			continue
+		}
+		if len(q.types) > 0 && !slices.Contains(q.types, e.EventType) {
 			continue
 		}
 		if len(e.Recurrence) > 0 && q.singleEvents {
@@ -330,7 +393,16 @@ func seriesInRange(all []calEvent, seriesID string, q eventsQuery) bool {
 
 func matchesText(e calEvent, q string) bool {
 	q = strings.ToLower(q)
-	for _, f := range []string{e.Summary, e.Description, e.Location} {
+	fields := []string{e.Summary, e.Description, e.Location}
+	if wl := e.WorkingLocationProperties; wl != nil {
+		if wl.OfficeLocation != nil {
+			fields = append(fields, wl.OfficeLocation.BuildingID, wl.OfficeLocation.Label)
+		}
+		if wl.CustomLocation != nil {
+			fields = append(fields, wl.CustomLocation.Label)
+		}
+	}
+	for _, f := range fields {
 		if strings.Contains(strings.ToLower(f), q) {
 			return true
 		}
@@ -350,7 +422,7 @@ func (s *Service) calendarEvents(email string, anchor time.Time, cal, out *time.
 	for _, spec := range s.events[email] {
 		base := spec.base(email, today)
 		occ := spec.occurrences(y, m, d, hour, cal)
-		if spec.weekly == 0 {
+		if spec.weekly == 0 && !spec.yearly {
 			ev := base
 			ev.ID = spec.id(email)
 			spec.setTimes(&ev, occ[0], out, cal)
@@ -360,11 +432,18 @@ func (s *Service) calendarEvents(email string, anchor time.Time, cal, out *time.
 		series := base
 		series.ID = spec.id(email)
 		series.Recurrence = []string{fmt.Sprintf("RRULE:FREQ=WEEKLY;COUNT=%d", spec.weekly)}
+		if spec.yearly {
+			series.Recurrence = []string{"RRULE:FREQ=YEARLY"}
+		}
 		spec.setTimes(&series, occ[0], out, cal)
 		evs = append(evs, finishEvent(series, email))
 		for _, o := range occ {
 			inst := base
+			// An all-day instance's ID ends in its date, a timed one's in its UTC start.
 			inst.ID = series.ID + "_" + o.start.UTC().Format("20060102T150405Z")
+			if spec.allDay {
+				inst.ID = series.ID + "_" + o.start.In(cal).Format("20060102")
+			}
 			inst.RecurringEventID = series.ID
 			spec.setTimes(&inst, o, out, cal)
 			orig := inst.Start
@@ -380,10 +459,16 @@ type occurrence struct{ start, end time.Time }
 // occurrences is when the spec happens, given today's date and the current
 // hour in the calendar's zone. time.Date keeps wall-clock times across DST.
 func (e eventSpec) occurrences(y int, m time.Month, d int, hour time.Time, cal *time.Location) []occurrence {
-	n := max(e.weekly, 1)
+	n, years := max(e.weekly, 1), 0
+	if e.yearly {
+		n = 2 // this year's and next year's: the series itself has no end
+	}
 	out := make([]occurrence, 0, n)
 	for k := range n {
 		day := d + e.day + 7*k
+		if e.yearly {
+			day, years = d+e.day, k
+		}
 		var o occurrence
 		switch {
 		case e.fixed:
@@ -392,8 +477,8 @@ func (e eventSpec) occurrences(y int, m time.Month, d int, hour time.Time, cal *
 			o.start = hour.Add(e.hours).AddDate(0, 0, 7*k)
 			o.end = o.start.Add(e.dur)
 		case e.allDay:
-			o.start = time.Date(y, m, day, 0, 0, 0, 0, cal)
-			o.end = time.Date(y, m, day+e.days, 0, 0, 0, 0, cal)
+			o.start = time.Date(y+years, m, day, 0, 0, 0, 0, cal)
+			o.end = time.Date(y+years, m, day+e.days, 0, 0, 0, 0, cal)
 		default:
 			zone := cal
 			if e.zone != "" {
@@ -422,7 +507,13 @@ func (e eventSpec) base(email string, today time.Time) calEvent {
 		Organizer:   calPerson{Email: email, Self: true},
 		ICalUID:     e.id(email) + "@google.com",
 		Reminders:   calReminderUse{UseDefault: true},
-		EventType:   "default",
+		EventType:   cmp.Or(e.eventType, "default"),
+		Visibility:  e.visibility,
+
+		BirthdayProperties:        e.birthday,
+		FocusTimeProperties:       e.focusTime,
+		OutOfOfficeProperties:     e.outOfOffice,
+		WorkingLocationProperties: e.workingLocation,
 	}
 	if e.cancelled {
 		ev.Status = "cancelled"

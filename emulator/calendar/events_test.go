@@ -3,6 +3,7 @@ package calendar
 import (
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -41,7 +42,7 @@ type calItem struct {
 func calURL(params ...string) string {
 	v := url.Values{}
 	for i := 0; i+1 < len(params); i += 2 {
-		v.Set(params[i], params[i+1])
+		v.Add(params[i], params[i+1])
 	}
 	return "/calendar/v3/calendars/primary/events?" + v.Encode()
 }
@@ -78,7 +79,7 @@ func TestCalendarEventsShape(t *testing.T) {
 	}
 	var prev time.Time
 	for _, it := range l.Items {
-		if it.Kind != "calendar#event" || it.ID == "" || it.Status != "confirmed" || it.EventType != "default" ||
+		if it.Kind != "calendar#event" || it.ID == "" || it.Status != "confirmed" || !slices.Contains(eventTypes, it.EventType) ||
 			!strings.HasPrefix(it.HTMLLink, "https://www.google.com/calendar/event?eid=") || it.ICalUID == "" || it.Etag == "" {
 			t.Errorf("event fields: %+v", it)
 		}
@@ -387,4 +388,125 @@ func TestCalendarSearch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// typedEvent is an event with its type's properties, raw, to check which
+// properties object each type carries.
+type typedEvent struct {
+	Summary                   string          `json:"summary"`
+	EventType                 string          `json:"eventType"`
+	Transparency              string          `json:"transparency"`
+	Visibility                string          `json:"visibility"`
+	Recurrence                []string        `json:"recurrence"`
+	RecurringEventID          string          `json:"recurringEventId"`
+	ID                        string          `json:"id"`
+	Start                     map[string]any  `json:"start"`
+	BirthdayProperties        json.RawMessage `json:"birthdayProperties"`
+	FocusTimeProperties       json.RawMessage `json:"focusTimeProperties"`
+	OutOfOfficeProperties     json.RawMessage `json:"outOfOfficeProperties"`
+	WorkingLocationProperties json.RawMessage `json:"workingLocationProperties"`
+}
+
+func listTyped(t *testing.T, s *testEmu, tok string, kv ...string) []typedEvent {
+	t.Helper()
+	rec := s.Get(calURL(append([]string{"timeMin", apitest.Now.Add(-48 * time.Hour).Format(time.RFC3339)}, kv...)...), tok)
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	return apitest.JSON[struct{ Items []typedEvent }](t, rec).Items
+}
+
+func TestCalendarEventTypes(t *testing.T) {
+	s := newDataEmu(t)
+	tok := s.Token(apitest.Alice, calScope)
+
+	t.Run("every type is seeded, each with its properties", func(t *testing.T) {
+		byType := map[string][]typedEvent{}
+		for _, e := range listTyped(t, s, tok, "singleEvents", "true", "orderBy", "startTime") {
+			byType[e.EventType] = append(byType[e.EventType], e)
+		}
+		for _, typ := range eventTypes {
+			if len(byType[typ]) == 0 {
+				t.Errorf("no %s event listed by default", typ)
+			}
+		}
+		props := map[string]func(e typedEvent) json.RawMessage{
+			"birthday":        func(e typedEvent) json.RawMessage { return e.BirthdayProperties },
+			"focusTime":       func(e typedEvent) json.RawMessage { return e.FocusTimeProperties },
+			"outOfOffice":     func(e typedEvent) json.RawMessage { return e.OutOfOfficeProperties },
+			"workingLocation": func(e typedEvent) json.RawMessage { return e.WorkingLocationProperties },
+		}
+		for typ, evs := range byType {
+			for _, e := range evs {
+				for ptyp, get := range props {
+					if has := len(get(e)) > 0; has != (ptyp == typ) {
+						t.Errorf("%s event %q: %sProperties present = %v", typ, e.Summary, ptyp, has)
+					}
+				}
+			}
+		}
+		b := byType["birthday"][0]
+		var bp calBirthdayProperties
+		json.Unmarshal(b.BirthdayProperties, &bp)
+		if bp.Type != "birthday" || !strings.HasPrefix(bp.Contact, "people/c") || b.Transparency != "transparent" ||
+			b.RecurringEventID == "" || b.Start["date"] == nil || !regexp.MustCompile(`_\d{8}$`).MatchString(b.ID) {
+			t.Errorf("birthday = %+v, properties %+v", b, bp)
+		}
+		var wl []calWorkingLocationProperties
+		for _, e := range byType["workingLocation"] {
+			var p calWorkingLocationProperties
+			json.Unmarshal(e.WorkingLocationProperties, &p)
+			wl = append(wl, p)
+		}
+		if len(wl) != 2 || wl[0].Type != "homeOffice" || wl[0].HomeOffice == nil ||
+			wl[1].Type != "officeLocation" || wl[1].OfficeLocation == nil || wl[1].OfficeLocation.Label == "" {
+			t.Errorf("working locations = %+v", wl)
+		}
+		var ft calFocusTimeProperties
+		json.Unmarshal(byType["focusTime"][0].FocusTimeProperties, &ft)
+		if ft.ChatStatus != "doNotDisturb" || ft.AutoDeclineMode == "" {
+			t.Errorf("focusTimeProperties = %+v", ft)
+		}
+		var oo calOutOfOfficeProperties
+		json.Unmarshal(byType["outOfOffice"][0].OutOfOfficeProperties, &oo)
+		if oo.AutoDeclineMode != "declineAllConflictingInvitations" || oo.DeclineMessage == "" {
+			t.Errorf("outOfOfficeProperties = %+v", oo)
+		}
+	})
+
+	t.Run("the birthday series recurs yearly", func(t *testing.T) {
+		for _, e := range listTyped(t, s, tok, "eventTypes", "birthday") {
+			if len(e.Recurrence) != 1 || e.Recurrence[0] != "RRULE:FREQ=YEARLY" {
+				t.Errorf("birthday series recurrence = %v", e.Recurrence)
+			}
+		}
+	})
+
+	t.Run("eventTypes filters, repeated", func(t *testing.T) {
+		got := map[string]int{}
+		for _, e := range listTyped(t, s, tok, "singleEvents", "true", "eventTypes", "workingLocation", "eventTypes", "outOfOffice") {
+			got[e.EventType]++
+		}
+		if len(got) != 2 || got["workingLocation"] != 2 || got["outOfOffice"] != 1 {
+			t.Errorf("types listed = %v", got)
+		}
+		for _, e := range listTyped(t, s, tok, "singleEvents", "true", "eventTypes", "default") {
+			if e.EventType != "default" {
+				t.Errorf("eventTypes=default listed a %s event", e.EventType)
+			}
+		}
+	})
+
+	t.Run("an unknown type is refused", func(t *testing.T) {
+		apitest.WantError(t, s.Get(calURL("eventTypes", "meeting"), tok), 400, "INVALID_ARGUMENT", "")
+	})
+
+	t.Run("a page token is tied to its eventTypes", func(t *testing.T) {
+		rec := s.Get(calURL("maxResults", "1", "eventTypes", "default"), tok)
+		next := apitest.JSON[struct{ NextPageToken string }](t, rec).NextPageToken
+		if next == "" {
+			t.Fatal("no next page")
+		}
+		apitest.WantError(t, s.Get(calURL("maxResults", "1", "eventTypes", "birthday", "pageToken", next), tok), 400, "INVALID_ARGUMENT", "")
+	})
 }

@@ -39,10 +39,20 @@ type eventSpec struct {
 	endZone    string // a different zone for the end (a flight)
 
 	weekly      int    // > 0: a weekly series of that many occurrences
+	yearly      bool   // a yearly series (birthdays); this year's and next year's occurrences
 	cancelled   bool   // status "cancelled": hidden unless showDeleted=true
 	transparent bool   // does not block time (holidays)
 	organizer   string // email; "" means the calendar's owner
 	attendees   []string
+
+	// eventType is "" for "default", else one of Google's other types, with
+	// the properties object that type carries (FIDELITY.md).
+	eventType       string
+	birthday        *calBirthdayProperties
+	focusTime       *calFocusTimeProperties
+	outOfOffice     *calOutOfOfficeProperties
+	workingLocation *calWorkingLocationProperties
+	visibility      string
 }
 
 func atHM(h, m int) time.Duration { return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute }
@@ -67,7 +77,9 @@ func calendarSeed(a seed.Account, all []seed.Account) []eventSpec {
 
 		// Around now: started at the top of the hour, still going.
 		{key: "focus", summary: "Focus time", relHour: true, hours: 0, dur: 90 * time.Minute,
-			description: "Notifications off."},
+			description: "Notifications off.", eventType: "focusTime",
+			focusTime: &calFocusTimeProperties{AutoDeclineMode: "declineOnlyNewConflictingInvitations",
+				DeclineMessage: "Declined because I am in focus time.", ChatStatus: "doNotDisturb"}},
 		{key: "design-review", summary: "Design review: consent screens", relHour: true, hours: 2 * time.Hour, dur: time.Hour,
 			location:    "Room 3.14 (second floor)",
 			description: "Walk through the granular consent screens.\n\nAgenda:\n1. Checkboxes\n2. Partial grants\n3. Revocation"},
@@ -88,7 +100,8 @@ func calendarSeed(a seed.Account, all []seed.Account) []eventSpec {
 			location: "Brighton", description: "Two days by the sea. Trains leave at 08:10."},
 		{key: "report-deadline", summary: "Deadline: quarterly report", allDay: true, day: 4, days: 1},
 		{key: "flight", summary: "Flight BA 117 LHR → JFK", day: 5, at: atHM(10, 15), dur: 8*time.Hour + 5*time.Minute,
-			zone: "Europe/London", endZone: "America/New_York", location: "Heathrow Terminal 5"},
+			zone: "Europe/London", endZone: "America/New_York", location: "Heathrow Terminal 5",
+			eventType: "fromGmail", visibility: "private", description: "Added from a booking confirmation in Gmail."},
 		{key: "ny-call", summary: "Call with the New York office", day: 6, at: atHM(10, 0), dur: 45 * time.Minute,
 			zone: "America/New_York"},
 		{key: "deploy", summary: "Late-night deploy", day: 6, at: atHM(23, 30), dur: 90 * time.Minute,
@@ -99,7 +112,18 @@ func calendarSeed(a seed.Account, all []seed.Account) []eventSpec {
 			location: "Padella, 6 Southwark St, London SE1 1TQ"},
 		{key: "bank-holiday", summary: "Bank holiday", allDay: true, day: 10, days: 1, transparent: true},
 		{key: "parents-evening", summary: "Parents' evening", day: 11, at: atHM(18, 0), dur: time.Hour},
-		{key: "birthday", summary: "🎂 " + first(peer) + "'s birthday", allDay: true, day: 12, days: 1, transparent: true},
+		{key: "birthday", summary: first(peer) + "'s birthday", allDay: true, day: 2, days: 1, transparent: true,
+			yearly: true, eventType: "birthday", visibility: "private",
+			birthday: &calBirthdayProperties{Type: "birthday", Contact: "people/c" + seed.Hex(19, "contact", a.Email, peer.Email)}},
+		// Working locations: all-day, transparent, one per weekday set.
+		{key: "wl-home", summary: "Home", allDay: true, day: 1, days: 1, transparent: true, visibility: "public",
+			eventType: "workingLocation", workingLocation: &calWorkingLocationProperties{Type: "homeOffice", HomeOffice: &struct{}{}}},
+		{key: "wl-office", summary: "London office", allDay: true, day: 2, days: 1, transparent: true, visibility: "public",
+			eventType: "workingLocation", workingLocation: &calWorkingLocationProperties{Type: "officeLocation",
+				OfficeLocation: &calOfficeLocation{BuildingID: "LON-KX1", FloorID: "3", Label: "London office"}}},
+		{key: "ooo", summary: "Out of office", day: 4, at: 0, dur: 48 * time.Hour,
+			eventType: "outOfOffice", outOfOffice: &calOutOfOfficeProperties{AutoDeclineMode: "declineAllConflictingInvitations",
+				DeclineMessage: "I am away for two days and will reply when I am back."}},
 		{key: "book-club", summary: "Book club", day: 14, at: atHM(19, 0), dur: 90 * time.Minute,
 			location: "The London Library, 14 St James's Square", description: "This month: The Left Hand of Darkness."},
 		{key: "planning", summary: "Quarterly planning", day: 15, at: atHM(9, 0), dur: 8 * time.Hour,

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -19,8 +20,9 @@ import (
 
 // Client talks to one emulator. Create it with New.
 type Client struct {
-	base string
-	hc   *http.Client
+	base  string
+	hc    *http.Client
+	world string // sent as emulator.WorldHeader; empty: the default world
 }
 
 var _ emulator.Control = (*Client)(nil)
@@ -68,6 +70,11 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if w, ok := ctx.Value(worldKey{}).(string); ok && w != "" {
+		req.Header.Set(emulator.WorldHeader, w)
+	} else if c.world != "" {
+		req.Header.Set(emulator.WorldHeader, c.world)
+	}
 	res, err := c.hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("emulator: %s %s: %w", method, path, err)
@@ -77,7 +84,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if err != nil {
 		return fmt.Errorf("emulator: %s %s: %w", method, path, err)
 	}
-	if res.StatusCode != http.StatusOK {
+	if res.StatusCode/100 != 2 {
 		var msg struct {
 			Error string `json:"error"`
 		}
@@ -145,10 +152,57 @@ func (c *Client) State(ctx context.Context) (emulator.State, error) {
 	return st, err
 }
 
-// Issued is every token value issued since the emulator started (GET
-// /_emu/issued), for a leak canary.
+// Issued is every token value the client's world issued since it was
+// created (GET /_emu/issued), for a leak canary.
 func (c *Client) Issued(ctx context.Context) (emulator.Issued, error) {
 	var v emulator.Issued
 	err := c.do(ctx, http.MethodGet, "/_emu/issued", nil, &v)
 	return v, err
+}
+
+// IssuedAll is every token value issued since the emulator started, in any
+// world (GET /_emu/issued?all=true).
+func (c *Client) IssuedAll(ctx context.Context) (emulator.Issued, error) {
+	var v emulator.Issued
+	err := c.do(ctx, http.MethodGet, "/_emu/issued?all=true", nil, &v)
+	return v, err
+}
+
+// NewWorld creates a world (POST /_emu/worlds) and returns its id; pass it
+// to World.
+func (c *Client) NewWorld(ctx context.Context) (string, error) {
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := c.do(ctx, http.MethodPost, "/_emu/worlds", struct{}{}, &out); err != nil {
+		return "", err
+	}
+	if out.ID == "" {
+		return "", fmt.Errorf("emulator: POST /_emu/worlds: the answer has no id")
+	}
+	return out.ID, nil
+}
+
+// DeleteWorld forgets a world (DELETE /_emu/worlds/<id>).
+func (c *Client) DeleteWorld(ctx context.Context, id string) error {
+	var out struct{}
+	return c.do(ctx, http.MethodDelete, "/_emu/worlds/"+url.PathEscape(id), nil, &out)
+}
+
+type worldKey struct{}
+
+// WithWorld makes the calls given the returned context act on the world id,
+// whatever world the client names: a backend shared by parallel tests
+// forwards the world of the browser it serves (its emulator.WorldCookie).
+func WithWorld(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, worldKey{}, id)
+}
+
+// World is a client of the same emulator whose calls act on the world id
+// alone (they send emulator.WorldHeader). An unknown world is an *Error
+// with Status 404.
+func (c *Client) World(id string) *Client {
+	cp := *c
+	cp.world = id
+	return &cp
 }

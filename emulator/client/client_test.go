@@ -95,3 +95,43 @@ func TestClientErrors(t *testing.T) {
 		t.Errorf("reset with nobody listening: %v", err)
 	}
 }
+
+// World(id) sends the world header: its calls act on that world alone; an
+// unknown world is a 404 *Error; IssuedAll sees every world's tokens.
+func TestClientWorlds(t *testing.T) {
+	emu := emulatortest.Start(t, emulator.Options{})
+	c := client.New(emu.URL, emu.Client)
+	ctx := context.Background()
+	id, err := c.NewWorld(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.World(id)
+	if _, err := w.MintToken(ctx, emulator.TokenRequest{ClientID: emulatortest.DefaultClientID, Account: "bob@example.com", Scopes: []string{calendarScope}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.AdvanceClock(ctx, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.State(ctx)
+	if err != nil || st.World != id || len(st.Tokens) != 1 || st.ClockOffset != time.Hour {
+		t.Errorf("world state %+v %v", st, err)
+	}
+	def, err := c.State(ctx)
+	if err != nil || def.World != emulator.DefaultWorld || len(def.Tokens) != 0 || def.ClockOffset != 0 {
+		t.Errorf("default state %+v %v", def, err)
+	}
+	if v, err := c.IssuedAll(ctx); err != nil || v.Total != 1 {
+		t.Errorf("IssuedAll %+v %v", v, err)
+	}
+	if v, err := c.Issued(ctx); err != nil || v.Total != 0 {
+		t.Errorf("default Issued %+v %v", v, err)
+	}
+	if err := c.DeleteWorld(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	var e *client.Error
+	if err := w.Reset(ctx); !errors.As(err, &e) || e.Status != http.StatusNotFound || !strings.Contains(e.Message, "unknown world") {
+		t.Errorf("reset of a deleted world: %v", err)
+	}
+}

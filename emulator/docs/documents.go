@@ -122,19 +122,21 @@ func (d *seedDoc) access(email string) docAccess {
 	return docNone
 }
 
-// document is the Document resource. With includeTabs the content moves
-// into tabs[0].documentTab and the legacy top-level fields are left out, as
-// Google does.
+// document is the Document resource. With includeTabs every tab is there,
+// nested, each with its own documentTab, and the legacy top-level fields
+// (body, documentStyle, namedStyles) are left out; without it only the
+// first tab's content fills them and tabs is left out, as Google does.
 func (d *seedDoc) document(canEdit bool, mode string, includeTabs bool) docDocument {
 	doc := docDocument{Title: d.Title, SuggestionsViewMode: mode, DocumentID: d.ID}
-	body := &docBody{Content: d.body()}
 	if includeTabs {
-		doc.Tabs = []docTab{{
-			TabProperties: docTabProperties{TabID: "t.0", Title: "Tab 1"},
-			DocumentTab:   docDocumentTab{Body: body, DocumentStyle: docDocumentStyle, NamedStyles: docNamedStyles},
-		}}
+		tabs := d.tabs
+		if len(tabs) == 0 {
+			tabs = []*seedTab{{ID: firstTabID, Title: "Tab 1"}}
+		}
+		doc.Tabs = d.tabsJSON(tabs, "", 0)
 	} else {
-		doc.Body, doc.DocumentStyle, doc.NamedStyles = body, docDocumentStyle, docNamedStyles
+		// Only the first tab's content, in the legacy top-level fields.
+		doc.Body, doc.DocumentStyle, doc.NamedStyles = &docBody{Content: d.body()}, docDocumentStyle, docNamedStyles
 	}
 	if canEdit {
 		doc.RevisionID = "ALBJ4L" + seed.B64(60, "revision", d.ID)
@@ -154,15 +156,36 @@ type docDocument struct {
 	DocumentID          string   `json:"documentId"`
 }
 
+// tabsJSON is tabs (children of parent, at that nesting level) as Tab
+// resources: tabProperties, childTabs, documentTab.
+func (d *seedDoc) tabsJSON(tabs []*seedTab, parent string, level int) []docTab {
+	out := make([]docTab, 0, len(tabs))
+	for i, t := range tabs {
+		out = append(out, docTab{
+			TabProperties: docTabProperties{TabID: t.ID, Title: t.Title, ParentTabID: parent, Index: i, NestingLevel: level},
+			ChildTabs:     d.tabsJSON(t.children, t.ID, level+1),
+			DocumentTab:   docDocumentTab{Body: &docBody{Content: d.tabBody(t)}, DocumentStyle: docDocumentStyle, NamedStyles: docNamedStyles},
+		})
+	}
+	return out
+}
+
+// docTab is a Tab. childTabs is left out when empty, as proto3 JSON leaves
+// out empty repeated fields.
 type docTab struct {
 	TabProperties docTabProperties `json:"tabProperties"`
+	ChildTabs     []docTab         `json:"childTabs,omitempty"`
 	DocumentTab   docDocumentTab   `json:"documentTab"`
 }
 
+// docTabProperties: index and nestingLevel are left out when 0, and
+// parentTabId for a top-level tab, as proto3 JSON leaves out defaults.
 type docTabProperties struct {
-	TabID string `json:"tabId"`
-	Title string `json:"title"`
-	Index int    `json:"index,omitempty"`
+	TabID        string `json:"tabId"`
+	Title        string `json:"title"`
+	ParentTabID  string `json:"parentTabId,omitempty"`
+	Index        int    `json:"index,omitempty"`
+	NestingLevel int    `json:"nestingLevel,omitempty"`
 }
 
 type docDocumentTab struct {

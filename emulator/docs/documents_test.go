@@ -381,9 +381,9 @@ func TestSampleDocuments(t *testing.T) {
 		mustNotHave  []string
 		wantReadable int
 	}{
-		{apitest.Alice, []string{"Getting started with Scopewise", "Reading list (shared with Bob)", "Team handbook"}, []string{"Bob's private journal"}, 7},
-		{apitest.Bob, []string{"Bob's private journal", "Reading list (shared with Bob)", "Team handbook"}, nil, 8},
-		{apitest.Carol, []string{"Team handbook"}, []string{"Reading list (shared with Bob)", "Bob's private journal"}, 6},
+		{apitest.Alice, []string{"Getting started with Scopewise", "Reading list (shared with Bob)", "Team handbook", "Team wiki (tabs)"}, []string{"Bob's private journal"}, 8},
+		{apitest.Bob, []string{"Bob's private journal", "Reading list (shared with Bob)", "Team handbook"}, nil, 9},
+		{apitest.Carol, []string{"Team handbook"}, []string{"Reading list (shared with Bob)", "Bob's private journal"}, 7},
 	}
 	for _, c := range cases {
 		t.Run(c.email, func(t *testing.T) {
@@ -417,4 +417,152 @@ func TestSampleDocuments(t *testing.T) {
 	if got := s.Svc.SampleDocuments("nobody@example.com"); got != nil {
 		t.Errorf("unknown account: %v", got)
 	}
+}
+
+// tabDoc is a Tab as a client decodes it, with the raw tabProperties to
+// check which keys are present.
+type tabDoc struct {
+	TabProperties json.RawMessage `json:"tabProperties"`
+	ChildTabs     []tabDoc        `json:"childTabs"`
+	DocumentTab   *struct {
+		Body *struct{ Content []gelem } `json:"body"`
+	} `json:"documentTab"`
+}
+
+type tabProps struct {
+	TabID        string `json:"tabId"`
+	Title        string `json:"title"`
+	ParentTabID  string `json:"parentTabId"`
+	Index        int    `json:"index"`
+	NestingLevel int    `json:"nestingLevel"`
+}
+
+func TestDocumentTabs(t *testing.T) {
+	s := newDataEmu(t)
+	tok := s.Token(apitest.Alice, docsReadScope)
+	id := docID(t, s, apitest.Alice, "Team wiki (tabs)")
+
+	t.Run("without includeTabsContent only the first tab fills body", func(t *testing.T) {
+		rec := s.Get("/v1/documents/"+id, tok)
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(rec.Body.Bytes(), &raw); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := raw["tabs"]; ok {
+			t.Error("tabs present without includeTabsContent")
+		}
+		d := getDoc(t, s, id, tok)
+		text := docText(d.Body.Content)
+		if !strings.Contains(text, "Who we are") || strings.Contains(text, "Current projects") || strings.Contains(text, "This quarter") {
+			t.Errorf("body is not the first tab alone: %q", text)
+		}
+	})
+
+	t.Run("with includeTabsContent every tab, nested", func(t *testing.T) {
+		rec := s.Get("/v1/documents/"+id+"?includeTabsContent=true", tok)
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(rec.Body.Bytes(), &raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"body", "documentStyle", "namedStyles"} {
+			if _, ok := raw[k]; ok {
+				t.Errorf("top-level %s present with includeTabsContent", k)
+			}
+		}
+		var tabs []tabDoc
+		if err := json.Unmarshal(raw["tabs"], &tabs); err != nil {
+			t.Fatal(err)
+		}
+		type flat struct {
+			p    tabProps
+			text string
+		}
+		var all []flat
+		var walk func(ts []tabDoc)
+		walk = func(ts []tabDoc) {
+			for _, tb := range ts {
+				var p tabProps
+				if err := json.Unmarshal(tb.TabProperties, &p); err != nil {
+					t.Fatal(err)
+				}
+				if tb.DocumentTab == nil || tb.DocumentTab.Body == nil || len(tb.DocumentTab.Body.Content) == 0 {
+					t.Errorf("tab %q has no documentTab.body", p.Title)
+				} else {
+					if tb.DocumentTab.Body.Content[0].EndIndex != 1 {
+						t.Errorf("tab %q: indices do not start afresh", p.Title)
+					}
+					all = append(all, flat{p, docText(tb.DocumentTab.Body.Content)})
+				}
+				walk(tb.ChildTabs)
+			}
+		}
+		walk(tabs)
+		want := []tabProps{
+			{TabID: "t.0", Title: "Overview"},
+			{Title: "Projects", Index: 1},
+			{Title: "Scopewise", Index: 0, NestingLevel: 1},
+			{Title: "Roadmap", Index: 0, NestingLevel: 2},
+			{Title: "Emulator", Index: 1, NestingLevel: 1},
+			{Title: "Meeting notes", Index: 2},
+		}
+		if len(all) != len(want) {
+			t.Fatalf("%d tabs, want %d", len(all), len(want))
+		}
+		tabIDShape := regexp.MustCompile(`^t\.[0-9a-z]{12}$`)
+		parentOf := map[string]string{"Scopewise": "Projects", "Roadmap": "Scopewise", "Emulator": "Projects"}
+		idOf := map[string]string{}
+		for i, f := range all {
+			idOf[f.p.Title] = f.p.TabID
+			w := want[i]
+			if f.p.Title != w.Title || f.p.Index != w.Index || f.p.NestingLevel != w.NestingLevel {
+				t.Errorf("tab %d = %+v, want %+v", i, f.p, w)
+			}
+			if i > 0 && !tabIDShape.MatchString(f.p.TabID) {
+				t.Errorf("tab %q: id %q not shaped like Google's", f.p.Title, f.p.TabID)
+			}
+		}
+		for _, f := range all {
+			if p, ok := parentOf[f.p.Title]; ok {
+				if f.p.ParentTabID != idOf[p] {
+					t.Errorf("tab %q: parentTabId %q, want %q", f.p.Title, f.p.ParentTabID, idOf[p])
+				}
+			} else if f.p.ParentTabID != "" {
+				t.Errorf("top-level tab %q has parentTabId %q", f.p.Title, f.p.ParentTabID)
+			}
+		}
+		if !strings.Contains(all[3].text, "This quarter") || strings.Contains(all[3].text, "Who we are") {
+			t.Errorf("Roadmap tab text = %q", all[3].text)
+		}
+		// proto3 JSON leaves out zero index, nestingLevel and an empty parent.
+		if strings.Contains(string(tabs[0].TabProperties), "index") || strings.Contains(string(tabs[0].TabProperties), "parentTabId") ||
+			strings.Contains(string(tabs[0].TabProperties), "nestingLevel") {
+			t.Errorf("first tab's properties carry defaults: %s", tabs[0].TabProperties)
+		}
+		if tabs[2].ChildTabs != nil {
+			t.Errorf("a tab without children has childTabs")
+		}
+	})
+
+	t.Run("a document without tabs has one, Tab 1", func(t *testing.T) {
+		d := apitest.JSON[gdoc](t, s.Get("/v1/documents/"+docID(t, s, apitest.Alice, "Project plan")+"?includeTabsContent=true", tok))
+		if len(d.Tabs) != 1 || d.Tabs[0].TabProperties.TabID != "t.0" {
+			t.Errorf("tabs = %+v", d.Tabs)
+		}
+	})
+}
+
+// docText is the text of a body's paragraphs.
+func docText(content []gelem) string {
+	var b strings.Builder
+	for _, e := range content {
+		if e.Paragraph == nil {
+			continue
+		}
+		for _, pe := range e.Paragraph.Elements {
+			if pe.TextRun != nil {
+				b.WriteString(pe.TextRun.Content)
+			}
+		}
+	}
+	return b.String()
 }

@@ -17,12 +17,29 @@ type seedDoc struct {
 	Readers []string // emails that may read
 	Editors []string // emails that may edit (and read)
 
-	build   func(b *docBuilder)
+	build   func(b *docBuilder) // the first tab's content
+	once    sync.Once
+	content []docElement
+
+	// tabs, when set, are the document's tabs in the order a reader sees
+	// them, nested; the first one's build is build. Without them the
+	// document has one tab, "Tab 1", as every document made before tabs.
+	tabs []*seedTab
+}
+
+// seedTab is one tab of a document: its title, its content and the tabs
+// nested beneath it.
+type seedTab struct {
+	ID       string // "t.0" for a document's first tab, else "t." and 12 characters
+	Title    string
+	build    func(b *docBuilder)
+	children []*seedTab
+
 	once    sync.Once
 	content []docElement
 }
 
-// body is the document's body.content, built once.
+// body is the document's body.content — its first tab's — built once.
 func (d *seedDoc) body() []docElement {
 	d.once.Do(func() {
 		b := newDocBuilder(d.ID)
@@ -30,6 +47,28 @@ func (d *seedDoc) body() []docElement {
 		d.content = b.finish()
 	})
 	return d.content
+}
+
+// tabBody is one tab's body.content. Each tab counts its indices from 1.
+func (d *seedDoc) tabBody(t *seedTab) []docElement {
+	if t.ID == firstTabID {
+		return d.body()
+	}
+	t.once.Do(func() {
+		b := newDocBuilder(d.ID + "/" + t.ID)
+		t.build(b)
+		t.content = b.finish()
+	})
+	return t.content
+}
+
+// firstTabID is the ID Google gives a document's first tab.
+const firstTabID = "t.0"
+
+// seedTabID is shaped like Google's later tab IDs: "t." and 12 lower-case
+// letters and digits.
+func seedTabID(docID, key string) string {
+	return "t." + strings.ToLower(seed.Hex(12, "tab", docID, key))
 }
 
 // seedDocID is shaped like Google's: "1" and 43 URL-safe characters.
@@ -60,6 +99,8 @@ func docSeed(accounts []seed.Account) []*seedDoc {
 		own("multilingual", "多言語メモ — Notes in many scripts 👩‍💻", multilingualDoc)
 		own("long", "Field guide (long document)", longDoc)
 		own("empty", "Untitled document", func(*docBuilder) {})
+		wiki := own("wiki", "Team wiki (tabs)", wikiOverview)
+		wiki.tabs = wikiTabs(wiki.ID)
 		switch name {
 		case "Alice":
 			d := own("reading-list", "Reading list (shared with Bob)", readingListDoc)
@@ -325,4 +366,57 @@ func utf16Len(s string) int {
 		n += utf16.RuneLen(r)
 	}
 	return n
+}
+
+// The team wiki is a document with tabs, as Docs has had since 2024: three
+// top-level tabs, the second with two child tabs, one of which has a child
+// of its own (nesting level 2). Each tab has its own headings.
+func wikiOverview(b *docBuilder) {
+	b.p("TITLE", plainRun("Team wiki"))
+	b.p("NORMAL_TEXT", plainRun("Each tab of this document is a page of the wiki."))
+	b.p("HEADING_1", plainRun("Who we are"))
+	b.p("NORMAL_TEXT", plainRun("The platform team: consent, tokens and the emulator."))
+	b.p("HEADING_1", plainRun("How to use the tabs"))
+	b.p("NORMAL_TEXT", plainRun("Projects has a tab per project; Meeting notes has the latest first."))
+}
+
+func wikiTabs(docID string) []*seedTab {
+	tab := func(key, title string, build func(b *docBuilder), children ...*seedTab) *seedTab {
+		id := seedTabID(docID, key)
+		if key == "overview" {
+			id = firstTabID
+		}
+		return &seedTab{ID: id, Title: title, build: build, children: children}
+	}
+	return []*seedTab{
+		tab("overview", "Overview", wikiOverview),
+		tab("projects", "Projects", func(b *docBuilder) {
+			b.p("HEADING_1", plainRun("Current projects"))
+			b.p("NORMAL_TEXT", plainRun("One child tab per project."))
+		},
+			tab("scopewise", "Scopewise", func(b *docBuilder) {
+				b.p("HEADING_1", plainRun("Goals"))
+				b.p("NORMAL_TEXT", plainRun("Show incremental authorization one scope at a time."))
+				b.p("HEADING_2", plainRun("Non-goals"))
+				b.p("NORMAL_TEXT", plainRun("A general-purpose Google client."))
+			},
+				tab("roadmap", "Roadmap", func(b *docBuilder) {
+					b.p("HEADING_1", plainRun("This quarter"))
+					b.p("NORMAL_TEXT", plainRun("Docs tabs, Calendar event types, the Picker's errors."))
+					b.p("HEADING_1", plainRun("Next quarter"))
+					b.p("NORMAL_TEXT", plainRun("Whatever Google changes next."))
+				}),
+			),
+			tab("emulator", "Emulator", func(b *docBuilder) {
+				b.p("HEADING_1", plainRun("Fidelity"))
+				b.p("NORMAL_TEXT", plainRun("Every behaviour is listed with its source."))
+			}),
+		),
+		tab("meetings", "Meeting notes", func(b *docBuilder) {
+			b.p("HEADING_1", plainRun("Monday"))
+			b.p("NORMAL_TEXT", plainRun("Agreed to read documents with includeTabsContent=true."))
+			b.p("HEADING_1", plainRun("Last week"))
+			b.p("NORMAL_TEXT", plainRun("Nothing to report."))
+		}),
+	}
 }

@@ -30,6 +30,11 @@ type Emulator struct {
 	URL    string           // base URL, e.g. http://127.0.0.1:41234, with no trailing slash
 	Server *emulator.Server // the emulator, for its Go methods
 	Client *http.Client     // an HTTP client for URL; with WithTLS it trusts the certificate
+	// World is the id of the world the helpers act on (emulator.DefaultWorld
+	// unless the Emulator came from NewWorld). A browser joins it with the
+	// cookie emulator.WorldCookie, an HTTP control call with the header
+	// emulator.WorldHeader.
+	World string
 }
 
 // Option changes how Start runs the emulator.
@@ -90,11 +95,31 @@ func Start(tb testing.TB, opts emulator.Options, options ...Option) *Emulator {
 		srv.Start()
 	}
 	tb.Cleanup(srv.Close)
-	return &Emulator{URL: srv.URL, Server: emu, Client: srv.Client()}
+	return &Emulator{URL: srv.URL, Server: emu, Client: srv.Client(), World: emulator.DefaultWorld}
 }
 
-// Control is the emulator's typed control (the Server itself).
-func (e *Emulator) Control() emulator.Control { return e.Server }
+// Control is the typed control of the Emulator's world.
+func (e *Emulator) Control() emulator.Control {
+	if e.World == "" || e.World == emulator.DefaultWorld {
+		return e.Server
+	}
+	return e.Server.World(e.World)
+}
+
+// NewWorld creates a world on the same emulator, deleted when the test ends,
+// and returns an Emulator whose helpers act on it alone: parallel tests
+// sharing one emulator each take their own world.
+func (e *Emulator) NewWorld(tb testing.TB) *Emulator {
+	tb.Helper()
+	id, err := e.Server.NewWorld(context.Background())
+	if err != nil {
+		tb.Fatalf("emulatortest: new world: %v", err)
+	}
+	tb.Cleanup(func() { _ = e.Server.DeleteWorld(context.Background(), id) })
+	cp := *e
+	cp.World = id
+	return &cp
+}
 
 // Mint issues a token and returns its value. An empty ClientID is the first
 // registered client; an empty Account is DefaultAccount.
@@ -116,7 +141,7 @@ func (e *Emulator) MintToken(tb testing.TB, req emulator.TokenRequest) emulator.
 	if req.Account == "" {
 		req.Account = DefaultAccount
 	}
-	t, err := e.Server.MintToken(context.Background(), req)
+	t, err := e.Control().MintToken(context.Background(), req)
 	if err != nil {
 		tb.Fatalf("emulatortest: mint a token: %v", err)
 	}
@@ -126,7 +151,7 @@ func (e *Emulator) MintToken(tb testing.TB, req emulator.TokenRequest) emulator.
 // Advance moves the emulator's clock forward by d and returns its new now.
 func (e *Emulator) Advance(tb testing.TB, d time.Duration) time.Time {
 	tb.Helper()
-	now, err := e.Server.AdvanceClock(context.Background(), d)
+	now, err := e.Control().AdvanceClock(context.Background(), d)
 	if err != nil {
 		tb.Fatalf("emulatortest: advance the clock: %v", err)
 	}
@@ -136,7 +161,7 @@ func (e *Emulator) Advance(tb testing.TB, d time.Duration) time.Time {
 // Fault queues a fault for the next calls of its path.
 func (e *Emulator) Fault(tb testing.TB, f emulator.Fault) {
 	tb.Helper()
-	if err := e.Server.InjectFault(context.Background(), f); err != nil {
+	if err := e.Control().InjectFault(context.Background(), f); err != nil {
 		tb.Fatalf("emulatortest: inject a fault: %v", err)
 	}
 }
@@ -145,7 +170,7 @@ func (e *Emulator) Fault(tb testing.TB, f emulator.Fault) {
 // the clock back.
 func (e *Emulator) Reset(tb testing.TB) {
 	tb.Helper()
-	if err := e.Server.Reset(context.Background()); err != nil {
+	if err := e.Control().Reset(context.Background()); err != nil {
 		tb.Fatalf("emulatortest: reset: %v", err)
 	}
 }
@@ -153,7 +178,7 @@ func (e *Emulator) Reset(tb testing.TB) {
 // State is the emulator's state, without token values.
 func (e *Emulator) State(tb testing.TB) emulator.State {
 	tb.Helper()
-	st, err := e.Server.State(context.Background())
+	st, err := e.Control().State(context.Background())
 	if err != nil {
 		tb.Fatalf("emulatortest: state: %v", err)
 	}
@@ -163,7 +188,7 @@ func (e *Emulator) State(tb testing.TB) emulator.State {
 // Issued is every token value issued since start.
 func (e *Emulator) Issued(tb testing.TB) emulator.Issued {
 	tb.Helper()
-	v, err := e.Server.Issued(context.Background())
+	v, err := e.Control().Issued(context.Background())
 	if err != nil {
 		tb.Fatalf("emulatortest: issued: %v", err)
 	}

@@ -1,6 +1,8 @@
 package emulatortest_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -127,4 +129,25 @@ func (r *recordingTB) Fatal(args ...any) {
 func (r *recordingTB) Fatalf(format string, args ...any) {
 	r.failed, r.msg = true, fmt.Sprintf(format, args...)
 	panic("fatal")
+}
+
+// NewWorld gives a test its own world on a shared emulator.
+func TestNewWorld(t *testing.T) {
+	emu := emulatortest.Start(t, emulator.Options{})
+	var id string
+	t.Run("in a world", func(t *testing.T) {
+		w := emu.NewWorld(t)
+		id = w.World
+		w.Mint(t, emulator.TokenRequest{Scopes: []string{"https://www.googleapis.com/auth/calendar.readonly"}})
+		w.Advance(t, time.Minute)
+		if st := w.State(t); st.World != id || len(st.Tokens) != 1 || st.ClockOffset != time.Minute {
+			t.Errorf("world state %+v", st)
+		}
+		if st := emu.State(t); len(st.Tokens) != 0 || st.ClockOffset != 0 {
+			t.Errorf("default state %+v", st)
+		}
+	})
+	if _, err := emu.Server.World(id).State(context.Background()); !errors.Is(err, emulator.ErrUnknownWorld) {
+		t.Errorf("world after its test: %v", err)
+	}
 }

@@ -28,6 +28,8 @@ type Service struct {
 
 	mu       sync.Mutex
 	sessions map[string]*pickerSession // by session id; guarded by mu
+	expired  map[string]expiredSession // sessions past expireTime, by id; guarded by mu
+	requests map[requestKey]string     // sessions.create's requestId → session id; guarded by mu
 }
 
 // Options configure a Service.
@@ -41,21 +43,36 @@ type Options struct {
 	// PollInterval is what sessions advise as pollingConfig.pollInterval.
 	PollInterval time.Duration
 	Logger       *slog.Logger
+	// Images, when set, is a cache of encoded photos shared with other
+	// Services of the same accounts (one per emulator world).
+	Images *Images
 }
+
+// Images caches encoded photos; Services of the same accounts can share one.
+type Images struct{ c *imageCache }
+
+// NewImages is an empty cache.
+func NewImages() *Images { return &Images{newImageCache(imageCacheEntries)} }
 
 // New generates every account's photos (their pixels on first use).
 func New(o Options) *Service {
+	images := o.Images
+	if images == nil {
+		images = NewImages()
+	}
 	s := &Service{
 		accounts:     o.Accounts,
 		photos:       map[string][]*seedPhoto{},
 		photoByID:    map[string]*seedPhoto{},
-		images:       newImageCache(imageCacheEntries),
+		images:       images.c,
 		clock:        o.Clock,
 		tokens:       o.Tokens,
 		publicURL:    o.PublicURL,
 		pollInterval: o.PollInterval,
 		log:          o.Logger,
 		sessions:     map[string]*pickerSession{},
+		expired:      map[string]expiredSession{},
+		requests:     map[requestKey]string{},
 	}
 	for i, a := range o.Accounts {
 		ps := photoSeed(a, i)
@@ -71,5 +88,7 @@ func New(o Options) *Service {
 func (s *Service) Reset() {
 	s.mu.Lock()
 	s.sessions = map[string]*pickerSession{}
+	s.expired = map[string]expiredSession{}
+	s.requests = map[requestKey]string{}
 	s.mu.Unlock()
 }

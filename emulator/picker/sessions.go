@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 	"github.com/scopewise/scopewise/emulator/internal/page"
+	"github.com/scopewise/scopewise/emulator/seed"
 )
 
 // Photos Picker API (FIDELITY.md): sessions, the picking page at pickerUri,
@@ -41,7 +43,53 @@ const (
 	msgPickingNotFinished  = "The user has not finished picking media items yet."
 	msgPickerBadPageToken  = "The page token is invalid."
 	msgPickerPageTokenSwap = "When using a page token, you must use the same parameters as the previous request."
+
+	// pickerMaxSessions is how many live sessions one user may hold with one
+	// client before sessions.create answers RESOURCE_EXHAUSTED. Google
+	// documents the error, not the number (FIDELITY.md).
+	pickerMaxSessions = 20
+	// pickerExpiredMemory is how long an expired session is remembered, so
+	// that its owner gets PERMISSION_DENIED rather than NOT_FOUND.
+	pickerExpiredMemory = 24 * time.Hour
+
+	msgPermissionDenied = "The caller does not have permission"
+	msgNoPhotosAccount  = "The user does not have an active Google Photos account."
+	msgTooManySessions  = "Too many picking sessions for this user. Delete finished sessions with sessions.delete."
+	msgBadRequestID     = "requestId must be a UUID (version 4) string: 32 hexadecimal characters in five groups, 8-4-4-4-12."
 )
+
+// expiredSession is what is remembered of a session past its expireTime:
+// whose it was, and when it expired.
+type expiredSession struct {
+	Account, ClientID string
+	Expire            time.Time
+}
+
+// requestKey scopes a sessions.create requestId to its user and client.
+type requestKey struct{ account, clientID, requestID string }
+
+// requestIDPattern is a UUID string, 8-4-4-4-12 hexadecimal digits.
+var requestIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// sessionLookup is why a session cannot be used.
+type sessionLookup int
+
+const (
+	sessionOK       sessionLookup = iota
+	sessionNotFound               // never existed, deleted, or not this user's
+	sessionExpired                // this user's, but past its expireTime
+)
+
+// writeSessionError answers a failed lookup as the reference says:
+// NOT_FOUND for a session that does not exist or is not the user's,
+// PERMISSION_DENIED when access to it has expired.
+func writeSessionError(w http.ResponseWriter, l sessionLookup) {
+	if l == sessionExpired {
+		googleapi.WriteError(w, googleapi.Picker, http.StatusForbidden, "PERMISSION_DENIED", msgPermissionDenied, "")
+		return
+	}
+	googleapi.WriteError(w, googleapi.Picker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
+}
 
 // pickerSession is one picking session. Picked is nil until the user
 // presses Done; Refs maps each picked item's baseUrl ref to the item.
@@ -144,7 +192,36 @@ func (s *Service) Create(w http.ResponseWriter, r *http.Request) {
 		googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT", msg, "")
 		return
 	}
+	requestID := r.URL.Query().Get("requestId")
+	if requestID != "" && !requestIDPattern.MatchString(requestID) {
+		googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "INVALID_ARGUMENT", msgBadRequestID, "")
+		return
+	}
+	if a, ok := seed.Find(s.accounts, tok.Account); ok && a.NoPhotos {
+		googleapi.WriteError(w, googleapi.Picker, http.StatusBadRequest, "FAILED_PRECONDITION", msgNoPhotosAccount, "")
+		return
+	}
 	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := requestKey{tok.Account, tok.ClientID, strings.ToLower(requestID)}
+	if requestID != "" {
+		// A retry with the same requestId is the same request: its session.
+		if ps, ok := s.liveSessionLocked(s.requests[key], now); ok {
+			googleapi.WriteJSON(w, http.StatusOK, s.sessionJSON(r, ps, now))
+			return
+		}
+	}
+	live := 0
+	for id, ps := range s.sessions {
+		if _, ok := s.liveSessionLocked(id, now); ok && ps.Account == tok.Account && ps.ClientID == tok.ClientID {
+			live++
+		}
+	}
+	if live >= pickerMaxSessions {
+		googleapi.WriteError(w, googleapi.Picker, http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", msgTooManySessions, "")
+		return
+	}
 	ps := &pickerSession{
 		ID:        newPickerID(),
 		Account:   tok.Account,
@@ -155,9 +232,10 @@ func (s *Service) Create(w http.ResponseWriter, r *http.Request) {
 		MaxItems:  maxItems,
 		MaxAsked:  asked,
 	}
-	s.mu.Lock()
 	s.sessions[ps.ID] = ps
-	s.mu.Unlock()
+	if requestID != "" {
+		s.requests[key] = ps.ID
+	}
 	googleapi.WriteJSON(w, http.StatusOK, s.sessionJSON(r, ps, now))
 }
 
@@ -209,9 +287,9 @@ func (s *Service) Get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.clock.Now()
-	ps, ok := s.ownSession(tok, r.PathValue("sessionId"), now)
-	if !ok {
-		googleapi.WriteError(w, googleapi.Picker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
+	ps, l := s.ownSession(tok, r.PathValue("sessionId"), now)
+	if l != sessionOK {
+		writeSessionError(w, l)
 		return
 	}
 	googleapi.WriteFields(w, r, googleapi.Picker, s.sessionJSON(r, &ps, now))
@@ -223,9 +301,9 @@ func (s *Service) Delete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ps, ok := s.ownSession(tok, r.PathValue("sessionId"), s.clock.Now())
-	if !ok {
-		googleapi.WriteError(w, googleapi.Picker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
+	ps, l := s.ownSession(tok, r.PathValue("sessionId"), s.clock.Now())
+	if l != sessionOK {
+		writeSessionError(w, l)
 		return
 	}
 	s.mu.Lock()
@@ -277,9 +355,9 @@ func (s *Service) MediaItems(w http.ResponseWriter, r *http.Request) {
 		}
 		offset = off
 	}
-	ps, ok := s.ownSession(tok, sid, s.clock.Now())
-	if !ok {
-		googleapi.WriteError(w, googleapi.Picker, http.StatusNotFound, "NOT_FOUND", msgNotFound, "")
+	ps, l := s.ownSession(tok, sid, s.clock.Now())
+	if l != sessionOK {
+		writeSessionError(w, l)
 		return
 	}
 	if ps.Picked == nil {
@@ -340,19 +418,26 @@ func (s *Service) handleLibraryMediaItems(w http.ResponseWriter, r *http.Request
 }
 
 // ownSession is the live session with that ID, if it belongs to the token's
-// user and client. A session past its expireTime is forgotten.
-func (s *Service) ownSession(tok googleapi.Bearer, id string, now time.Time) (pickerSession, bool) {
+// user and client; else whether it is unknown or its access has expired.
+func (s *Service) ownSession(tok googleapi.Bearer, id string, now time.Time) (pickerSession, sessionLookup) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ps, ok := s.liveSessionLocked(id, now)
-	if !ok || ps.Account != tok.Account || ps.ClientID != tok.ClientID {
-		return pickerSession{}, false
+	if !ok {
+		if e, ok := s.expired[id]; ok && e.Account == tok.Account && e.ClientID == tok.ClientID {
+			return pickerSession{}, sessionExpired
+		}
+		return pickerSession{}, sessionNotFound
 	}
-	return *ps, true
+	if ps.Account != tok.Account || ps.ClientID != tok.ClientID {
+		return pickerSession{}, sessionNotFound
+	}
+	return *ps, sessionOK
 }
 
 // liveSessionLocked looks a session up by ID alone (the picking page has no
-// token). Callers hold s.mu.
+// token). A session past its expireTime is moved to the expired ones, which
+// are remembered for pickerExpiredMemory. Callers hold s.mu.
 func (s *Service) liveSessionLocked(id string, now time.Time) (*pickerSession, bool) {
 	ps, ok := s.sessions[id]
 	if !ok {
@@ -360,6 +445,12 @@ func (s *Service) liveSessionLocked(id string, now time.Time) (*pickerSession, b
 	}
 	if !now.Before(ps.Expire) {
 		delete(s.sessions, id)
+		for eid, e := range s.expired {
+			if now.Sub(e.Expire) > pickerExpiredMemory {
+				delete(s.expired, eid)
+			}
+		}
+		s.expired[id] = expiredSession{Account: ps.Account, ClientID: ps.ClientID, Expire: ps.Expire}
 		return nil, false
 	}
 	return ps, true
@@ -446,7 +537,10 @@ func (s *Service) servePicker(w http.ResponseWriter, r *http.Request, chosen *[]
 	library := s.photos[ps.Account]
 	switch {
 	case ps.Picked != nil:
-		v.State = pickerStateDone
+		// Once the user has pressed Done, pickerUri no longer works: the
+		// app must create a new session for more.
+		v.State = pickerStateFinished
+		status = http.StatusGone
 	case !now.Before(ps.PollUntil):
 		v.State = pickerStateTimedOut
 		status = http.StatusGone
@@ -563,6 +657,7 @@ type pickerPhotoView struct {
 const (
 	pickerStatePicking  = "picking"
 	pickerStateDone     = "done"
+	pickerStateFinished = "finished" // pickerUri opened again after Done
 	pickerStateTimedOut = "timed-out"
 	pickerStateNotFound = "not-found"
 	pickerStateRefused  = "refused"

@@ -15,6 +15,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/scopewise/scopewise/emulator/internal/apitest"
+	"github.com/scopewise/scopewise/emulator/seed"
 )
 
 const (
@@ -343,9 +344,101 @@ func TestPickerExpiry(t *testing.T) {
 	}
 
 	s.Advance(31 * time.Minute) // past expireTime
-	apitest.WantError(t, s.Get("/v1/sessions/"+ps.ID, tok), 404, "NOT_FOUND", msgNotFound)
+	// The session exists, but access to it has expired: PERMISSION_DENIED,
+	// on every method, and again on a second call.
+	for range 2 {
+		apitest.WantError(t, s.Get("/v1/sessions/"+ps.ID, tok), 403, "PERMISSION_DENIED", msgPermissionDenied)
+	}
+	apitest.WantError(t, s.Get("/v1/mediaItems?sessionId="+ps.ID, tok), 403, "PERMISSION_DENIED", msgPermissionDenied)
+	apitest.WantError(t, s.Do("DELETE", "/v1/sessions/"+ps.ID, tok, ""), 403, "PERMISSION_DENIED", msgPermissionDenied)
+	// Someone else's expired session is still one that is not theirs.
+	apitest.WantError(t, s.Get("/v1/sessions/"+ps.ID, s.Tokens.Mint(apitest.Bob, time.Hour, pickScope)), 404, "NOT_FOUND", msgNotFound)
 	if rec, _ := openPicker(t, s, pickerPath(ps)); rec.Code != 404 {
 		t.Errorf("picker page after expiry: %d", rec.Code)
+	}
+	// A reset forgets expired sessions too.
+	s.Svc.Reset()
+	apitest.WantError(t, s.Get("/v1/sessions/"+ps.ID, tok), 404, "NOT_FOUND", msgNotFound)
+}
+
+func TestPickerRequestID(t *testing.T) {
+	s := newDataEmu(t)
+	tok := s.Tokens.Mint(apitest.Alice, 3*time.Hour, pickScope)
+	const rid = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
+	first := apitest.JSON[pickSession](t, s.Do("POST", "/v1/sessions?requestId="+rid, tok, ""))
+	retry := apitest.JSON[pickSession](t, s.Do("POST", "/v1/sessions?requestId="+rid, tok, ""))
+	if first.ID == "" || retry.ID != first.ID || retry.PickerURI != first.PickerURI {
+		t.Errorf("a retry with the same requestId made a new session: %s, then %s", first.ID, retry.ID)
+	}
+	other := apitest.JSON[pickSession](t, s.Do("POST", "/v1/sessions?requestId=6f1c2a3b-4d5e-4f60-8a7b-000000000000", tok, ""))
+	plain := apitest.JSON[pickSession](t, s.Do("POST", "/v1/sessions", tok, ""))
+	if other.ID == first.ID || plain.ID == first.ID {
+		t.Error("another requestId, or none, reused the session")
+	}
+	// The same requestId from another user is another request.
+	bobs := apitest.JSON[pickSession](t, s.Do("POST", "/v1/sessions?requestId="+rid, s.Tokens.Mint(apitest.Bob, time.Hour, pickScope), ""))
+	if bobs.ID == first.ID {
+		t.Error("another user's requestId returned Alice's session")
+	}
+	// Once the session is deleted, the requestId makes a new one.
+	s.Do("DELETE", "/v1/sessions/"+first.ID, tok, "")
+	if again := apitest.JSON[pickSession](t, s.Do("POST", "/v1/sessions?requestId="+rid, tok, "")); again.ID == first.ID {
+		t.Error("a deleted session came back")
+	}
+	for _, bad := range []string{"not-a-uuid", "6f1c2a3b4d5e4f608a7b9c0d1e2f3a4b", "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4"} {
+		apitest.WantError(t, s.Do("POST", "/v1/sessions?requestId="+bad, tok, ""), 400, "INVALID_ARGUMENT", msgBadRequestID)
+	}
+}
+
+func TestPickerNoPhotosAccount(t *testing.T) {
+	s := newDataEmu(t, func(o *Options) {
+		o.Accounts = seed.Defaults()
+		o.Accounts[1].NoPhotos = true
+	})
+	apitest.WantError(t, s.Do("POST", "/v1/sessions", s.Tokens.Mint(apitest.Bob, time.Hour, pickScope), ""), 400, "FAILED_PRECONDITION", msgNoPhotosAccount)
+	createSession(t, s, s.Tokens.Mint(apitest.Alice, time.Hour, pickScope), "")
+}
+
+func TestPickerTooManySessions(t *testing.T) {
+	s := newDataEmu(t)
+	tok := s.Tokens.Mint(apitest.Alice, 3*time.Hour, pickScope)
+	var ids []string
+	for range pickerMaxSessions {
+		ids = append(ids, createSession(t, s, tok, "").ID)
+	}
+	apitest.WantError(t, s.Do("POST", "/v1/sessions", tok, ""), 429, "RESOURCE_EXHAUSTED", msgTooManySessions)
+	// Another user is not limited by Alice's sessions.
+	createSession(t, s, s.Tokens.Mint(apitest.Bob, time.Hour, pickScope), "")
+	// Deleting one, as the reference advises, makes room.
+	s.Do("DELETE", "/v1/sessions/"+ids[0], tok, "")
+	createSession(t, s, tok, "")
+	apitest.WantError(t, s.Do("POST", "/v1/sessions", tok, ""), 429, "RESOURCE_EXHAUSTED", msgTooManySessions)
+	// Expired sessions do not count.
+	s.Advance(61 * time.Minute)
+	createSession(t, s, tok, "")
+}
+
+func TestPickerURIAfterDone(t *testing.T) {
+	s := newDataEmu(t)
+	tok := s.Tokens.Mint(apitest.Alice, time.Hour, pickScope)
+	ps := createSession(t, s, tok, "")
+	_, page := openPicker(t, s, pickerPath(ps))
+	id := page.Find(`input[name="item"]`).First().AttrOr("value", "")
+	if rec, _ := pressDone(t, s, pickerPath(ps), id); rec.Code != 200 {
+		t.Fatalf("Done: %d", rec.Code)
+	}
+	rec, again := openPicker(t, s, pickerPath(ps))
+	if rec.Code != http.StatusGone || !strings.Contains(again.Text(), "start a new selection") || again.Find(`input[name="item"]`).Length() != 0 {
+		t.Errorf("pickerUri after Done: %d %q", rec.Code, again.Find("main").Text())
+	}
+	// A second Done does not change what was picked.
+	other := page.Find(`input[name="item"]`).Eq(1).AttrOr("value", "")
+	if rec, _ := pressDone(t, s, pickerPath(ps), other); rec.Code != http.StatusGone {
+		t.Errorf("Done after Done: %d", rec.Code)
+	}
+	items := apitest.JSON[pickItems](t, s.Get("/v1/mediaItems?sessionId="+ps.ID, tok))
+	if len(items.MediaItems) != 1 || items.MediaItems[0].ID != id {
+		t.Errorf("picked items changed: %+v", items.MediaItems)
 	}
 }
 

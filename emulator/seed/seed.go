@@ -18,6 +18,9 @@ type Account struct {
 	Name    string `json:"name"`
 	Picture string `json:"-"`
 	HD      string `json:"hd,omitempty"` // Workspace domain; empty for consumer accounts
+	// NoPhotos is an account without a Google Photos account: the Photos
+	// Picker refuses to create sessions for it (FAILED_PRECONDITION).
+	NoPhotos bool `json:"no_photos,omitempty"`
 }
 
 // Find is the account with that email or sub (login_hint accepts both).

@@ -33,6 +33,7 @@ function load({ openReturns, onLoad } = {}) {
   vm.createContext(ctx);
   vm.runInContext(src, ctx);
   env.oauth2 = win.google.accounts.oauth2;
+  env.win = win;
   env.post = (origin, data) => { for (const fn of [...listeners]) fn({ origin, data }); };
   env.listenerCount = () => listeners.size;
   return env;
@@ -171,6 +172,29 @@ const checks = {
     assert.deepEqual(seen, ['ya29.x']);
     // A code client needs no callback at init either (redirect mode has none).
     env.oauth2.initCodeClient({ client_id: 'cid', scope: CAL });
+  },
+
+  async 'a granted token goes to gapi.client.setToken when gapi.client is on the page; an error does not'() {
+    const env = load();
+    const set = [];
+    env.win.gapi = { client: { setToken: (t) => set.push(t) } };
+    const client = env.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback: () => set.push('callback') });
+    client.requestAccessToken();
+    let id = env.opened[0].url.searchParams.get('redirect_uri').split('id=')[1];
+    const response = { access_token: 'ya29.g', token_type: 'Bearer', expires_in: 3599, scope: CAL };
+    env.post(EMU, { source: 'scopewise-emulator', id, response });
+    assert.deepEqual(set, [response, 'callback'], 'setToken before the callback');
+    client.requestAccessToken();
+    id = env.opened[1].url.searchParams.get('redirect_uri').split('id=')[1];
+    env.post(EMU, { source: 'scopewise-emulator', id, response: { error: 'access_denied' } });
+    assert.deepEqual(set.slice(2), ['callback'], 'no setToken for an error answer');
+    // Without gapi on the page nothing breaks.
+    const bare = load();
+    const seen = [];
+    bare.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback: (r) => seen.push(r.access_token) }).requestAccessToken();
+    id = bare.opened[0].url.searchParams.get('redirect_uri').split('id=')[1];
+    bare.post(EMU, { source: 'scopewise-emulator', id, response });
+    assert.deepEqual(seen, ['ya29.g']);
   },
 
   'deprecated hint and hosted_domain act as login_hint and hd'() {

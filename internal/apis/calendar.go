@@ -1,6 +1,7 @@
 package apis
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -32,7 +33,30 @@ type Event struct {
 	Start    time.Time
 	End      time.Time
 	AllDay   bool // Start and End are dates; End is exclusive
+
+	// Type is Google's eventType: "default", "birthday", "focusTime",
+	// "outOfOffice", "workingLocation" or "fromGmail" (another value is
+	// kept as sent).
+	Type string
+	// WorkingLocation is set for a workingLocation event.
+	WorkingLocation *WorkingLocation
+	// AutoDeclines: a focus time or out-of-office event declines
+	// invitations that clash with it.
+	AutoDeclines bool
+	// DoNotDisturb: a focus time that mutes Chat.
+	DoNotDisturb bool
 }
+
+// WorkingLocation is where the user works that day: Kind is "homeOffice",
+// "officeLocation" or "customLocation"; Label names the office or place.
+type WorkingLocation struct {
+	Kind  string
+	Label string
+}
+
+// EventTypes are the event types the Calendar page asks for: all of them,
+// named rather than left to the API's default, which has changed before.
+var EventTypes = []string{"default", "birthday", "focusTime", "outOfOffice", "workingLocation", "fromGmail"}
 
 type eventList struct {
 	TimeZone string `json:"timeZone"`
@@ -44,8 +68,30 @@ type eventList struct {
 		Location string        `json:"location"`
 		Start    eventDateTime `json:"start"`
 		End      eventDateTime `json:"end"`
+
+		EventType           string `json:"eventType"`
+		FocusTimeProperties *struct {
+			AutoDeclineMode string `json:"autoDeclineMode"`
+			ChatStatus      string `json:"chatStatus"`
+		} `json:"focusTimeProperties"`
+		OutOfOfficeProperties *struct {
+			AutoDeclineMode string `json:"autoDeclineMode"`
+		} `json:"outOfOfficeProperties"`
+		WorkingLocationProperties *struct {
+			Type           string `json:"type"`
+			CustomLocation *struct {
+				Label string `json:"label"`
+			} `json:"customLocation"`
+			OfficeLocation *struct {
+				Label      string `json:"label"`
+				BuildingID string `json:"buildingId"`
+			} `json:"officeLocation"`
+		} `json:"workingLocationProperties"`
 	} `json:"items"`
 }
+
+// declines says whether an autoDeclineMode declines anything.
+func declines(mode string) bool { return mode != "" && mode != "declineNone" }
 
 type eventDateTime struct {
 	Date     string `json:"date"`
@@ -73,6 +119,7 @@ func (c *Calendar) Upcoming(ctx context.Context, token string, from time.Time, m
 		"maxResults":   {strconv.Itoa(max)},
 		"singleEvents": {"true"},
 		"orderBy":      {"startTime"},
+		"eventTypes":   EventTypes,
 	}
 	var list eventList
 	if err := getJSON(ctx, c.hc, apiCalendar, http.MethodGet, c.base+"/calendars/primary/events?"+q.Encode(), token, &list); err != nil {
@@ -96,7 +143,27 @@ func (c *Calendar) Upcoming(ctx context.Context, token string, from time.Time, m
 		if summary == "" {
 			summary = "(No title)"
 		}
-		events = append(events, Event{ID: it.ID, Summary: summary, Location: it.Location, Link: it.HTMLLink, Start: start, End: end, AllDay: allDay})
+		e := Event{ID: it.ID, Summary: summary, Location: it.Location, Link: it.HTMLLink, Start: start, End: end, AllDay: allDay, Type: it.EventType}
+		if e.Type == "" {
+			e.Type = "default"
+		}
+		if p := it.FocusTimeProperties; p != nil {
+			e.AutoDeclines, e.DoNotDisturb = declines(p.AutoDeclineMode), p.ChatStatus == "doNotDisturb"
+		}
+		if p := it.OutOfOfficeProperties; p != nil {
+			e.AutoDeclines = declines(p.AutoDeclineMode)
+		}
+		if p := it.WorkingLocationProperties; p != nil {
+			wl := &WorkingLocation{Kind: p.Type}
+			switch {
+			case p.OfficeLocation != nil:
+				wl.Label = cmp.Or(p.OfficeLocation.Label, p.OfficeLocation.BuildingID)
+			case p.CustomLocation != nil:
+				wl.Label = p.CustomLocation.Label
+			}
+			e.WorkingLocation = wl
+		}
+		events = append(events, e)
 	}
 	return events, nil
 }

@@ -25,10 +25,12 @@ func NewDocs(base string, hc *http.Client) *Docs {
 }
 
 // Get reads the document with documents.get and summarizes it: title,
-// outline, word count, first paragraph. id must come from ParseDocumentRef.
+// outline, word count, first paragraph, and each tab's title and outline.
+// It asks for includeTabsContent=true: without it Google fills body with
+// the first tab alone. id must come from ParseDocumentRef.
 func (d *Docs) Get(ctx context.Context, token, id string) (Document, error) {
 	var raw docJSON
-	if err := getJSON(ctx, d.hc, apiDocs, http.MethodGet, d.documentURL(id), token, &raw); err != nil {
+	if err := getJSON(ctx, d.hc, apiDocs, http.MethodGet, d.documentURL(id)+"?includeTabsContent=true", token, &raw); err != nil {
 		return Document{}, err
 	}
 	return summarize(&raw), nil

@@ -3,6 +3,7 @@ package apis
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
@@ -72,8 +73,38 @@ func TestEmulatorDocuments(t *testing.T) {
 				t.Errorf("paragraphs %d, headings %d; want ≥ 2000 and 121", d.Paragraphs, len(d.Outline))
 			}
 		}},
+		{title: "Team wiki (tabs)", check: func(t *testing.T, d Document) {
+			// Read with includeTabsContent=true: every tab, nested, with its own outline.
+			var got []string
+			var walk func(ts []Tab)
+			walk = func(ts []Tab) {
+				for _, tb := range ts {
+					var hs []string
+					for _, h := range tb.Outline {
+						hs = append(hs, h.Text)
+					}
+					got = append(got, fmt.Sprintf("%d %s: %s", tb.Level, tb.Title, strings.Join(hs, ", ")))
+					walk(tb.Children)
+				}
+			}
+			walk(d.Tabs)
+			want := []string{
+				"0 Overview: Team wiki, Who we are, How to use the tabs",
+				"0 Projects: Current projects",
+				"1 Scopewise: Goals, Non-goals",
+				"2 Roadmap: This quarter, Next quarter",
+				"1 Emulator: Fidelity",
+				"0 Meeting notes: Monday, Last week",
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("tabs:\n got  %q\n want %q", got, want)
+			}
+			if len(d.Tabs) != 3 || len(d.Tabs[1].Children) != 2 || len(d.Outline) != 11 {
+				t.Errorf("tab tree or document outline wrong: %d tabs, %d headings", len(d.Tabs), len(d.Outline))
+			}
+		}},
 		{title: "Untitled document", check: func(t *testing.T, d Document) {
-			if !reflect.DeepEqual(d, Document{ID: d.ID, Title: "Untitled document"}) {
+			if !reflect.DeepEqual(d, Document{ID: d.ID, Title: "Untitled document", Tabs: []Tab{{ID: "t.0", Title: "Tab 1"}}}) {
 				t.Errorf("empty document = %+v", d)
 			}
 		}},

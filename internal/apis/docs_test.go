@@ -244,7 +244,20 @@ func TestSummarizeTitleAndTabs(t *testing.T) {
 		{name: "no title", json: `{"documentId":"x","body":{"content":[]}}`, want: Document{ID: "x", Title: "Untitled document"}},
 		{name: "blank title", json: `{"documentId":"x","title":"  "}`, want: Document{ID: "x", Title: "Untitled document"}},
 		{name: "content in the first tab", json: mustJSON(t, map[string]any{"documentId": "x", "title": "T", "tabs": []any{map[string]any{"documentTab": map[string]any{"body": map[string]any{"content": body}}}}}),
-			want: Document{ID: "x", Title: "T", Outline: []Heading{{Level: 1, Style: "HEADING_1", Text: "In a tab", ID: "h.heading_1"}}, Words: 3, Paragraphs: 1}},
+			want: Document{ID: "x", Title: "T", Outline: []Heading{{Level: 1, Style: "HEADING_1", Text: "In a tab", ID: "h.heading_1"}}, Words: 3, Paragraphs: 1,
+				Tabs: []Tab{{Title: "Untitled tab", Outline: []Heading{{Level: 1, Style: "HEADING_1", Text: "In a tab", ID: "h.heading_1"}}, Words: 3, Paragraphs: 1}}}},
+		{name: "nested tabs", json: mustJSON(t, map[string]any{"documentId": "x", "title": "T", "tabs": []any{
+			map[string]any{"tabProperties": map[string]any{"tabId": "t.0", "title": "One"}, "documentTab": map[string]any{"body": map[string]any{"content": newJSONDoc().p("NORMAL_TEXT", "First words here.").content}}},
+			map[string]any{"tabProperties": map[string]any{"tabId": "t.b", "title": "Two", "index": 1}, "documentTab": map[string]any{"body": map[string]any{"content": body}},
+				"childTabs": []any{map[string]any{"tabProperties": map[string]any{"tabId": "t.c", "title": "Two.One", "parentTabId": "t.b", "nestingLevel": 1}, "documentTab": map[string]any{"body": map[string]any{"content": newJSONDoc().p("HEADING_2", "Deep").content}}}}},
+		}}),
+			want: Document{ID: "x", Title: "T", FirstParagraph: "First words here.", Words: 7, Paragraphs: 3,
+				Outline: []Heading{{Level: 1, Style: "HEADING_1", Text: "In a tab", ID: "h.heading_1"}, {Level: 2, Style: "HEADING_2", Text: "Deep", ID: "h.heading_2"}},
+				Tabs: []Tab{
+					{ID: "t.0", Title: "One", Words: 3, Paragraphs: 1},
+					{ID: "t.b", Title: "Two", Outline: []Heading{{Level: 1, Style: "HEADING_1", Text: "In a tab", ID: "h.heading_1"}}, Words: 3, Paragraphs: 1,
+						Children: []Tab{{ID: "t.c", Title: "Two.One", Level: 1, Outline: []Heading{{Level: 2, Style: "HEADING_2", Text: "Deep", ID: "h.heading_2"}}, Words: 1, Paragraphs: 1}}},
+				}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -269,8 +282,9 @@ func docsStub(t *testing.T, docs map[string][]byte, status map[string]int) *http
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-		if r.URL.RawQuery != "" {
-			t.Errorf("query sent: %q", r.URL.RawQuery)
+		// documents.get asks for every tab; the title-only read needs none.
+		if q := r.URL.RawQuery; q != "" && q != "includeTabsContent=true" {
+			t.Errorf("query sent: %q", q)
 		}
 		id, ok := strings.CutPrefix(r.URL.Path, "/v1/documents/")
 		if !ok || r.Method != http.MethodGet {

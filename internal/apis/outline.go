@@ -24,6 +24,25 @@ type Document struct {
 	// FirstParagraph is the text of the first non-empty body paragraph that
 	// is not a heading and not in a table; "" when there is none.
 	FirstParagraph string
+	// Tabs are the document's tabs, nested as in the document, each with
+	// its own outline and counts; nil when the answer had no tabs (a server
+	// that ignored includeTabsContent). Outline, Words, Paragraphs and
+	// Tables above then cover every tab, in document order.
+	Tabs []Tab
+}
+
+// Tab is one tab of a document: its title, where it sits, and a summary of
+// its own content.
+type Tab struct {
+	ID    string // Google's tabId, e.g. "t.0"
+	Title string
+	// Level is the tab's nestingLevel: 0 for a top-level tab.
+	Level      int
+	Outline    []Heading
+	Words      int
+	Paragraphs int
+	Tables     int
+	Children   []Tab
 }
 
 // Heading is one entry of a document's outline.
@@ -53,13 +72,21 @@ type docJSON struct {
 	DocumentID string   `json:"documentId"`
 	Title      string   `json:"title"`
 	Body       bodyJSON `json:"body"`
-	// Tabs is filled instead of Body only when includeTabsContent is asked
-	// for; we do not ask, but read the first tab if a server sends it anyway.
-	Tabs []struct {
-		DocumentTab struct {
-			Body bodyJSON `json:"body"`
-		} `json:"documentTab"`
-	} `json:"tabs"`
+	// Tabs is filled instead of Body when includeTabsContent=true is asked
+	// for, as the Docs page does: every tab, nested in childTabs.
+	Tabs []tabJSON `json:"tabs"`
+}
+
+type tabJSON struct {
+	TabProperties struct {
+		TabID        string `json:"tabId"`
+		Title        string `json:"title"`
+		NestingLevel int    `json:"nestingLevel"`
+	} `json:"tabProperties"`
+	ChildTabs   []tabJSON `json:"childTabs"`
+	DocumentTab struct {
+		Body bodyJSON `json:"body"`
+	} `json:"documentTab"`
 }
 
 type bodyJSON struct {
@@ -138,16 +165,51 @@ func (p *paragraphJSON) text() string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
-// summarize walks the body once: outline, counts and the first paragraph.
+// summarize walks the body, or each tab's, once: outline, counts and the
+// first paragraph.
 func summarize(raw *docJSON) Document {
-	body := raw.Body.Content
-	if len(body) == 0 && len(raw.Tabs) > 0 {
-		body = raw.Tabs[0].DocumentTab.Body.Content
+	doc := Document{ID: raw.DocumentID, Title: titleOrUntitled(raw.Title)}
+	if len(raw.Tabs) == 0 || len(raw.Body.Content) > 0 {
+		s := summarizer{doc: doc}
+		s.walk(raw.Body.Content, false)
+		s.doc.Words = s.words.n
+		return s.doc
 	}
-	s := summarizer{doc: Document{ID: raw.DocumentID, Title: titleOrUntitled(raw.Title)}}
-	s.walk(body, false)
-	s.doc.Words = s.words.n
-	return s.doc
+	doc.Tabs = summarizeTabs(&doc, raw.Tabs)
+	return doc
+}
+
+// summarizeTabs summarizes each tab and its children in document order,
+// adding each one's outline and counts to the document's.
+func summarizeTabs(doc *Document, tabs []tabJSON) []Tab {
+	out := make([]Tab, 0, len(tabs))
+	for i := range tabs {
+		t := &tabs[i]
+		s := summarizer{}
+		s.walk(t.DocumentTab.Body.Content, false)
+		s.doc.Words = s.words.n
+		title := t.TabProperties.Title
+		if strings.TrimSpace(title) == "" {
+			title = "Untitled tab"
+		}
+		tab := Tab{
+			ID: t.TabProperties.TabID, Title: title, Level: t.TabProperties.NestingLevel,
+			Outline: s.doc.Outline, Words: s.doc.Words, Paragraphs: s.doc.Paragraphs, Tables: s.doc.Tables,
+		}
+		doc.Outline = append(doc.Outline, s.doc.Outline...)
+		doc.Words += s.doc.Words
+		doc.Paragraphs += s.doc.Paragraphs
+		doc.Tables += s.doc.Tables
+		if doc.FirstParagraph == "" {
+			doc.FirstParagraph = s.doc.FirstParagraph
+		}
+		tab.Children = summarizeTabs(doc, t.ChildTabs)
+		if len(tab.Children) == 0 {
+			tab.Children = nil
+		}
+		out = append(out, tab)
+	}
+	return out
 }
 
 type summarizer struct {

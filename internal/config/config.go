@@ -69,6 +69,15 @@ type Endpoints struct {
 	Picker       string // …/v1
 	// Media is the origin of the Picker's baseUrl media bytes.
 	Media string
+	// GAPIScript is the API client library for JavaScript (gapi), and
+	// CalendarDiscovery and DocsDiscovery the discovery documents its
+	// gapi.client generates methods from (the lab loads them on first use).
+	GAPIScript        string
+	CalendarDiscovery string
+	DocsDiscovery     string
+	// GAPIOrigins are further origins Google's gapi.client uses beside the
+	// APIs' own (its calls' host); none on the emulator.
+	GAPIOrigins []string
 }
 
 // GoogleEndpoints are real Google's.
@@ -82,6 +91,11 @@ func GoogleEndpoints() Endpoints {
 		Docs:           "https://docs.googleapis.com/v1",
 		Picker:         "https://photospicker.googleapis.com/v1",
 		Media:          "https://lh3.googleusercontent.com",
+
+		GAPIScript:        "https://apis.google.com/js/api.js",
+		CalendarDiscovery: "https://www.googleapis.com/discovery/v1/apis/calendar/v3/rest",
+		DocsDiscovery:     "https://docs.googleapis.com/$discovery/rest?version=v1",
+		GAPIOrigins:       []string{"https://content.googleapis.com"},
 	}
 }
 
@@ -97,6 +111,10 @@ func EmulatorEndpoints(base string) Endpoints {
 		Docs:           base + "/v1",
 		Picker:         base + "/v1",
 		Media:          base,
+
+		GAPIScript:        base + "/js/api.js",
+		CalendarDiscovery: base + "/discovery/v1/apis/calendar/v3/rest",
+		DocsDiscovery:     base + "/$discovery/rest?version=v1",
 	}
 }
 

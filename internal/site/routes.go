@@ -70,18 +70,27 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 }
 
 // cspFor allows the accounts origin's GIS paths (Google) or the whole
-// emulator, the revoke endpoint GIS's revoke() calls, and the API origins the
-// lab calls from the browser (REST + CORS): nothing else.
+// emulator, the revoke endpoint GIS's revoke() calls, the API origins the
+// lab calls from the browser (REST + CORS), and what the lab's gapi.client
+// needs (api.js's origin, the discovery documents' origins, on Google the
+// host its calls go through): nothing else.
 func cspFor(cfg config.Config) web.CSP {
 	csp := web.CSP{AccountsOrigin: cfg.Endpoints.AccountsOrigin}
 	if !cfg.EmulatorMode() {
 		csp.GISPath = "/gsi/"
 	}
 	ep := cfg.Endpoints
-	for _, u := range []string{ep.Revoke, ep.Calendar, ep.Docs, ep.Picker} {
+	for _, u := range []string{ep.Revoke, ep.Calendar, ep.Docs, ep.Picker, ep.CalendarDiscovery, ep.DocsDiscovery} {
 		if o := web.OriginOf(u); o != "" {
 			csp.Connect = append(csp.Connect, o) // the policy lists each origin once
 		}
 	}
+	// The lab's gapi.client: api.js and the scripts it loads from its own
+	// origin, and on Google the host its calls go through (GAPIOrigins).
+	if o := web.OriginOf(ep.GAPIScript); o != "" {
+		csp.Script = append(csp.Script, o)
+	}
+	csp.Connect = append(csp.Connect, ep.GAPIOrigins...)
+	csp.Frame = append(csp.Frame, ep.GAPIOrigins...)
 	return csp
 }

@@ -26,6 +26,18 @@ type CSP struct {
 	AccountsOrigin string   // e.g. https://accounts.google.com or the emulator
 	GISPath        string   // "/gsi/" on Google: narrows script/frame/style/connect to GIS
 	Connect        []string // further connect-src origins (revoke, the APIs the lab calls from the browser)
+	Script         []string // further script-src origins (the API client library for JavaScript, gapi)
+	Frame          []string // further frame-src origins (gapi.client's request proxy on Google)
+}
+
+// withExtra is list plus the extra origins it lacks, in order.
+func withExtra(list []string, extra []string) []string {
+	for _, c := range extra {
+		if c != "" && !slices.Contains(list, c) {
+			list = append(list, c)
+		}
+	}
+	return list
 }
 
 // nonceMark stands for the nonce while the policy is built once.
@@ -36,18 +48,15 @@ const nonceMark = "\x00nonce\x00"
 // not listed: default-src 'none'.
 func (p CSP) split() (before, after string) {
 	gis := strings.TrimRight(p.AccountsOrigin, "/") + p.GISPath
-	connect := []string{"'self'", gis}
-	for _, c := range p.Connect {
-		if !slices.Contains(connect, c) { // the emulator's revoke is its GIS origin
-			connect = append(connect, c)
-		}
-	}
+	connect := withExtra([]string{"'self'", gis}, p.Connect) // the emulator's revoke is its GIS origin
+	script := withExtra([]string{"'self'", "'nonce-" + nonceMark + "'", gis}, p.Script)
+	frame := withExtra([]string{gis}, p.Frame)
 	whole := strings.Join([]string{
 		"default-src 'none'",
-		"script-src 'self' 'nonce-" + nonceMark + "' " + gis,
+		"script-src " + strings.Join(script, " "),
 		"style-src 'self' " + gis,
 		"connect-src " + strings.Join(connect, " "),
-		"frame-src " + gis,
+		"frame-src " + strings.Join(frame, " "),
 		"img-src 'self' data: blob:",
 		"object-src 'none'",
 		"base-uri 'none'",

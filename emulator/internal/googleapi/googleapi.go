@@ -162,6 +162,9 @@ type Tokens interface {
 // of the accepted scopes (the first is the one named in the 403 header).
 // On failure it has written Google's 401 or 403 and returns false.
 func Authorize(w http.ResponseWriter, r *http.Request, tokens Tokens, a API, accepted ...string) (Bearer, bool) {
+	if !CheckKey(w, r, a) {
+		return Bearer{}, false
+	}
 	value, ok := BearerToken(r)
 	if !ok {
 		w.Header().Set("WWW-Authenticate", Realm)
@@ -180,6 +183,59 @@ func Authorize(w http.ResponseWriter, r *http.Request, tokens Tokens, a API, acc
 		return Bearer{}, false
 	}
 	return t, true
+}
+
+// MsgKeyInvalid is Google's message for an API key it does not know.
+const MsgKeyInvalid = "API key not valid. Please pass a valid API key."
+
+// APIKey is the API key a call carries, as Google reads it: the key query
+// parameter, else the X-Goog-Api-Key header. ok is false when there is none.
+func APIKey(r *http.Request) (key string, ok bool) {
+	if q := r.URL.Query(); q.Has("key") {
+		return q.Get("key"), true
+	}
+	if h := r.Header.Get("X-Goog-Api-Key"); h != "" {
+		return h, true
+	}
+	return "", false
+}
+
+// ValidKeyShape reports whether key looks like a Google API key: "AIza"
+// and 35 more characters of the URL-safe base64 alphabet (39 in all). The
+// emulator registers no keys, so every key of that shape is one it knows.
+func ValidKeyShape(key string) bool {
+	if len(key) != 39 || !strings.HasPrefix(key, "AIza") {
+		return false
+	}
+	for _, c := range key[4:] {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// CheckKey accepts a call without an API key, or with one of a key's shape;
+// any other key gets Google's 400 API_KEY_INVALID, before the token is
+// looked at (a key and a token may travel together, as gapi.client sends
+// them). It reports whether the call may go on.
+func CheckKey(w http.ResponseWriter, r *http.Request, a API) bool {
+	key, ok := APIKey(r)
+	if !ok || ValidKeyShape(key) {
+		return true
+	}
+	e := NewError(a, http.StatusBadRequest, "INVALID_ARGUMENT", MsgKeyInvalid, "API_KEY_INVALID")
+	e.Details = append(e.Details, map[string]any{
+		"@type":  "type.googleapis.com/google.rpc.LocalizedMessage",
+		"locale": "en-US", "message": MsgKeyInvalid,
+	})
+	if a.LegacyErr {
+		e.Errors = []ErrorItem{{Message: MsgKeyInvalid, Domain: "global", Reason: "badRequest"}}
+	}
+	WriteJSON(w, http.StatusBadRequest, map[string]Error{"error": e})
+	return false
 }
 
 // HasScope reports whether any of accepted is among scopes.
