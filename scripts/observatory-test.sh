@@ -144,6 +144,7 @@ http {
   ssl_certificate $work/cert.pem;
   ssl_certificate_key $work/key.pem;
   proxy_set_header Host \$http_host;
+  proxy_set_header X-Forwarded-Proto \$scheme;
 $server_blocks
 }
 EOF

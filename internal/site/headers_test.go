@@ -374,3 +374,38 @@ func hasAttr(tok html.Token, key, val string) bool {
 	}
 	return false
 }
+
+// TestWarnsWhenAProxyServesHTTPSWithoutSecureCookies: behind a TLS proxy
+// without SECURE_COOKIES (how emulator mode scored 40 with the Observatory:
+// a cookie without Secure, no HSTS) the site says so in its log, once; with
+// SECURE_COOKIES it does not, and plain HTTP requests never make it warn.
+func TestWarnsWhenAProxyServesHTTPSWithoutSecureCookies(t *testing.T) {
+	const warning = "SECURE_COOKIES is off"
+	get := func(s *sitetest.Site, header, value string) {
+		b := s.NewBrowser()
+		req := b.NewRequest(context.Background(), http.MethodGet, "/docs", nil)
+		if header != "" {
+			req.Header.Set(header, value)
+		}
+		if res := b.Do(req); res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /docs with %s %q: %d", header, value, res.StatusCode)
+		}
+	}
+	plain := sitetest.Start(t)
+	get(plain, "", "")
+	get(plain, "X-Forwarded-Proto", "http")
+	if strings.Contains(plain.Logs.String(), warning) {
+		t.Fatalf("warned for plain HTTP:\n%s", plain.Logs.String())
+	}
+	get(plain, "X-Forwarded-Proto", "https")
+	get(plain, "Forwarded", "for=192.0.2.1;proto=https")
+	if n := strings.Count(plain.Logs.String(), warning); n != 1 {
+		t.Errorf("%d warnings behind an HTTPS proxy without SECURE_COOKIES, want 1:\n%s", n, plain.Logs.String())
+	}
+
+	secure := sitetest.Start(t, sitetest.WithEnv(map[string]string{"SECURE_COOKIES": "true"}), sitetest.WithTLS())
+	get(secure, "X-Forwarded-Proto", "https")
+	if strings.Contains(secure.Logs.String(), warning) {
+		t.Errorf("warned with SECURE_COOKIES:\n%s", secure.Logs.String())
+	}
+}
