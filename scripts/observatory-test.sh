@@ -24,7 +24,6 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 source "$root/scripts/deps-lib.sh"
-source "$root/scripts/emulator-lib.sh" # free_port
 
 out=""
 while (($#)); do
@@ -108,11 +107,12 @@ emulator_url=$site_url
 listen_on=(127.0.0.1)
 if getent ahosts localhost | grep -q '^::1 '; then listen_on+=("[::1]"); fi
 server_blocks=""
-ports=()
-while ((${#ports[@]} < 4)); do
-	p=$(free_port)
-	[[ " ${ports[*]} " == *" $p "* ]] || ports+=("$p")
-done
+# Four free ports from one node start (held open together, so distinct).
+read -ra ports < <(node -e '
+const net = require("net");
+Promise.all([0, 1, 2, 3].map(() => new Promise((ok) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => ok(s)); })))
+  .then((ss) => { console.log(ss.map((s) => s.address().port).join(" ")); ss.forEach((s) => s.close()); });')
+((${#ports[@]} == 4)) || { echo "observatory-test.sh: no free ports" >&2; exit 1; }
 for site in google emulator; do
 	http_port=${ports[0]} https_port=${ports[1]}
 	ports=("${ports[@]:2}")
