@@ -72,6 +72,14 @@ go build -o bin/emulator ./cmd/emulator
 done_section
 
 # ---------------------------------------------------------------------------
+section "MDN HTTP Observatory: its own scanner on bin/site behind nginx TLS"
+# Google mode fails under its floors; emulator mode fails only on a test
+# other than its http:// emulator origin. Installs nginx and
+# observatory/node_modules when missing. About 15 s warm on a quiet machine.
+"$root/scripts/observatory-test.sh"
+done_section
+
+# ---------------------------------------------------------------------------
 section "contract suite: Google's Go and npm clients against bin/emulator"
 "$root/scripts/contract-test.sh"
 done_section

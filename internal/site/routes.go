@@ -25,6 +25,13 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 	e.Use(
 		middleware.Recover(),
 		web.RequestLog(log),
+	)
+	if !cfg.SecureCookies {
+		// Served over HTTPS by a proxy without SECURE_COOKIES is a
+		// misconfiguration the answers cannot show: say so in the log.
+		e.Use(web.WarnHTTPSWithoutSecureCookies(log))
+	}
+	e.Use(
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
 		web.BodyLimit(64<<10),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
