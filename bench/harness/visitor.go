@@ -101,6 +101,7 @@ const (
 	clientID      = "1000000000001-scopewise.apps.googleusercontent.com"
 	calendarScope = "https://www.googleapis.com/auth/calendar.readonly"
 	docsScope     = "https://www.googleapis.com/auth/documents.readonly"
+	pickerScope   = "https://www.googleapis.com/auth/photospicker.mediaitems.readonly"
 )
 
 func (v *visitor) mint(scopes ...string) (string, error) {
