@@ -409,13 +409,43 @@ func medianP(rs []wrkResult, p func(wrkResult) int64) int64 {
 	return int64(median(xs))
 }
 
+// overheadBudget is the postback overhead's goal. A round whose postback
+// was faster than the direct call it contains is noise (the machine gave
+// the two runs very different shares of its cores), so a run with one is
+// not counted as meeting the goal.
+func overheadBudget(r results) budget {
+	b := budget{"postback overhead (p50 - direct p50, 1 conn) <= 0.25 ms", fmt.Sprintf("%.3f ms (ratio %.2f)", r.OverheadMS, r.Postback.Ratio), r.OverheadMS <= 0.25}
+	if len(r.Overheads) == 0 || slices.Min(r.Overheads) < 0 {
+		b.Met = false
+		b.Value += ": a round below zero, noise rather than a figure"
+	}
+	return b
+}
+
+// budgetsMain recomputes the budgets of a results file (after an e2e entry
+// was added, or a goal changed), prints the table and writes the file back.
+func budgetsMain(o options) error {
+	b, err := os.ReadFile(o.out)
+	if err != nil {
+		return err
+	}
+	var res results
+	if err := json.Unmarshal(b, &res); err != nil {
+		return fmt.Errorf("%s: %v", o.out, err)
+	}
+	res.Budgets = budgets(res)
+	printBench(res)
+	b, _ = json.MarshalIndent(res, "", "  ")
+	return os.WriteFile(o.out, append(b, '\n'), 0o644)
+}
+
 // budgets are the performance goals (docs/performance.md), each with what
 // this run measured.
 func budgets(r results) []budget {
 	const kB = 1000
 	out := []budget{
 		{"page serving >= 0.50 x bare handler", fmt.Sprintf("%.2f", r.Serving.Ratio), r.Serving.Ratio >= 0.50},
-		{"postback overhead (p50 - direct p50, 1 conn) <= 0.25 ms", fmt.Sprintf("%.3f ms (ratio %.2f)", r.OverheadMS, r.Postback.Ratio), r.OverheadMS <= 0.25},
+		overheadBudget(r),
 		{fmt.Sprintf("postback p50 with %.0f ms upstream latency <= 1.03 x direct", r.LatencyMS), fmt.Sprintf("%.3f", r.Latency.Ratio), r.Latency.Ratio > 0 && r.Latency.Ratio <= 1.03},
 		{"upstream calls per postback: 2 first, 1 after", fmt.Sprintf("%d first, %.3f after", r.Upstream.First, r.Upstream.Steady), r.Upstream.First == 2 && r.Upstream.Steady > 0.999 && r.Upstream.Steady < 1.001},
 	}

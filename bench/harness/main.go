@@ -14,6 +14,8 @@
 //	                      socket errors, 5xx, RSS after warm-up and after
 //	harness -mode lighthouse
 //	                      bench/lighthouse.mjs on every page; bench/lighthouse.json
+//	harness -mode budgets the goals of bench/results.json again (after an
+//	                      e2e_wall_time entry was added); prints, rewrites it
 //	harness -mode weight  page weight and start-up only (-startups runs), in
 //	                      seconds; prints, writes nothing
 //
@@ -50,7 +52,7 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.mode, "mode", "bench", "bench, load, lighthouse or weight")
+	flag.StringVar(&o.mode, "mode", "bench", "bench, budgets, load, lighthouse or weight")
 	flag.StringVar(&o.site, "site", "bin/site", "the site binary")
 	flag.StringVar(&o.bare, "bare", "bin/bare", "the bare handler binary (bench/bare)")
 	flag.StringVar(&o.out, "out", "", "where to write the results as JSON (bench: default bench/results.json)")
@@ -75,6 +77,11 @@ func main() {
 			o.out = "bench/results.json"
 		}
 		err = benchMain(o)
+	case "budgets":
+		if o.out == "" {
+			o.out = "bench/results.json"
+		}
+		err = budgetsMain(o)
 	case "load":
 		err = loadMain(o)
 	case "lighthouse":
@@ -85,7 +92,7 @@ func main() {
 	case "weight":
 		err = weightMain(o)
 	default:
-		err = fmt.Errorf("unknown -mode %q: bench, load, lighthouse or weight", o.mode)
+		err = fmt.Errorf("unknown -mode %q: bench, budgets, load, lighthouse or weight", o.mode)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "harness:", err)
