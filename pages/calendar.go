@@ -12,10 +12,10 @@ import (
 	"github.com/scopewise/scopewise/views"
 )
 
-// calendarEvents is how many upcoming events the page shows: enough for a
+// CalendarEvents is how many upcoming events the page shows: enough for a
 // week of a busy calendar, so that working locations, time off and
 // birthdays show among the meetings.
-const calendarEvents = 25
+const CalendarEvents = 25
 
 var calendarPostback = postback{Scope: apis.CalendarScope, Target: "calendar-results", Button: "Show calendar info"}
 
@@ -41,7 +41,7 @@ func (p *Pages) CalendarPostback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	events, err := p.CalendarAPI.Upcoming(c.Request().Context(), token, p.Now(), calendarEvents)
+	events, err := p.CalendarAPI.Upcoming(c.Request().Context(), token, p.Now(), CalendarEvents)
 	if err != nil {
 		return p.apiProblem(c, err, token, calendarPostback)
 	}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the bench, load and lighthouse tasks need when it is missing:
 # wrk (Debian's package), Debian's Chromium and npm (through e2e-deps.sh),
-# and bench/node_modules (Lighthouse, playwright-core).
+# and bench/node_modules (Lighthouse, playwright-core, oauth2-mock-server).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -5,17 +5,22 @@
 // bin/site and bin/bare first.
 //
 //	harness -mode bench   page serving vs a bare handler, postback vs a direct
-//	                      upstream call, page weight, click to data, start-up
-//	                      and memory; a table, and bench/results.json
+//	                      upstream call (as is, and with a Google-like latency
+//	                      injected), upstream bytes per postback with and
+//	                      without the field masks, page weight, click to
+//	                      data, start-up and memory, and cmd/emulator against
+//	                      its peers; a table, and bench/results.json
 //	harness -mode load    30 s at 64 connections on pages and postbacks:
 //	                      socket errors, 5xx, RSS after warm-up and after
 //	harness -mode lighthouse
 //	                      bench/lighthouse.mjs on every page; bench/lighthouse.json
+//	harness -mode budgets the goals of bench/results.json again (after an
+//	                      e2e_wall_time entry was added); prints, rewrites it
 //	harness -mode weight  page weight and start-up only (-startups runs), in
 //	                      seconds; prints, writes nothing
 //
-// It needs wrk, and for click to data Node.js with bench/node_modules and
-// Debian's Chromium.
+// It needs wrk, and for click to data and the peers Node.js with
+// bench/node_modules (and Debian's Chromium for click to data).
 package main
 
 import (
@@ -39,11 +44,15 @@ type options struct {
 	clickRuns int
 	noClick   bool
 	startups  int
+
+	emulatorBin string
+	noPeers     bool
+	latency     time.Duration
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.mode, "mode", "bench", "bench, load, lighthouse or weight")
+	flag.StringVar(&o.mode, "mode", "bench", "bench, budgets, load, lighthouse or weight")
 	flag.StringVar(&o.site, "site", "bin/site", "the site binary")
 	flag.StringVar(&o.bare, "bare", "bin/bare", "the bare handler binary (bench/bare)")
 	flag.StringVar(&o.out, "out", "", "where to write the results as JSON (bench: default bench/results.json)")
@@ -55,6 +64,9 @@ func main() {
 	flag.DurationVar(&o.warmDur, "warm-dur", 10*time.Second, "load: length of the warm-up")
 	flag.IntVar(&o.clickRuns, "click-runs", 20, "bench: click-to-data runs")
 	flag.BoolVar(&o.noClick, "no-click", false, "bench: skip click to data (no browser)")
+	flag.StringVar(&o.emulatorBin, "emulator", "bin/emulator", "bench: the emulator binary (cmd/emulator), measured against its peers")
+	flag.BoolVar(&o.noPeers, "no-peers", false, "bench: skip the emulator against its peers")
+	flag.DurationVar(&o.latency, "latency", 30*time.Millisecond, "bench: the delay injected on the emulator for the postback with a Google-like latency")
 	flag.IntVar(&o.startups, "startups", 5, "weight: start the site this many times for the start-up figure")
 	flag.Parse()
 
@@ -65,6 +77,11 @@ func main() {
 			o.out = "bench/results.json"
 		}
 		err = benchMain(o)
+	case "budgets":
+		if o.out == "" {
+			o.out = "bench/results.json"
+		}
+		err = budgetsMain(o)
 	case "load":
 		err = loadMain(o)
 	case "lighthouse":
@@ -75,7 +92,7 @@ func main() {
 	case "weight":
 		err = weightMain(o)
 	default:
-		err = fmt.Errorf("unknown -mode %q: bench, load, lighthouse or weight", o.mode)
+		err = fmt.Errorf("unknown -mode %q: bench, budgets, load, lighthouse or weight", o.mode)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "harness:", err)

@@ -45,13 +45,8 @@ func newVisitor(site, emu string) (*visitor, error) {
 	return v, nil
 }
 
-// fetch GETs a URL as sent with the given Accept-Encoding ("" for none).
-func (v *visitor) fetch(url, acceptEncoding string) (body []byte, encoding string, err error) {
-	body, h, err := v.fetchWithHeader(url, acceptEncoding)
-	return body, h.Get("Content-Encoding"), err
-}
-
-// fetchWithHeader is fetch, with the answer's header.
+// fetchWithHeader GETs a URL as sent with the given Accept-Encoding ("" for
+// none), and returns the answer's header too.
 func (v *visitor) fetchWithHeader(url, acceptEncoding string) ([]byte, http.Header, error) {
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("Cookie", v.cookie)
@@ -101,6 +96,7 @@ const (
 	clientID      = "1000000000001-scopewise.apps.googleusercontent.com"
 	calendarScope = "https://www.googleapis.com/auth/calendar.readonly"
 	docsScope     = "https://www.googleapis.com/auth/documents.readonly"
+	pickerScope   = "https://www.googleapis.com/auth/photospicker.mediaitems.readonly"
 )
 
 func (v *visitor) mint(scopes ...string) (string, error) {

@@ -1,93 +1,17 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/scopewise/scopewise/internal/pageweight"
 )
 
-// pageWeight is what one page costs a first visit: its HTML and the site's
-// own CSS and JS it loads (GIS, the emulator's script, is excluded), raw and
-// as sent to a browser that takes br and gzip (HTML gzip, assets brotli).
-type pageWeight struct {
-	Path       string `json:"path"`
-	HTMLRaw    int    `json:"html_raw"`
-	HTMLGzip   int    `json:"html_gzip"`
-	AssetsRaw  int    `json:"assets_raw"`
-	AssetsBr   int    `json:"assets_br"`
-	AssetsGzip int    `json:"assets_gzip"`
-	TotalRaw   int    `json:"total_raw"`
-	TotalSent  int    `json:"total_compressed"` // HTML gzip + assets brotli
-	Assets     []string
-}
-
-// loadAsset finds what a page loads as it loads: stylesheets (href) and
-// module scripts (src) of the site's own; importMap and staticImport then add
-// the import map's modules that a loaded module imports statically,
-// transitively (photos.js on /photos via token-sections.js... ). A module
-// only imported with import() on first use, or named in a data attribute,
-// is not loaded with the page and not counted.
-var (
-	loadAsset    = regexp.MustCompile(`(?:href|src)="(/assets/[^"]+)"`)
-	importMap    = regexp.MustCompile(`<script type="importmap"[^>]*>(.*?)</script>`)
-	staticImport = regexp.MustCompile(`(?:\bfrom|\bimport)\s*["']([^"']+)["']`)
-)
+type pageWeight = pageweight.Weight
 
 func weighPages(v *visitor, paths []string) ([]pageWeight, error) {
-	var out []pageWeight
-	for _, path := range paths {
-		raw, _, err := v.fetch(v.site+path, "")
-		if err != nil {
-			return nil, err
-		}
-		gz, enc, err := v.fetch(v.site+path, "gzip")
-		if err != nil {
-			return nil, err
-		}
-		if enc != "gzip" {
-			gz = raw
-		}
-		var imap struct{ Imports map[string]string }
-		if m := importMap.FindSubmatch(raw); m != nil {
-			_ = json.Unmarshal(m[1], &imap)
-		}
-		w := pageWeight{Path: path, HTMLRaw: len(raw), HTMLGzip: len(gz)}
-		var queue []string
-		for _, m := range loadAsset.FindAllSubmatch(raw, -1) {
-			queue = append(queue, string(m[1]))
-		}
-		for len(queue) > 0 {
-			url := queue[0]
-			queue = queue[1:]
-			if slices.Contains(w.Assets, url) {
-				continue
-			}
-			w.Assets = append(w.Assets, url)
-			for _, e := range []struct {
-				accept string
-				n      *int
-			}{{"", &w.AssetsRaw}, {"br", &w.AssetsBr}, {"gzip", &w.AssetsGzip}} {
-				b, _, err := v.fetch(v.site+url, e.accept)
-				if err != nil {
-					return nil, err
-				}
-				*e.n += len(b)
-				if e.accept == "" && strings.HasSuffix(url, ".js") {
-					for _, m := range staticImport.FindAllSubmatch(b, -1) {
-						if u, ok := imap.Imports[string(m[1])]; ok {
-							queue = append(queue, u)
-						}
-					}
-				}
-			}
-		}
-		w.TotalRaw = w.HTMLRaw + w.AssetsRaw
-		w.TotalSent = w.HTMLGzip + w.AssetsBr
-		out = append(out, w)
-	}
-	return out, nil
+	return pageweight.Weigh(pageweight.Client(v.hc, v.cookie), v.site, paths)
 }
 
 func printWeight(ws []pageWeight) {
@@ -122,7 +46,7 @@ func weightMain(o options) error {
 	if err != nil {
 		return err
 	}
-	ws, err := weighPages(v, pagePaths)
+	ws, err := weighPages(v, pageweight.Paths)
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,15 @@ import (
 	"time"
 )
 
-// wrkScript sets the method, cycles through paths when given several, and
+// wrkScript sets the method and body, cycles through paths when given
+// several (one a line: a path may hold commas, as a fields= mask does), and
 // prints wrk's summary as one JSON line.
 const wrkScript = `
 local paths = {}
-for p in string.gmatch(os.getenv("WRK_PATHS") or "", "[^,]+") do paths[#paths + 1] = p end
+for p in string.gmatch(os.getenv("WRK_PATHS") or "", "[^\n]+") do paths[#paths + 1] = p end
 wrk.method = os.getenv("WRK_METHOD") or "GET"
+local body = os.getenv("WRK_BODY")
+if body and body ~= "" then wrk.body = body end
 if #paths > 1 then
   local i = 0
   request = function()
@@ -36,6 +39,7 @@ type load struct {
 	base    string   // http://host:port
 	paths   []string // one or more; several are taken in turn
 	method  string
+	body    string   // sent with every request ("" for none)
 	headers []string // "Name: value"
 	threads int
 	conns   int
@@ -89,7 +93,7 @@ func runWrk(l load) (wrkResult, error) {
 	if method == "" {
 		method = "GET"
 	}
-	cmd.Env = append(os.Environ(), "WRK_METHOD="+method, "WRK_PATHS="+strings.Join(l.paths, ","))
+	cmd.Env = append(os.Environ(), "WRK_METHOD="+method, "WRK_PATHS="+strings.Join(l.paths, "\n"), "WRK_BODY="+l.body)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk %s: %v\n%s", l.paths[0], err, out)

@@ -222,6 +222,30 @@ type docParaElement struct {
 	StartIndex int         `json:"startIndex,omitempty"`
 	EndIndex   int         `json:"endIndex"`
 	TextRun    *docTextRun `json:"textRun,omitempty"`
+	// Person and RichLink are smart chips (ParagraphElement's person and
+	// richLink in the Docs reference). The seed has none; they are here so
+	// that a fields= mask naming them is accepted, as Google accepts it.
+	Person   *docPerson   `json:"person,omitempty"`
+	RichLink *docRichLink `json:"richLink,omitempty"`
+}
+
+type docPerson struct {
+	PersonID         string       `json:"personId"`
+	TextStyle        docTextStyle `json:"textStyle"`
+	PersonProperties struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+	} `json:"personProperties"`
+}
+
+type docRichLink struct {
+	RichLinkID         string       `json:"richLinkId"`
+	TextStyle          docTextStyle `json:"textStyle"`
+	RichLinkProperties struct {
+		Title    string `json:"title"`
+		URI      string `json:"uri"`
+		MimeType string `json:"mimeType"`
+	} `json:"richLinkProperties"`
 }
 
 type docTextRun struct {

@@ -29,7 +29,6 @@ type Event struct {
 	ID       string
 	Summary  string
 	Location string
-	Link     string
 	Start    time.Time
 	End      time.Time
 	AllDay   bool // Start and End are dates; End is exclusive
@@ -63,7 +62,6 @@ type eventList struct {
 	Items    []struct {
 		ID       string        `json:"id"`
 		Status   string        `json:"status"`
-		HTMLLink string        `json:"htmlLink"`
 		Summary  string        `json:"summary"`
 		Location string        `json:"location"`
 		Start    eventDateTime `json:"start"`
@@ -112,8 +110,8 @@ func (d eventDateTime) parse(loc *time.Location) (t time.Time, allDay bool, ok b
 
 const apiCalendar = "Calendar API"
 
-// Upcoming lists up to max events that end after from, soonest first.
-func (c *Calendar) Upcoming(ctx context.Context, token string, from time.Time, max int) ([]Event, error) {
+// UpcomingURL is the events.list call Upcoming makes.
+func (c *Calendar) UpcomingURL(from time.Time, max int) string {
 	q := url.Values{
 		"timeMin":      {from.UTC().Format(time.RFC3339)},
 		"maxResults":   {strconv.Itoa(max)},
@@ -121,8 +119,13 @@ func (c *Calendar) Upcoming(ctx context.Context, token string, from time.Time, m
 		"orderBy":      {"startTime"},
 		"eventTypes":   EventTypes,
 	}
+	return withFields(c.base+"/calendars/primary/events", q, CalendarFields)
+}
+
+// Upcoming lists up to max events that end after from, soonest first.
+func (c *Calendar) Upcoming(ctx context.Context, token string, from time.Time, max int) ([]Event, error) {
 	var list eventList
-	if err := getJSON(ctx, c.hc, apiCalendar, http.MethodGet, c.base+"/calendars/primary/events?"+q.Encode(), token, &list); err != nil {
+	if err := getJSON(ctx, c.hc, apiCalendar, http.MethodGet, c.UpcomingURL(from, max), token, &list); err != nil {
 		return nil, err
 	}
 	loc, err := time.LoadLocation(list.TimeZone)
@@ -143,7 +146,7 @@ func (c *Calendar) Upcoming(ctx context.Context, token string, from time.Time, m
 		if summary == "" {
 			summary = "(No title)"
 		}
-		e := Event{ID: it.ID, Summary: summary, Location: it.Location, Link: it.HTMLLink, Start: start, End: end, AllDay: allDay, Type: it.EventType}
+		e := Event{ID: it.ID, Summary: summary, Location: it.Location, Start: start, End: end, AllDay: allDay, Type: it.EventType}
 		if e.Type == "" {
 			e.Type = "default"
 		}

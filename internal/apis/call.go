@@ -1,6 +1,7 @@
 package apis
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -200,10 +201,16 @@ func readCapped(api string, resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, tooBig(strconv.FormatInt(resp.ContentLength, 10) + " bytes")
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
+	// An answer that says its length is read into one buffer of that
+	// size (and room to find its end), not grown as it comes.
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead) // ReadFrom wants MinRead free to see the end
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1)); err != nil {
 		return nil, transportError(api, err)
 	}
+	body := buf.Bytes()
 	if int64(len(body)) > limit {
 		return nil, tooBig("more bytes")
 	}

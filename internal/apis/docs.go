@@ -30,27 +30,37 @@ func NewDocs(base string, hc *http.Client) *Docs {
 // the first tab alone. id must come from ParseDocumentRef.
 func (d *Docs) Get(ctx context.Context, token, id string) (Document, error) {
 	var raw docJSON
-	if err := getJSON(ctx, d.hc, apiDocs, http.MethodGet, d.documentURL(id)+"?includeTabsContent=true", token, &raw); err != nil {
+	if err := getJSON(ctx, d.hc, apiDocs, http.MethodGet, d.DocumentURL(id), token, &raw); err != nil {
 		return Document{}, err
 	}
 	return summarize(&raw), nil
 }
 
-// Title reads only what the recent list shows. documents.get has no lighter
-// method and the emulator does not honour partial responses (fields=), so
-// this is a full get whose body is decoded into the two fields it needs.
+// Title reads only what the recent list shows: documents.get asked for the
+// ID and title alone.
 func (d *Docs) Title(ctx context.Context, token, id string) (DocumentRef, error) {
 	var raw struct {
 		DocumentID string `json:"documentId"`
 		Title      string `json:"title"`
 	}
-	if err := getJSON(ctx, d.hc, apiDocs, http.MethodGet, d.documentURL(id), token, &raw); err != nil {
+	if err := getJSON(ctx, d.hc, apiDocs, http.MethodGet, d.TitleURL(id), token, &raw); err != nil {
 		return DocumentRef{}, err
 	}
 	if raw.DocumentID == "" {
 		raw.DocumentID = id
 	}
 	return DocumentRef{ID: raw.DocumentID, Title: titleOrUntitled(raw.Title)}, nil
+}
+
+// DocumentURL is the documents.get call Get makes: every tab's content, in
+// the fields the summary reads.
+func (d *Docs) DocumentURL(id string) string {
+	return withFields(d.documentURL(id), url.Values{"includeTabsContent": {"true"}}, DocumentFields)
+}
+
+// TitleURL is the documents.get call Title makes.
+func (d *Docs) TitleURL(id string) string {
+	return withFields(d.documentURL(id), nil, DocumentTitleFields)
 }
 
 // documentURL escapes the ID even though ParseDocumentRef admits only

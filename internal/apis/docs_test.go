@@ -282,8 +282,9 @@ func docsStub(t *testing.T, docs map[string][]byte, status map[string]int) *http
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-		// documents.get asks for every tab; the title-only read needs none.
-		if q := r.URL.RawQuery; q != "" && q != "includeTabsContent=true" {
+		// documents.get asks for every tab in the fields the summary
+		// reads; the title-only read for the ID and title alone.
+		if q := r.URL.RawQuery; q != "includeTabsContent=true&fields="+DocumentFields && q != "fields="+DocumentTitleFields {
 			t.Errorf("query sent: %q", q)
 		}
 		id, ok := strings.CutPrefix(r.URL.Path, "/v1/documents/")

@@ -70,14 +70,12 @@ type PickingSession struct {
 
 // MediaItem is one picked photo or video.
 type MediaItem struct {
-	ID         string
-	CreateTime time.Time
-	Type       string // "PHOTO", "VIDEO" or "TYPE_UNSPECIFIED"
-	BaseURL    string // fetched with the bearer token, plus a size suffix
-	MimeType   string
-	Filename   string
-	Width      int
-	Height     int
+	ID       string
+	Type     string // "PHOTO", "VIDEO" or "TYPE_UNSPECIFIED"
+	BaseURL  string // fetched with the bearer token, plus a size suffix
+	Filename string
+	Width    int
+	Height   int
 }
 
 // Media is the bytes of one image and their type.
@@ -99,12 +97,10 @@ type sessionJSON struct {
 
 type mediaItemsJSON struct {
 	MediaItems []struct {
-		ID         string `json:"id"`
-		CreateTime string `json:"createTime"`
-		Type       string `json:"type"`
-		MediaFile  struct {
+		ID        string `json:"id"`
+		Type      string `json:"type"`
+		MediaFile struct {
 			BaseURL           string `json:"baseUrl"`
-			MimeType          string `json:"mimeType"`
 			Filename          string `json:"filename"`
 			MediaFileMetadata struct {
 				Width  flexInt `json:"width"`
@@ -131,7 +127,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 // CreateSession starts a picking session: POST /v1/sessions {}.
 func (p *Picker) CreateSession(ctx context.Context, token string) (PickingSession, error) {
 	var s sessionJSON
-	if err := getJSON(ctx, p.hc, apiPicker, http.MethodPost, p.base+"/sessions", token, &s); err != nil {
+	if err := getJSON(ctx, p.hc, apiPicker, http.MethodPost, withFields(p.base+"/sessions", nil, SessionFields), token, &s); err != nil {
 		return PickingSession{}, err
 	}
 	return p.parseSession(s)
@@ -140,10 +136,25 @@ func (p *Picker) CreateSession(ctx context.Context, token string) (PickingSessio
 // GetSession asks whether the user is done picking: GET /v1/sessions/{id}.
 func (p *Picker) GetSession(ctx context.Context, token, id string) (PickingSession, error) {
 	var s sessionJSON
-	if err := getJSON(ctx, p.hc, apiPicker, http.MethodGet, p.base+"/sessions/"+url.PathEscape(id), token, &s); err != nil {
+	if err := getJSON(ctx, p.hc, apiPicker, http.MethodGet, p.SessionURL(id), token, &s); err != nil {
 		return PickingSession{}, err
 	}
 	return p.parseSession(s)
+}
+
+// SessionURL is the sessions.get call GetSession makes.
+func (p *Picker) SessionURL(id string) string {
+	return withFields(p.base+"/sessions/"+url.PathEscape(id), nil, SessionFields)
+}
+
+// MediaItemsURL is a mediaItems.list call ListMediaItems makes: up to
+// size items of the page after pageToken ("" for the first).
+func (p *Picker) MediaItemsURL(sessionID string, size int, pageToken string) string {
+	q := url.Values{"sessionId": {sessionID}, "pageSize": {strconv.Itoa(min(size, maxPageSize))}}
+	if pageToken != "" {
+		q.Set("pageToken", pageToken)
+	}
+	return withFields(p.base+"/mediaItems", q, MediaItemsFields)
 }
 
 // DeleteSession ends a session once its items are read: DELETE /v1/sessions/{id}.
@@ -157,28 +168,21 @@ func (p *Picker) DeleteSession(ctx context.Context, token, id string) error {
 func (p *Picker) ListMediaItems(ctx context.Context, token, sessionID string, max int) (items []MediaItem, more bool, err error) {
 	pageToken := ""
 	for range maxListPages {
-		q := url.Values{"sessionId": {sessionID}, "pageSize": {strconv.Itoa(min(max-len(items), maxPageSize))}}
-		if pageToken != "" {
-			q.Set("pageToken", pageToken)
-		}
 		var page mediaItemsJSON
-		if err := getJSON(ctx, p.hc, apiPicker, http.MethodGet, p.base+"/mediaItems?"+q.Encode(), token, &page); err != nil {
+		if err := getJSON(ctx, p.hc, apiPicker, http.MethodGet, p.MediaItemsURL(sessionID, max-len(items), pageToken), token, &page); err != nil {
 			return nil, false, err
 		}
 		for _, it := range page.MediaItems {
 			if len(items) == max {
 				return items, true, nil
 			}
-			created, _ := time.Parse(time.RFC3339Nano, it.CreateTime)
 			items = append(items, MediaItem{
-				ID:         it.ID,
-				CreateTime: created,
-				Type:       it.Type,
-				BaseURL:    it.MediaFile.BaseURL,
-				MimeType:   it.MediaFile.MimeType,
-				Filename:   it.MediaFile.Filename,
-				Width:      int(it.MediaFile.MediaFileMetadata.Width),
-				Height:     int(it.MediaFile.MediaFileMetadata.Height),
+				ID:       it.ID,
+				Type:     it.Type,
+				BaseURL:  it.MediaFile.BaseURL,
+				Filename: it.MediaFile.Filename,
+				Width:    int(it.MediaFile.MediaFileMetadata.Width),
+				Height:   int(it.MediaFile.MediaFileMetadata.Height),
 			})
 		}
 		if page.NextPageToken == "" || page.NextPageToken == pageToken {

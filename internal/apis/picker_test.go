@@ -225,8 +225,8 @@ func TestPickerListMediaItems(t *testing.T) {
 				t.Fatalf("got %d items, more=%v, %d calls; want %d, %v, %d", len(items), more, calls.Load(), tt.wantN, tt.wantMore, tt.wantCalls)
 			}
 			if tt.wantN > 0 {
-				want := MediaItem{ID: "item-0", CreateTime: time.Date(2025, 5, 1, 10, 0, 0, 0, time.UTC), Type: "PHOTO",
-					BaseURL: "https://lh3.googleusercontent.com/ppa/item-0", MimeType: "image/jpeg", Filename: "IMG_0000.jpg", Width: 1024, Height: 768}
+				want := MediaItem{ID: "item-0", Type: "PHOTO",
+					BaseURL: "https://lh3.googleusercontent.com/ppa/item-0", Filename: "IMG_0000.jpg", Width: 1024, Height: 768}
 				if items[0] != want {
 					t.Errorf("item 0 = %+v, want %+v", items[0], want)
 				}

@@ -271,77 +271,131 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 
 // Apply keeps only the selected fields of a JSON document (an object, or an
 // array of them), in their original order. A nil mask returns doc unchanged.
+// It reads doc once, skipping what is not selected without decoding it.
 func (m *Mask) Apply(doc []byte) ([]byte, error) {
 	if m == nil {
 		return doc, nil
 	}
-	return prune(doc, m.root)
+	if !json.Valid(doc) {
+		return nil, fmt.Errorf("fieldmask: the document is not JSON")
+	}
+	out := make([]byte, 0, len(doc)/2)
+	out, _ = prune(out, doc, skipSpace(doc, 0), m.root)
+	return out, nil
 }
 
-func prune(raw []byte, n *node) ([]byte, error) {
-	raw = bytes.TrimSpace(raw)
-	if n.children == nil || len(raw) == 0 {
-		return raw, nil
+// prune appends the value at doc[i:], pruned to n, and returns the index
+// after it. doc is valid JSON (Apply checked it).
+func prune(out, doc []byte, i int, n *node) ([]byte, int) {
+	if n.children == nil || (doc[i] != '[' && doc[i] != '{') {
+		// The whole value; or a scalar reached by a deeper selection
+		// (untyped data).
+		end := skipValue(doc, i)
+		return append(out, doc[i:end]...), end
 	}
-	switch raw[0] {
+	switch doc[i] {
 	case '[':
-		var elems []json.RawMessage
-		if err := json.Unmarshal(raw, &elems); err != nil {
-			return nil, err
-		}
-		var buf bytes.Buffer
-		buf.WriteByte('[')
-		for i, e := range elems {
-			pe, err := prune(e, n)
-			if err != nil {
-				return nil, err
-			}
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			buf.Write(pe)
-		}
-		buf.WriteByte(']')
-		return buf.Bytes(), nil
-	case '{':
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		if _, err := dec.Token(); err != nil {
-			return nil, err
-		}
-		var buf bytes.Buffer
-		buf.WriteByte('{')
+		out = append(out, '[')
+		j := skipSpace(doc, i+1)
 		first := true
-		for dec.More() {
-			tok, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			key, _ := tok.(string)
-			var v json.RawMessage
-			if err := dec.Decode(&v); err != nil {
-				return nil, err
-			}
-			c, ok := n.children[key]
-			if !ok {
-				if c, ok = n.children["*"]; !ok {
-					continue
-				}
-			}
-			pv, err := prune(v, c)
-			if err != nil {
-				return nil, err
-			}
+		for doc[j] != ']' {
 			if !first {
-				buf.WriteByte(',')
+				out = append(out, ',')
 			}
 			first = false
-			k, _ := json.Marshal(key)
-			buf.Write(k)
-			buf.WriteByte(':')
-			buf.Write(pv)
+			out, j = prune(out, doc, j, n)
+			j = skipSpace(doc, j)
+			if doc[j] == ',' {
+				j = skipSpace(doc, j+1)
+			}
 		}
-		buf.WriteByte('}')
-		return buf.Bytes(), nil
+		return append(out, ']'), j + 1
+	default: // '{'
+
+		out = append(out, '{')
+		j := skipSpace(doc, i+1)
+		first := true
+		for doc[j] != '}' {
+			keyEnd := skipValue(doc, j)
+			key := doc[j:keyEnd]
+			v := skipSpace(doc, skipSpace(doc, keyEnd)+1) // past the colon
+			next := skipValue(doc, v)
+			if c, ok := childFor(n, key); ok {
+				if !first {
+					out = append(out, ',')
+				}
+				first = false
+				out = append(out, key...)
+				out = append(out, ':')
+				out, _ = prune(out, doc, v, c)
+			}
+			j = skipSpace(doc, next)
+			if doc[j] == ',' {
+				j = skipSpace(doc, j+1)
+			}
+		}
+		return append(out, '}'), j + 1
 	}
-	return raw, nil // a scalar reached by a deeper selection (untyped data)
+}
+
+// childFor is the selection of the member named by the quoted key.
+func childFor(n *node, quoted []byte) (*node, bool) {
+	var key string
+	if bytes.IndexByte(quoted, '\\') < 0 {
+		key = string(quoted[1 : len(quoted)-1])
+	} else if err := json.Unmarshal(quoted, &key); err != nil {
+		return nil, false
+	}
+	if c, ok := n.children[key]; ok {
+		return c, true
+	}
+	c, ok := n.children["*"]
+	return c, ok
+}
+
+func skipSpace(doc []byte, i int) int {
+	for i < len(doc) && (doc[i] == ' ' || doc[i] == '\t' || doc[i] == '\n' || doc[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the index just past the value starting at doc[i].
+func skipValue(doc []byte, i int) int {
+	switch doc[i] {
+	case '"':
+		for j := i + 1; j < len(doc); j++ {
+			switch doc[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return len(doc)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(doc); j++ {
+			switch doc[j] {
+			case '"':
+				j = skipValue(doc, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(doc)
+	}
+	j := i
+	for ; j < len(doc); j++ {
+		switch doc[j] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return j
+		}
+	}
+	return j
 }

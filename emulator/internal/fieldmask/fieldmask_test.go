@@ -1,8 +1,10 @@
 package fieldmask
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,5 +148,72 @@ func TestNilMask(t *testing.T) {
 	}
 	if out, _ := m.Apply([]byte(`{"a":1}`)); string(out) != `{"a":1}` {
 		t.Error(string(out))
+	}
+}
+
+// TestApplyReadsAnyJSON: Apply skips what is not selected by reading the
+// bytes, so strings holding quotes, brackets and escapes, escaped keys,
+// nested arrays, scalars of every kind and white space must all be stepped
+// over correctly; a document that is not JSON is an error.
+func TestApplyReadsAnyJSON(t *testing.T) {
+	doc := `{
+	  "a\"b": {"x": "}]\\\"{[", "y": [1, [2, {"z": null}], -3.5e2]},
+	  "s": "tab\t and \u00e9 \"q\" ]}",
+	  "n": [true, false, null, 0, {"k": "v", "l\u0041": 2}],
+	  "k": {"deep": [[{"m": 1, "o": 2}], [{"m": 3}]]}
+	}`
+	cases := []struct{ mask, want string }{
+		{"s", `{"s":"tab\t and \u00e9 \"q\" ]}"}`},
+		{"n", `{"n":[true,false,null,0,{"k":"v","l\u0041":2}]}`},
+		{"n/lA", `{"n":[true,false,null,0,{"l\u0041":2}]}`},
+		{"k/deep/m", `{"k":{"deep":[[{"m":1}],[{"m":3}]]}}`},
+		{"s,k/deep/o", `{"s":"tab\t and \u00e9 \"q\" ]}","k":{"deep":[[{"o":2}],[{}]]}}`},
+	}
+	for _, c := range cases {
+		m, err := Parse(c.mask)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.Apply([]byte(doc))
+		if err != nil {
+			t.Fatalf("%q: %v", c.mask, err)
+		}
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, got); err != nil {
+			t.Fatalf("%q: not JSON: %s", c.mask, got)
+		}
+		if compact.String() != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.mask, compact.String(), c.want)
+		}
+	}
+	m, _ := Parse("s")
+	for _, bad := range []string{`{"s": }`, `{"s": "x"`, `[1,]`, ``} {
+		if _, err := m.Apply([]byte(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+// BenchmarkApply prunes a large document (a long list of nested items) to
+// a few fields of each, as a Docs or Calendar mask does.
+func BenchmarkApply(b *testing.B) {
+	type item struct {
+		ID    string            `json:"id"`
+		Text  string            `json:"text"`
+		Style map[string]string `json:"style"`
+		Kids  []map[string]any  `json:"kids"`
+	}
+	var items []item
+	for i := range 2000 {
+		items = append(items, item{ID: fmt.Sprint(i), Text: strings.Repeat("word ", 20), Style: map[string]string{"bold": "true", "font": "Arial"},
+			Kids: []map[string]any{{"a": 1, "b": "two"}, {"a": 3, "b": "four"}}})
+	}
+	doc, _ := json.Marshal(map[string]any{"items": items, "title": "t"})
+	m, _ := Parse("title,items(id,kids/a)")
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if _, err := m.Apply(doc); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
