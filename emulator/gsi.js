@@ -119,6 +119,12 @@
     q.set('response_type', params.response_type);
     q.set('include_granted_scopes', params.include_granted_scopes === false ? 'false' : 'true');
     q.set('enable_granular_consent', 'true');
+    // Not Google's: Safari opens no popup without a fresh user activation
+    // (as after an await in the click handler) while Chromium under test
+    // tools does. The popup answers popup_failed_to_open to such a request
+    // when its emulator world has strict popup gestures on.
+    const activation = typeof navigator !== 'undefined' ? navigator.userActivation : undefined;
+    if (activation && !activation.isActive) q.set('emu_no_user_activation', '1');
 
     let popup = null;
     try {
@@ -135,7 +141,13 @@
     flow.onMessage = (event) => {
       if (event.origin !== emulatorOrigin) return;
       const data = event.data;
-      if (!data || data.source !== RELAY_SOURCE || data.id !== id || typeof data.response !== 'object') return;
+      if (!data || data.source !== RELAY_SOURCE || data.id !== id) return;
+      if (data.error && typeof data.error.type === 'string') {
+        finish(flow);
+        reportError(client, data.error.type, data.error.message);
+        return;
+      }
+      if (typeof data.response !== 'object') return;
       finish(flow);
       reportResponse(client, data.response);
     };
