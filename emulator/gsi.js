@@ -79,6 +79,26 @@
     if (typeof cb === 'function') cb(response);
   }
 
+  // Transient user activation, for strict popup gestures: the browser's
+  // own flag, and the time of the last trusted input that gives one (HTML's
+  // activation-triggering input events), kept here because test tools grant
+  // the flag to every script they run in the page (Playwright polling an
+  // expect() would renew it forever). It lasts 5 s, as in WebKit
+  // (LocalDOMWindow's defaultTransientActivationDuration) and Chromium.
+  const ACTIVATION_MS = 5000;
+  let lastActivation = -Infinity;
+  function markActivation(event) {
+    if (event.isTrusted) lastActivation = Date.now();
+  }
+  for (const type of ['keydown', 'mousedown', 'pointerdown', 'pointerup', 'touchend']) {
+    window.addEventListener(type, markActivation, true);
+  }
+  function hasUserActivation() {
+    const flag = typeof navigator !== 'undefined' ? navigator.userActivation : undefined;
+    if (flag && !flag.isActive) return false;
+    return Date.now() - lastActivation <= ACTIVATION_MS;
+  }
+
   // One popup flow at a time, as with one named popup window: a new request
   // replaces (and silently abandons) the one in progress.
   let pending = null;
@@ -123,8 +143,7 @@
     // (as after an await in the click handler) while Chromium under test
     // tools does. The popup answers popup_failed_to_open to such a request
     // when its emulator world has strict popup gestures on.
-    const activation = typeof navigator !== 'undefined' ? navigator.userActivation : undefined;
-    if (activation && !activation.isActive) q.set('emu_no_user_activation', '1');
+    if (!hasUserActivation()) q.set('emu_no_user_activation', '1');
 
     let popup = null;
     try {

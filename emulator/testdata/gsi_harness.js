@@ -10,11 +10,15 @@ const src = fs.readFileSync(process.argv[2], 'utf8');
 
 function load({ openReturns, onLoad, activation = true } = {}) {
   const listeners = new Set();
+  const inputListeners = [];
   const env = { opened: [], fetched: [], fetchAnswer: { ok: true, status: 200, json: async () => ({}) } };
   const win = {
     onGoogleLibraryLoad: onLoad,
     screenX: 0, screenY: 0, outerWidth: 1200, outerHeight: 900,
-    addEventListener(type, fn) { if (type === 'message') listeners.add(fn); },
+    addEventListener(type, fn) {
+      if (type === 'message') listeners.add(fn);
+      else inputListeners.push([type, fn]);
+    },
     removeEventListener(type, fn) { if (type === 'message') listeners.delete(fn); },
     open(url, name, features) {
       if (openReturns === null) return null;
@@ -37,6 +41,8 @@ function load({ openReturns, onLoad, activation = true } = {}) {
   env.win = win;
   env.post = (origin, data) => { for (const fn of [...listeners]) fn({ origin, data }); };
   env.listenerCount = () => listeners.size;
+  // A user's input (isTrusted) or a script's.
+  env.input = (type, isTrusted = true) => { for (const [t, fn] of inputListeners) if (t === type) fn({ type, isTrusted }); };
   return env;
 }
 
@@ -112,8 +118,18 @@ const checks = {
     assert.equal(seen.length, 1, 'no popup_closed after the error');
 
     const active = load();
-    active.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback() {} }).requestAccessToken();
+    const c = active.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback() {} });
+    active.input('pointerdown');
+    c.requestAccessToken();
     assert.equal(active.opened[0].url.searchParams.has('emu_no_user_activation'), false, 'inside the click: not sent');
+
+    // The browser's flag alone is not enough: test tools set it for every
+    // script they run. Only a trusted input counts, for 5 s.
+    const scripted = load();
+    const d = scripted.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback() {} });
+    scripted.input('pointerdown', false);
+    d.requestAccessToken();
+    assert.equal(scripted.opened[0].url.searchParams.get('emu_no_user_activation'), '1', 'an untrusted event gives no activation');
   },
 
   'blocked popup: popup_failed_to_open, no callback'() {

@@ -17,7 +17,8 @@ http
     const emulator = url.searchParams.get('emulator');
     let html = page;
     if (emulator && /^https?:\/\/[\w.:-]+$/.test(emulator)) {
-      html = html.replaceAll('https://accounts.google.com', emulator).replaceAll('https://www.googleapis.com', emulator);
+      // Google's hosts, not its scope names (https://www.googleapis.com/auth/…).
+      html = html.replaceAll('https://accounts.google.com/', `${emulator}/`).replaceAll('https://www.googleapis.com/calendar/', `${emulator}/calendar/`);
     }
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
   })

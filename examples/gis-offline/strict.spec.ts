@@ -38,7 +38,7 @@ test('without the option, a request after a slow await still opens the popup (Ch
 test('strict: a request after a slow await fails with popup_failed_to_open, as in Safari', async ({ page, gis }) => {
   await gis.setOptions({ strictPopupGestures: true });
   await page.getByRole('button', { name: 'Ask after a slow call' }).click();
-  await expect(page.getByRole('status')).toHaveText('The Google window did not finish (popup_failed_to_open).', { timeout: 20_000 });
+  await expect(page.getByRole('status')).toHaveText('The Google window did not finish (popup_failed_to_open).', { timeout: 30_000 });
   expect((await gis.state()).tokens).toEqual([]);
 });
 

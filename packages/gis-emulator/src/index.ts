@@ -319,8 +319,15 @@ export async function rerouteGoogleToEmulator(context: BrowserContext, emulatorU
     async (route) => {
       // The emulator sees the browser's method, headers (Origin included) and
       // body, and its answer (CORS headers included) goes back as is.
-      const response = await route.fetch({ url: target(route.request().url()) });
-      await route.fulfill({ response });
+      try {
+        const response = await route.fetch({ url: target(route.request().url()) });
+        await route.fulfill({ response });
+      } catch (err) {
+        // The page navigated or closed while the emulator answered: the
+        // request is gone, and Playwright disposed of the answer.
+        if (/disposed|has been closed/.test(String(err))) return;
+        throw err;
+      }
     },
   );
 }
@@ -399,6 +406,8 @@ export const test = base.extend<Options & Fixtures>({
       if (!gisOwnWorld) await gis.reset();
       if (rerouteGoogle) await rerouteGoogleToEmulator(context, gisEmulatorURL);
       await use(gis);
+      // Requests still in flight as the test ends are not its failures.
+      if (rerouteGoogle) await context.unrouteAll({ behavior: 'ignoreErrors' });
     },
     { auto: true },
   ],
