@@ -16,17 +16,7 @@ client=gis-offline-example.apps.googleusercontent.com
 
 source "$root/scripts/emulator-lib.sh"
 
-# Pack the fixture package (prepack builds dist/: .js and .d.ts) to the path
-# the example's package.json names, and install it there with npm, offline
-# when the npm cache has @playwright/test already.
-ln -sfn ../../e2e/node_modules "$root/packages/gis-emulator/node_modules"
-mkdir -p "$example/.pack"
-tarball=$(cd "$root/packages/gis-emulator" && npm pack --silent --pack-destination "$example/.pack" | tail -n 1)
-mv "$example/.pack/$tarball" "$example/.pack/scopewise-gis-emulator.tgz"
-echo "packed @scopewise/gis-emulator: $tarball ($(tar -tzf "$example/.pack/scopewise-gis-emulator.tgz" | tr '\n' ' '))"
-# An older run linked e2e's node_modules here: never install into that.
-[[ -L "$example/node_modules" ]] && rm "$example/node_modules"
-(cd "$example" && npm install --no-package-lock --prefer-offline --no-audit --no-fund --loglevel=error)
+install_fixture_package "$example"
 
 page_port=$(free_port)
 start_emulator -client "$client=http://127.0.0.1:$page_port;name=Next events" -picker-poll-interval 250ms
