@@ -6,7 +6,7 @@
 # Prints each suite's result and the wall time; fails when any test fails or
 # the emulator does not stop cleanly. Extra arguments go to both suites'
 # playwright test (e.g. --repeat-each=1). Needs e2e/node_modules
-# (scripts/e2e-deps.sh).
+# (scripts/e2e-deps.sh); installs contract/npm's packages when missing.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,6 +16,11 @@ go build -o bin/emulator ./cmd/emulator
 source "$root/scripts/emulator-lib.sh"
 install_fixture_package "$root/examples/gis-offline" >/dev/null
 ln -sfn ../../e2e/node_modules contract/browser/node_modules
+# contract/browser's page is built with @types/google.accounts from contract/npm.
+if [[ ! -d contract/npm/node_modules ]]; then
+	(cd contract/npm && npm ci --no-audit --no-fund --loglevel=error)
+fi
+(cd contract/browser && "$root/e2e/node_modules/.bin/tsc" -p .)
 
 example_port=$(free_port)
 contract_port=$(free_port)
