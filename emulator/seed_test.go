@@ -3,7 +3,6 @@ package emulator
 import (
 	"bytes"
 	"testing"
-	"time"
 )
 
 // seedSnapshot is what the composed emulator serves for a fixed clock, as
@@ -34,16 +33,9 @@ func TestSeedIsDeterministic(t *testing.T) {
 	}
 }
 
-// TestNewIsCheap keeps start-up small: the seed's heavy parts (document
-// bodies, pixels) are built on first use. The bound is loose for slow CI.
-func TestNewIsCheap(t *testing.T) {
-	start := time.Now()
-	newDataEmu(t)
-	if d := time.Since(start); d > 250*time.Millisecond {
-		t.Errorf("New took %v", d)
-	}
-}
-
+// BenchmarkNew measures start-up, which stays small because the seed's heavy
+// parts (document bodies, pixels) are built on first use. A benchmark, not a
+// timed test: timings on a shared machine are no pass/fail signal.
 func BenchmarkNew(b *testing.B) {
 	for b.Loop() {
 		newDataEmu(b)

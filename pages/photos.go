@@ -292,12 +292,8 @@ func sessionAccessExpired(err error) error {
 	return &web.Problem{
 		Status: http.StatusGone,
 		Target: photosResults,
-		Alert: views.Problem{
-			Title:  "Picking session expired",
-			Detail: "Access to this picking session has expired: Google Photos keeps a session and the photos picked in it for about an hour. Start a new one to pick photos.",
-			Retry:  photosPostback.Button,
-		},
-		Err: err,
+		Alert:  views.AlertPickingAccessExpired.Problem(photosPostback.Button),
+		Err:    err,
 	}
 }
 
@@ -315,17 +311,9 @@ func createSessionProblem(err error) error {
 	}
 	switch {
 	case e.Kind == apis.KindFailedPrecondition:
-		prob.Alert = views.Problem{
-			Title:  "No Google Photos account",
-			Detail: "The Photos Picker API says this Google account has no active Google Photos account, so there is nothing to pick from. Open photos.google.com with this account to start using Google Photos, or choose another account when you try again.",
-			Retry:  photosPostback.Button,
-		}
+		prob.Alert = views.AlertNoPhotosAccount.Problem(photosPostback.Button)
 	case e.Kind == apis.KindRateLimited && e.Reason == "RESOURCE_EXHAUSTED":
-		prob.Alert = views.Problem{
-			Title:  "Too many picking sessions",
-			Detail: "The Photos Picker API refuses to open another picking session: this account has too many open. Close the Google Photos windows you no longer use, or wait for their sessions to expire (about an hour), then try again.",
-			Retry:  photosPostback.Button,
-		}
+		prob.Alert = views.AlertTooManySessions.Problem(photosPostback.Button)
 	}
 	return prob
 }

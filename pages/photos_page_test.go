@@ -239,7 +239,6 @@ func TestPhotosNothingOutlivesARequest(t *testing.T) {
 				if tt.leave > 0 {
 					time.AfterFunc(tt.leave, cancel)
 				}
-				start := time.Now()
 				res, err := r.Try(r.NewPostback(ctx, path, token, form))
 				cancel()
 				switch {
@@ -249,8 +248,6 @@ func TestPhotosNothingOutlivesARequest(t *testing.T) {
 					t.Fatal(err)
 				case tt.leave == 0 && res.StatusCode != tt.status:
 					t.Fatalf("status %d, want %d", res.StatusCode, tt.status)
-				case time.Since(start) > 5*time.Second:
-					t.Fatalf("the call took %v", time.Since(start))
 				}
 			}
 			tap.StallMedia.Store(false)

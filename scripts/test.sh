@@ -72,6 +72,14 @@ go build -o bin/emulator ./cmd/emulator
 done_section
 
 # ---------------------------------------------------------------------------
+section "MDN HTTP Observatory: its own scanner on bin/site behind nginx TLS"
+# Google mode fails under its floors; emulator mode fails only on a test
+# other than its http:// emulator origin. Installs nginx and
+# observatory/node_modules when missing. About 15 s warm on a quiet machine.
+"$root/scripts/observatory-test.sh"
+done_section
+
+# ---------------------------------------------------------------------------
 section "contract suite: Google's Go and npm clients against bin/emulator"
 "$root/scripts/contract-test.sh"
 done_section
@@ -87,6 +95,11 @@ done_section
 # ---------------------------------------------------------------------------
 section "examples/gis-offline against bin/emulator on its own"
 "$root/scripts/example-test.sh"
+done_section
+
+# ---------------------------------------------------------------------------
+section "deployment: 3 bin/site + bin/emulator behind nginx (TLS, round robin, SIGTERM mid-run)"
+"$root/scripts/deploy-test.sh"
 done_section
 
 printf '\n==> all tests passed (%ds)\n' $((SECONDS - started))

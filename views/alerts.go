@@ -58,7 +58,12 @@ var (
 	// The Photos page; the picking session's end is the script's alert too.
 	AlertNoPickingSession = AlertText{"Bad request", "The page sent no usable picking session ID."}
 	AlertPickingExpired   = AlertText{"Picking session expired", "Google Photos stopped waiting for this picking session (a session lasts about 30 minutes). Start a new one to pick photos."}
-	AlertNotDonePicking   = AlertText{"Not done picking yet", "Google Photos has no picked photos for this session yet. In the Google Photos window, select photos and press Done: this page shows them as soon as you do."}
+	// The Picker API's documented refusals: PERMISSION_DENIED on a session,
+	// FAILED_PRECONDITION and RESOURCE_EXHAUSTED on sessions.create.
+	AlertPickingAccessExpired = AlertText{"Picking session expired", "Access to this picking session has expired: Google Photos keeps a session and the photos picked in it for about an hour. Start a new one to pick photos."}
+	AlertNoPhotosAccount      = AlertText{"No Google Photos account", "The Photos Picker API says this Google account has no active Google Photos account, so there is nothing to pick from. Open photos.google.com with this account to start using Google Photos, or choose another account when you try again."}
+	AlertTooManySessions      = AlertText{"Too many picking sessions", "The Photos Picker API refuses to open another picking session: this account has too many open. Close the Google Photos windows you no longer use, or wait for their sessions to expire (about an hour), then try again."}
+	AlertNotDonePicking       = AlertText{"Not done picking yet", "Google Photos has no picked photos for this session yet. In the Google Photos window, select photos and press Done: this page shows them as soon as you do."}
 	// The consent lab ({max}: the most seconds Expire now takes).
 	AlertTokenRefused    = AlertText{"Token refused", "tokeninfo says this token is no longer valid: it expired or its grant was revoked. Request access again for a fresh one."}
 	AlertBadExpire       = AlertText{"Bad request", "Expire now needs a number of seconds from 1 to {max}."}

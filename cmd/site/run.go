@@ -37,15 +37,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	servers := []*http.Server{}
 	listeners := []net.Listener{siteLn}
 	var docSamples pages.DocSamples
-	if cfg.EmulatorMode() {
+	switch {
+	case cfg.EmulatorURL != "":
+		// An external emulator: it has the site's client and origins
+		// registered; its seed's sample documents are the default seed's.
+		docSamples = site.DocSamples(emulator.New(emulator.Options{}))
+	case cfg.EmulatorMode():
 		emuLn, err := net.Listen("tcp", cfg.EmulatorAddr)
 		if err != nil {
 			siteLn.Close()
 			return fmt.Errorf("cannot listen for the emulator: %w", err)
 		}
 		emuURL := httpserve.PublicURL(cfg.EmulatorAddr, emuLn.Addr())
+		if cfg.EmulatorPublicURL != "" {
+			emuURL = cfg.EmulatorPublicURL
+		}
 		cfg.Endpoints = config.EmulatorEndpoints(emuURL)
-		emu := emulator.New(site.EmulatorOptions(cfg, site.Origins(cfg.Addr, siteLn.Addr()), emuURL, log.With("component", "emulator")))
+		origins := site.Origins(cfg.Addr, siteLn.Addr())
+		if cfg.PublicURL != "" {
+			origins = append([]string{cfg.PublicURL}, origins...)
+		}
+		emu := emulator.New(site.EmulatorOptions(cfg, origins, emuURL, log.With("component", "emulator")))
 		cfg.Endpoints.GISIntegrity = emu.GSIScriptIntegrity() // pages load exactly these bytes
 		servers = append(servers, httpserve.New(emu))
 		listeners = append(listeners, emuLn)
@@ -61,13 +73,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	servers = append([]*http.Server{httpserve.New(h)}, servers...)
 	// The addresses, once all listen: scripts and tests read them.
-	urls := []string{httpserve.PublicURL(cfg.Addr, siteLn.Addr()), cfg.Endpoints.AccountsOrigin}
-	for i := range listeners {
-		name := "site"
-		if i > 0 {
-			name = "emulator"
+	fmt.Fprintf(stdout, "site: %s\n", httpserve.PublicURL(cfg.Addr, siteLn.Addr()))
+	if cfg.PublicURL != "" {
+		fmt.Fprintf(stdout, "site public URL: %s\n", cfg.PublicURL)
+	}
+	switch {
+	case cfg.EmulatorURL != "":
+		fmt.Fprintf(stdout, "emulator (external): %s\n", cfg.Endpoints.AccountsOrigin)
+	case cfg.EmulatorMode():
+		fmt.Fprintf(stdout, "emulator: %s\n", httpserve.PublicURL(cfg.EmulatorAddr, listeners[1].Addr()))
+		if cfg.EmulatorPublicURL != "" {
+			fmt.Fprintf(stdout, "emulator public URL: %s\n", cfg.EmulatorPublicURL)
 		}
-		fmt.Fprintf(stdout, "%s: %s\n", name, urls[i])
 	}
 	return httpserve.Run(ctx, servers, listeners, log)
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha512"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/emulator/client"
+	"github.com/scopewise/scopewise/emulator/emulatortest"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/sitetest"
 )
@@ -206,4 +209,112 @@ func cspDirective(csp, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestRunExternalEmulator: with EMULATOR_URL run starts no emulator of its
+// own; the pages load GIS from the external one, and a token it mints for
+// our client verifies on a postback (the site's tokeninfo calls go there).
+// PUBLIC_URL is registered nowhere by the site then: the external emulator
+// has it.
+func TestRunExternalEmulator(t *testing.T) {
+	ext := emulatortest.Start(t, emulator.Options{Clients: []emulator.Client{{ID: config.EmulatorClientID, Name: "Scopewise", Origins: []string{"http://127.0.0.1"}}}})
+	addrs, out := startRun(t, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:1"}, map[string]string{"EMULATOR_URL": ext.URL}, "site", "emulator (external)")
+	site := addrs["site"]
+	if got := addrs["emulator (external)"]; got != ext.URL {
+		t.Errorf("printed external emulator %q, want %q", got, ext.URL)
+	}
+	if strings.Contains(out.String(), "\nemulator: ") {
+		t.Errorf("an embedded emulator started:\n%s", out.String())
+	}
+	if res, body := get(t, site+"/calendar"); res.StatusCode != 200 || !strings.Contains(body, ext.URL+"/gsi/client") || !strings.Contains(res.Header.Get("Content-Security-Policy"), ext.URL) {
+		t.Fatalf("GET /calendar: %d, want the external emulator's GIS script and CSP", res.StatusCode)
+	}
+	tok, err := ext.Control().MintToken(context.Background(), emulator.TokenRequest{ClientID: config.EmulatorClientID, Account: "alice@example.com", Scopes: []string{"https://www.googleapis.com/auth/calendar.readonly"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, Timeout: 15 * time.Second}
+	res, err := browser.Get(site + "/calendar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	req, _ := http.NewRequest(http.MethodPost, site+"/calendar", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("X-CSRF-Token", sitetest.CSRFToken(string(page)))
+	req.Header.Set("Origin", site)
+	res, err = browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("postback with the external emulator's token: %d, want 200", res.StatusCode)
+	}
+}
+
+// TestRunBehindHTTPSProxy: with PUBLIC_URL and EMULATOR_PUBLIC_URL naming a
+// TLS proxy's https origins, run's pages name only https origins in their
+// CSP and load GIS from the public origin with the integrity of the bytes
+// the embedded emulator serves there; the emulator answers for its public
+// name (what the proxy forwards as Host), refuses other names with 421,
+// and its popup accepts the site's public origin as the client's.
+func TestRunBehindHTTPSProxy(t *testing.T) {
+	const site, emu = "https://scopewise.example", "https://accounts.scopewise.example"
+	addrs, _ := startRun(t, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0"},
+		map[string]string{"PUBLIC_URL": site, "EMULATOR_PUBLIC_URL": emu, "SECURE_COOKIES": "true"},
+		"site", "emulator", "site public URL", "emulator public URL")
+	if addrs["site public URL"] != site || addrs["emulator public URL"] != emu {
+		t.Errorf("printed public URLs %q and %q, want %s and %s", addrs["site public URL"], addrs["emulator public URL"], site, emu)
+	}
+	// As the proxy forwards it: the public Host.
+	through := func(base, host, path string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res, string(body)
+	}
+	res, script := through(addrs["emulator"], "accounts.scopewise.example", "/gsi/client")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /gsi/client as accounts.scopewise.example: %d", res.StatusCode)
+	}
+	sum := sha512.Sum384([]byte(script))
+	integrity := "sha384-" + base64.StdEncoding.EncodeToString(sum[:])
+	for _, path := range []string{"/", "/calendar", "/docs", "/photos", "/ajax", "/lab"} {
+		res, body := through(addrs["site"], "scopewise.example", path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		csp := res.Header.Get("Content-Security-Policy")
+		if strings.Contains(csp, "http://") || !strings.Contains(cspDirective(csp, "script-src"), emu) || !strings.Contains(cspDirective(csp, "frame-src"), emu) {
+			t.Errorf("GET %s: want https origins only, the public emulator origin in script-src and frame-src: %s", path, csp)
+		}
+		if path != "/" && !strings.Contains(body, `src="`+emu+`/gsi/client" integrity="`+integrity+`"`) {
+			t.Errorf("GET %s: no GIS script from %s with integrity %s", path, emu, integrity)
+		}
+		if strings.Contains(body, addrs["emulator"]) {
+			t.Errorf("GET %s names the emulator's listening address %s", path, addrs["emulator"])
+		}
+	}
+	if res, _ := through(addrs["emulator"], "rebound.example", "/gsi/client"); res.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("GET /gsi/client as rebound.example: %d, want 421", res.StatusCode)
+	}
+	q := url.Values{
+		"client_id":     {config.EmulatorClientID},
+		"scope":         {"https://www.googleapis.com/auth/calendar.readonly"},
+		"redirect_uri":  {"storagerelay://https/scopewise.example?id=auth1"},
+		"response_type": {"token"},
+	}
+	res, body := through(addrs["emulator"], "accounts.scopewise.example", "/o/oauth2/v2/auth?"+q.Encode())
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "<h1>Choose an account</h1>") {
+		t.Errorf("the popup for %s: %d, want the account chooser:\n%.600s", site, res.StatusCode, body)
+	}
 }

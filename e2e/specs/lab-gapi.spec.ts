@@ -76,7 +76,7 @@ test.describe('Consent lab: gapi.client', () => {
       const g = (window as unknown as { gapi: any }).gapi; // eslint-disable-line @typescript-eslint/no-explicit-any
       const ok = await g.client.calendar.events.list({ calendarId: 'primary', maxResults: 2 });
       const calendarOnly = g.client.getToken();
-      let denied;
+      let denied: any; // eslint-disable-line @typescript-eslint/no-explicit-any
       try {
         // The lab's newest token has both scopes; a calendar-only one is refused by Docs.
         g.client.setToken({ access_token: 'ya29.not-a-real-token' });
@@ -122,6 +122,46 @@ test.describe('Consent lab: gapi.client', () => {
     await expect(entry(page, /From the browser: GET \/v1\/documents\/no-such-document → 404/)).toBeVisible();
     const kinds = await timeline(page).evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.kind));
     expect(kinds).toEqual(['request', 'response', 'verdict', 'rest', 'rest', 'gapi', 'gapi']);
+  });
+
+  test('a batch: every request answered in the map by its id, a failed one with its rejection; per-request callbacks and execute', async ({ page }) => {
+    await gapiRadio(page).check();
+    await grant(page, [docsScope, calendarScope], ['Select all']);
+    await expect(entry(page, /gapi\.client\.docs\.documents\.get → 200/)).toBeVisible();
+    const out = await page.evaluate(async () => {
+      const g = (window as unknown as { gapi: any }).gapi; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const seen: string[] = [];
+      const batch = g.client.newBatch();
+      batch.add(g.client.calendar.events.list({ calendarId: 'primary', maxResults: 1 }), { id: 'events', callback: (r: any) => seen.push('events ' + r.status) }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      batch.add(g.client.docs.documents.get({ documentId: 'no-such-document' }), { id: 'missing' });
+      const generated = batch.add(g.client.calendar.events.list({ calendarId: 'primary', maxResults: 1 }));
+      let duplicate = '';
+      try {
+        batch.add(g.client.calendar.events.list({ calendarId: 'primary' }), { id: 'events' });
+      } catch (e: any) { // eslint-disable-line @typescript-eslint/no-explicit-any
+        duplicate = e.message;
+      }
+      const res = await batch;
+      const viaExecute = await new Promise<string[]>((resolve) => batch.execute((map: Record<string, unknown>) => resolve(Object.keys(map).sort())));
+      return {
+        status: res.status,
+        ids: Object.keys(res.result).sort(),
+        generated: typeof generated === 'string' && generated.length > 0 && generated in res.result,
+        events: { status: res.result.events.status, kind: res.result.events.result.kind },
+        missing: { status: res.result.missing.status, error: res.result.missing.result.error.status },
+        seen,
+        duplicate,
+        viaExecute,
+      };
+    });
+    expect(out.status).toBe(200);
+    expect(out.ids).toHaveLength(3);
+    expect(out.generated).toBe(true);
+    expect(out.events).toEqual({ status: 200, kind: 'calendar#events' });
+    expect(out.missing).toEqual({ status: 404, error: 'NOT_FOUND' });
+    expect(out.seen).toEqual(['events 200']);
+    expect(out.duplicate).toContain('already has a request with id events');
+    expect(out.viaExecute).toEqual(out.ids);
   });
 
   test('an injected 503 reaches gapi.client as a rejection with Google’s envelope', async ({ page, emu }) => {

@@ -3,7 +3,7 @@
 // (Google's 5s by default): waits here are derived from it.
 import type { Page, Request } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from '../a11y';
-import { emulatorURL } from '../env';
+import { emulatorURL, siteClientID } from '../env';
 import {
   alertSaying,
   clickAndWaitForClose,
@@ -293,7 +293,7 @@ test.describe('Photos page', () => {
     emu,
   }) => {
     // Open sessions for alice with the site's client until the Picker refuses.
-    const { access_token } = await emu.mintToken({ account: 'alice@example.com', scopes: ['https://www.googleapis.com/auth/photospicker.mediaitems.readonly'] });
+    const access_token = await emu.mintToken({ client_id: siteClientID, account: 'alice@example.com', scopes: ['https://www.googleapis.com/auth/photospicker.mediaitems.readonly'] });
     const ids: string[] = [];
     for (;;) {
       const res = await page.request.post(`${emulatorURL}/v1/sessions`, { headers: { Authorization: `Bearer ${access_token}` } });

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,6 +50,20 @@ type Config struct {
 	// session and per client address; see web.LimitTokenChecks.
 	SessionTokenChecks Limit
 	AddressTokenChecks Limit
+
+	// PublicURL is the site's origin as browsers reach it (behind a proxy,
+	// e.g. https://scopewise.example); empty: the listening address.
+	PublicURL string
+	// EmulatorPublicURL is the embedded emulator's origin as browsers reach
+	// it; empty: its listening address.
+	EmulatorPublicURL string
+	// EmulatorURL is an external, running cmd/emulator to use instead of the
+	// embedded one (emulator mode); the site's client and origins must be
+	// registered there. Empty: the site embeds its own.
+	EmulatorURL string
+	// TrustedProxies are the peers whose X-Forwarded-For names the client;
+	// empty: the client is the peer, whatever the headers say.
+	TrustedProxies []*net.IPNet
 
 	// Endpoints are Google's base URLs, or the emulator's once it listens.
 	Endpoints Endpoints
@@ -158,6 +174,10 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 		}
 		*upstream = d
 	}
+	fs.StringVar(&cfg.PublicURL, "public-url", getenv("PUBLIC_URL"), "the site's origin as browsers reach it, e.g. https://scopewise.example (PUBLIC_URL)")
+	fs.StringVar(&cfg.EmulatorPublicURL, "emulator-public-url", getenv("EMULATOR_PUBLIC_URL"), "the embedded emulator's origin as browsers reach it (EMULATOR_PUBLIC_URL)")
+	fs.StringVar(&cfg.EmulatorURL, "emulator-url", getenv("EMULATOR_URL"), "an external running cmd/emulator to use instead of the embedded one (EMULATOR_URL)")
+	proxies := fs.String("trusted-proxies", getenv("TRUSTED_PROXIES"), "CIDRs of proxies whose X-Forwarded-For names the client, comma-separated (TRUSTED_PROXIES)")
 	limits := map[string]*Limit{"TOKEN_CHECKS_PER_SESSION": &cfg.SessionTokenChecks, "TOKEN_CHECKS_PER_ADDRESS": &cfg.AddressTokenChecks}
 	cfg.SessionTokenChecks, cfg.AddressTokenChecks = DefaultSessionLimit, DefaultAddressLimit
 	for name, dst := range limits {
@@ -201,6 +221,23 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	}
 
 	var err error
+	for _, u := range []struct {
+		name string
+		v    *string
+	}{{"PUBLIC_URL", &cfg.PublicURL}, {"EMULATOR_PUBLIC_URL", &cfg.EmulatorPublicURL}, {"EMULATOR_URL", &cfg.EmulatorURL}} {
+		if *u.v, err = parseOrigin(u.name, *u.v); err != nil {
+			return Config{}, err
+		}
+	}
+	if !cfg.EmulatorMode() && (cfg.EmulatorURL != "" || cfg.EmulatorPublicURL != "") {
+		return Config{}, errors.New("EMULATOR_URL and EMULATOR_PUBLIC_URL are for emulator mode: unset GOOGLE_CLIENT_ID or them")
+	}
+	if cfg.EmulatorURL != "" && cfg.EmulatorPublicURL != "" {
+		return Config{}, errors.New("EMULATOR_PUBLIC_URL is the embedded emulator's; with EMULATOR_URL the external emulator's own -public-url says it")
+	}
+	if cfg.TrustedProxies, err = parseCIDRs(*proxies); err != nil {
+		return Config{}, err
+	}
 	switch {
 	case *keys != "":
 		cfg.SessionKeys, err = parseSessionKeys(*keys)
@@ -212,12 +249,67 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	default:
 		return Config{}, errors.New("SESSION_KEYS is required with GOOGLE_CLIENT_ID: run `openssl rand -hex 32` twice and set SESSION_KEYS=<hash>,<block>")
 	}
-	if cfg.EmulatorMode() {
+	switch {
+	case cfg.EmulatorURL != "":
+		cfg.Endpoints = EmulatorEndpoints(cfg.EmulatorURL)
+	case cfg.EmulatorMode():
 		cfg.Endpoints = Endpoints{} // filled in once the emulator listens
-	} else {
+	default:
 		cfg.Endpoints = GoogleEndpoints()
 	}
 	return cfg, nil
+}
+
+// parseOrigin checks that v (named name) is an origin, http(s)://host[:port]
+// with nothing after it but an optional slash, and returns it without that
+// slash. Empty stays empty.
+func parseOrigin(name, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
+		return "", fmt.Errorf("%s %q: want an origin like https://host[:port]", name, v)
+	}
+	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", fmt.Errorf("%s %q: want an origin only, https://host[:port], with no user, path, query or fragment", name, v)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("%s %q: port %q is not 1-65535", name, v, p)
+		}
+	}
+	return u.Scheme + "://" + strings.ToLower(u.Host), nil
+}
+
+// parseCIDRs reads comma-separated CIDRs; a bare IP is a one-address range.
+func parseCIDRs(s string) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			ip := net.ParseIP(p)
+			if ip == nil {
+				return nil, fmt.Errorf("TRUSTED_PROXIES: %q is not a CIDR like 10.0.0.0/8 or an IP", p)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			nets = append(nets, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %q is not a CIDR like 10.0.0.0/8 or an IP", p)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
 }
 
 // parseSessionKeys reads "hash,block[,hash,block…]" in hex. Hash keys are 32

@@ -48,6 +48,46 @@ func TestLoad(t *testing.T) {
 			}
 		}},
 		{name: "session keys: an old pair's short hash key", env: map[string]string{"SESSION_KEYS": key32 + "," + key32 + ",abcd," + key32}, wantErr: "hash key 2"},
+		{name: "public URLs: origins, trailing slash dropped", env: map[string]string{"PUBLIC_URL": "https://Scopewise.Example/", "EMULATOR_PUBLIC_URL": "https://emu.example:8443"}, check: func(t *testing.T, c Config) {
+			if c.PublicURL != "https://scopewise.example" || c.EmulatorPublicURL != "https://emu.example:8443" {
+				t.Errorf("PublicURL %q EmulatorPublicURL %q", c.PublicURL, c.EmulatorPublicURL)
+			}
+			if c.EmulatorURL != "" || c.Endpoints.TokenInfo != "" {
+				t.Errorf("embedded emulator expected: %+v", c)
+			}
+		}},
+		{name: "public URL flag wins", args: []string{"-public-url", "https://b.example"}, env: map[string]string{"PUBLIC_URL": "https://a.example"}, check: func(t *testing.T, c Config) {
+			if c.PublicURL != "https://b.example" {
+				t.Errorf("PublicURL %q", c.PublicURL)
+			}
+		}},
+		{name: "public URL: a path", env: map[string]string{"PUBLIC_URL": "https://a.example/app"}, wantErr: "PUBLIC_URL \"https://a.example/app\": want an origin only"},
+		{name: "public URL: no scheme", env: map[string]string{"PUBLIC_URL": "a.example:8080"}, wantErr: "PUBLIC_URL \"a.example:8080\": want an origin like https://host[:port]"},
+		{name: "public URL: ftp", env: map[string]string{"PUBLIC_URL": "ftp://a.example"}, wantErr: "want an origin like"},
+		{name: "public URL: bad port", env: map[string]string{"PUBLIC_URL": "https://a.example:99999"}, wantErr: "port \"99999\" is not 1-65535"},
+		{name: "emulator public URL: a query", env: map[string]string{"EMULATOR_PUBLIC_URL": "https://e.example/?x=1"}, wantErr: "EMULATOR_PUBLIC_URL"},
+		{name: "external emulator: its endpoints", env: map[string]string{"EMULATOR_URL": "https://emu.example"}, check: func(t *testing.T, c Config) {
+			if !c.EmulatorMode() || c.EmulatorURL != "https://emu.example" {
+				t.Errorf("got %+v", c)
+			}
+			if c.Endpoints.TokenInfo != "https://emu.example/tokeninfo" || c.Endpoints.GISScript != "https://emu.example/gsi/client" || c.Endpoints.AccountsOrigin != "https://emu.example" {
+				t.Errorf("endpoints %+v", c.Endpoints)
+			}
+		}},
+		{name: "external emulator with Google", env: map[string]string{"EMULATOR_URL": "https://emu.example", "GOOGLE_CLIENT_ID": "1-x.apps.googleusercontent.com", "SESSION_KEYS": key32 + "," + key32}, wantErr: "EMULATOR_URL and EMULATOR_PUBLIC_URL are for emulator mode"},
+		{name: "external emulator and an embedded one's public URL", env: map[string]string{"EMULATOR_URL": "https://emu.example", "EMULATOR_PUBLIC_URL": "https://e2.example"}, wantErr: "EMULATOR_PUBLIC_URL is the embedded emulator's"},
+		{name: "trusted proxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1,::1"}, check: func(t *testing.T, c Config) {
+			if len(c.TrustedProxies) != 3 || c.TrustedProxies[0].String() != "10.0.0.0/8" || c.TrustedProxies[1].String() != "127.0.0.1/32" || c.TrustedProxies[2].String() != "::1/128" {
+				t.Errorf("TrustedProxies = %v", c.TrustedProxies)
+			}
+		}},
+		{name: "trusted proxies: none by default", check: func(t *testing.T, c Config) {
+			if len(c.TrustedProxies) != 0 {
+				t.Errorf("TrustedProxies = %v", c.TrustedProxies)
+			}
+		}},
+		{name: "trusted proxies: a name", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, wantErr: "TRUSTED_PROXIES: \"proxy.local\" is not a CIDR"},
+		{name: "trusted proxies: a bad mask", args: []string{"-trusted-proxies", "10.0.0.0/33"}, wantErr: "TRUSTED_PROXIES: \"10.0.0.0/33\""},
 		{name: "picker poll interval", env: map[string]string{"PICKER_POLL_INTERVAL": "250ms"}, check: func(t *testing.T, c Config) {
 			if c.PickerPollInterval.Milliseconds() != 250 {
 				t.Errorf("got %v", c.PickerPollInterval)

@@ -24,8 +24,10 @@ import (
 
 // faultTimeout is the site's upstream timeout in the fault suite: a hung or
 // dripping upstream must be cut by it, long before the emulator would answer.
-// It is generous enough for a loaded machine to read the 4 MiB cap of the
-// 50 MiB answer in time.
+// The cases cut by size rather than time (sizeCut) run on a site with the
+// deployed timeout instead: under -race on a loaded 2-core machine, reading
+// the 4 MiB cap of the 50 MiB answer took longer than a second in several
+// runs, and the page answered 504 where it should say 502.
 const faultTimeout = time.Second
 
 // hugeBody is the fault suite's oversized answer: 50 MiB.
@@ -45,6 +47,9 @@ type upstreamFault struct {
 	once bool
 	// leaks is what of the upstream's answer must not reach the page.
 	leaks string
+	// sizeCut: the answer is refused for its size, which must not depend on
+	// how fast the machine reads (see faultTimeout).
+	sizeCut bool
 }
 
 var upstreamFaults = []upstreamFault{
@@ -59,7 +64,7 @@ var upstreamFaults = []upstreamFault{
 	{name: "slow-drip body", fault: emulator.Fault{Drip: time.Second}, api: 504, tokeninfo: 504},
 	{name: "malformed JSON", fault: emulator.Fault{Body: ptr(`{"items":[{"id":"evt`), Headers: map[string]string{"Content-Type": "application/json"}}, api: 502, tokeninfo: 502, leaks: `"evt`},
 	{name: "HTML error page", fault: emulator.Fault{Status: 502, Body: ptr("<html><title>502 Bad Gateway</title><body>upstream proxy error</body></html>"), Headers: map[string]string{"Content-Type": "text/html"}}, api: 502, tokeninfo: 502, retried: true, leaks: "upstream proxy error"},
-	{name: "50 MiB body", fault: emulator.Fault{Size: hugeBody}, api: 502, tokeninfo: 502, leaks: "xxxxxxxx"},
+	{name: "50 MiB body", fault: emulator.Fault{Size: hugeBody}, api: 502, tokeninfo: 502, leaks: "xxxxxxxx", sizeCut: true},
 	{name: "401 after a good tokeninfo", fault: emulator.Fault{Status: 401}, api: 401},
 	{name: "403 SERVICE_DISABLED", fault: emulator.Fault{Status: 403, Reason: "SERVICE_DISABLED"}, api: 502, tokeninfo: 502, leaks: "console.developers.google.com"},
 }
@@ -164,7 +169,11 @@ func TestUpstreamFaults(t *testing.T) {
 				continue
 			}
 			t.Run(uf.name, func(t *testing.T) {
-				status := runFault(r.For(t), tap, e, uf, want)
+				site, siteTap := r, tap
+				if uf.sizeCut { // its own site, with the deployed timeout
+					site, siteTap = startFaultSite(t, func(*config.Config) {})
+				}
+				status := runFault(site.For(t), siteTap, e, uf, want)
 				record(uf.name, e.name, status)
 			})
 		}
@@ -225,10 +234,8 @@ func runFault(r *sitetest.Site, tap *sitetest.Tap, e faultEndpoint, uf upstreamF
 	if e.get && uf.retried {
 		calls, healed = 2, uf.once
 	}
-	start := time.Now()
 	res := r.PostForm(e.path, f.token, form)
 	body := res.Body
-	elapsed := time.Since(start)
 
 	switch {
 	case healed && res.StatusCode/100 != 2:
@@ -236,11 +243,9 @@ func runFault(r *sitetest.Site, tap *sitetest.Tap, e faultEndpoint, uf upstreamF
 	case !healed && res.StatusCode != want:
 		t.Fatalf("status %d, want %d\n%.800s", res.StatusCode, want, body)
 	}
-	// A generous bound: the emulator would take 60 s; the site's upstream
-	// timeout and one retry's wait must cut it far shorter.
-	if elapsed > 10*time.Second {
-		t.Errorf("the answer took %s", elapsed)
-	}
+	// No bound on the time here (a timed assertion fails on a loaded
+	// machine): a hang or a drip that the upstream timeout did not cut
+	// would end in the emulator's answer after 60 s, not in the 504.
 	if got, _ := tap.Upstream(t, path); got != calls {
 		t.Errorf("%d upstream calls of %s, want %d", got, path, calls)
 	}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -18,14 +19,19 @@ import (
 func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.Assets) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// No proxy is trusted: the client IP is the peer's address, whatever
-	// X-Forwarded-For or X-Real-IP say.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = web.ErrorHandler(log, p)
 
 	e.Use(
 		middleware.Recover(),
 		web.RequestLog(log),
+	)
+	if !cfg.SecureCookies {
+		// Served over HTTPS by a proxy without SECURE_COOKIES is a
+		// misconfiguration the answers cannot show: say so in the log.
+		e.Use(web.WarnHTTPSWithoutSecureCookies(log))
+	}
+	e.Use(
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
 		web.BodyLimit(64<<10),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
@@ -67,6 +73,22 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 	e.POST("/lab/verify", p.LabVerify)
 	e.POST("/lab/expire", p.LabExpire)
 	return e
+}
+
+// ipExtractor says where a request's client address comes from. With no
+// trusted proxy it is the peer's address, whatever X-Forwarded-For or
+// X-Real-IP say. With trusted proxies it is the right-most X-Forwarded-For
+// address that is not one of them, read only when the peer is one of them;
+// loopback, link-local and private peers are trusted only when listed.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // cspFor allows the accounts origin's GIS paths (Google) or the whole

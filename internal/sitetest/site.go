@@ -123,6 +123,12 @@ func Start(tb testing.TB, opts ...Option) *Site {
 		}
 		s.Config.Endpoints = config.EmulatorEndpoints(s.Emu.URL)
 		s.Config.Endpoints.GISIntegrity = s.Emu.Server.GSIScriptIntegrity() // as run sets it
+		if o.cfg.EmulatorPublicURL != "" {
+			// Browsers would reach the emulator there (the pages and the CSP
+			// name it); the site's own calls would fail, so only pages are
+			// for such a test.
+			s.Config.Endpoints = config.EmulatorEndpoints(o.cfg.EmulatorPublicURL)
+		}
 		samples = site.DocSamples(s.Emu.Server)
 	}
 	log := slog.New(slog.NewTextHandler(s.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
