@@ -33,6 +33,23 @@ type Control interface {
 	State(ctx context.Context) (State, error)
 	// Issued is every token value issued since start, as /_emu/issued.
 	Issued(ctx context.Context) (Issued, error)
+	// SetOptions replaces the world's switches (POST /_emu/options); a
+	// reset puts back Options' (the command's flags).
+	SetOptions(ctx context.Context, o WorldOptions) error
+}
+
+// WorldOptions are a world's switches. Every world starts with Options' and
+// a reset restores them.
+type WorldOptions struct {
+	// StrictPopupGestures makes a token or code request fail as Safari's
+	// does when the page has no transient user activation
+	// (navigator.userActivation.isActive is false: the click that asked was
+	// too long ago, as after an await of a slow call): the page's
+	// error_callback gets {type: 'popup_failed_to_open'}. Safari opens no
+	// window then; Chromium under Playwright opens it (its popup blocker is
+	// off), so the emulator's popup answers that error at once and closes
+	// itself. A suite catches the bug only with this on.
+	StrictPopupGestures bool `json:"strict_popup_gestures"`
 }
 
 var _ Control = (*Server)(nil)
@@ -70,6 +87,8 @@ type State struct {
 	// pattern ("GET /calendar/v3/calendars/{calendarId}/events"); /_emu/ is
 	// not counted.
 	Calls map[string]int `json:"calls"`
+	// Options are the world's switches (SetOptions).
+	Options WorldOptions `json:"options"`
 }
 
 // stateJSON is State on the wire: the clock offset as a Go duration string.
@@ -144,12 +163,37 @@ func (s *Server) Reset(ctx context.Context) error {
 	wd := s.worldOf(ctx)
 	s.mu.Lock()
 	s.forgetTokensLocked(wd)
-	wd.state = newState()
+	wd.state = s.newWorldState()
 	s.mu.Unlock()
 	wd.clock.Reset()
 	wd.faults.Reset()
 	wd.picker.Reset()
 	return nil
+}
+
+// newWorldState is a new or reset world's state: nothing held, Options'
+// switches.
+func (s *Server) newWorldState() *state {
+	st := newState()
+	st.options = WorldOptions{StrictPopupGestures: s.opts.StrictPopupGestures}
+	return st
+}
+
+// SetOptions replaces the context's world's switches.
+func (s *Server) SetOptions(ctx context.Context, o WorldOptions) error {
+	wd := s.worldOf(ctx)
+	s.mu.Lock()
+	wd.state.options = o
+	s.mu.Unlock()
+	return nil
+}
+
+// worldOptions are the context's world's switches.
+func (s *Server) worldOptions(ctx context.Context) WorldOptions {
+	wd := s.worldOf(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return wd.state.options
 }
 
 // AdvanceClock moves the emulator's clock forward by d.
@@ -255,6 +299,7 @@ func (s *Server) snapshot(wd *world) State {
 		Faults:      faults,
 		SignedIn:    []SignIn{},
 		Calls:       maps.Clone(wd.state.calls),
+		Options:     wd.state.options,
 	}
 	for _, c := range s.opts.Clients {
 		st.Clients = append(st.Clients, Client{ID: c.ID, Name: c.Name, Origins: slices.Clone(c.Origins)})

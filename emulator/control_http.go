@@ -78,6 +78,18 @@ func (s *Server) handleIssued(w http.ResponseWriter, r *http.Request) {
 	googleapi.WriteJSON(w, http.StatusOK, v)
 }
 
+// handleOptions is POST /_emu/options: the body is the world's whole set of
+// switches (a field left out is off); the answer is that set.
+func (s *Server) handleOptions(w http.ResponseWriter, r *http.Request) {
+	var o WorldOptions
+	if err := decodeControlJSON(r, &o); err != nil {
+		writeControlError(w, err)
+		return
+	}
+	s.SetOptions(r.Context(), o)
+	googleapi.WriteJSON(w, http.StatusOK, s.worldOptions(r.Context()))
+}
+
 // clockRequest is the body of POST /_emu/clock.
 type clockRequest struct {
 	Advance string `json:"advance"`

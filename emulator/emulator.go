@@ -92,6 +92,9 @@ type Options struct {
 	// sessions advise. Default 5s, as Google's; tests and page tests set it
 	// low so polling does not slow them down.
 	PickerPollInterval time.Duration
+	// StrictPopupGestures is every world's StrictPopupGestures when it is
+	// created or reset (WorldOptions; SetOptions changes one world's).
+	StrictPopupGestures bool
 }
 
 // Server is the emulator. Create it with New.

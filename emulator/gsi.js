@@ -79,6 +79,26 @@
     if (typeof cb === 'function') cb(response);
   }
 
+  // Transient user activation, for strict popup gestures: the browser's
+  // own flag, and the time of the last trusted input that gives one (HTML's
+  // activation-triggering input events), kept here because test tools grant
+  // the flag to every script they run in the page (Playwright polling an
+  // expect() would renew it forever). It lasts 5 s, as in WebKit
+  // (LocalDOMWindow's defaultTransientActivationDuration) and Chromium.
+  const ACTIVATION_MS = 5000;
+  let lastActivation = -Infinity;
+  function markActivation(event) {
+    if (event.isTrusted) lastActivation = Date.now();
+  }
+  for (const type of ['keydown', 'mousedown', 'pointerdown', 'pointerup', 'touchend']) {
+    window.addEventListener(type, markActivation, true);
+  }
+  function hasUserActivation() {
+    const flag = typeof navigator !== 'undefined' ? navigator.userActivation : undefined;
+    if (flag && !flag.isActive) return false;
+    return Date.now() - lastActivation <= ACTIVATION_MS;
+  }
+
   // One popup flow at a time, as with one named popup window: a new request
   // replaces (and silently abandons) the one in progress.
   let pending = null;
@@ -119,6 +139,11 @@
     q.set('response_type', params.response_type);
     q.set('include_granted_scopes', params.include_granted_scopes === false ? 'false' : 'true');
     q.set('enable_granular_consent', 'true');
+    // Not Google's: Safari opens no popup without a fresh user activation
+    // (as after an await in the click handler) while Chromium under test
+    // tools does. The popup answers popup_failed_to_open to such a request
+    // when its emulator world has strict popup gestures on.
+    if (!hasUserActivation()) q.set('emu_no_user_activation', '1');
 
     let popup = null;
     try {
@@ -135,7 +160,13 @@
     flow.onMessage = (event) => {
       if (event.origin !== emulatorOrigin) return;
       const data = event.data;
-      if (!data || data.source !== RELAY_SOURCE || data.id !== id || typeof data.response !== 'object') return;
+      if (!data || data.source !== RELAY_SOURCE || data.id !== id) return;
+      if (data.error && typeof data.error.type === 'string') {
+        finish(flow);
+        reportError(client, data.error.type, data.error.message);
+        return;
+      }
+      if (typeof data.response !== 'object') return;
       finish(flow);
       reportResponse(client, data.response);
     };

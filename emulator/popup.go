@@ -349,7 +349,22 @@ type relayMessage struct {
 	Source   string        `json:"source"` // always relaySource
 	ID       string        `json:"id"`     // the relay id from redirect_uri
 	Response oauthResponse `json:"response"`
+	// Error, when set, goes to the app's error_callback instead of a
+	// response to its callback: the popup that should not have opened.
+	Error *popupError `json:"error,omitempty"`
 }
+
+// popupError is what GIS hands error_callback: {type, message}.
+type popupError struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+// noActivationParam is what the GIS shim adds to the popup's URL when the
+// page had no transient user activation as it opened the popup (gsi.js).
+// It is not one of Google's: the popup reads it for strict popup gestures
+// (WorldOptions) alone.
+const noActivationParam = "emu_no_user_activation"
 
 const relaySource = "scopewise-emulator"
 
@@ -364,6 +379,21 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 	req, aerr := s.parseAuthRequest(r.URL.Query())
 	if aerr != nil {
 		s.renderAuthError(w, r, aerr)
+		return
+	}
+	if r.URL.Query().Get(noActivationParam) == "1" && s.worldOptions(r.Context()).StrictPopupGestures {
+		// Safari would not have opened this window: the page's
+		// error_callback gets what GIS reports for a blocked popup.
+		const msg = "Failed to open popup window"
+		relay := s.envelope(req, oauthResponse{})
+		relay.Message.Error = &popupError{Type: "popup_failed_to_open", Message: msg}
+		s.renderResult(w, r, resultView{
+			ClientName: req.client.Name,
+			Error:      "popup_failed_to_open",
+			ErrorDescription: "Strict popup gestures are on in this emulator world, and the page opened this popup without a user activation " +
+				"(navigator.userActivation.isActive was false: the click was too long ago, as after an await). Safari blocks such a popup.",
+			Relay: relay,
+		})
 		return
 	}
 	acct, known := s.knownAccount(r, req)

@@ -47,6 +47,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /_emu/clock", s.handleClock)
 	s.mux.HandleFunc("POST /_emu/faults", s.handleFaults)
 	s.mux.HandleFunc("POST /_emu/tokens", s.handleMintToken)
+	s.mux.HandleFunc("POST /_emu/options", s.handleOptions)
 	s.mux.HandleFunc("POST /_emu/worlds", s.handleNewWorld) // world.go
 	s.mux.HandleFunc("DELETE /_emu/worlds/{world}", s.handleDeleteWorld)
 }

@@ -39,6 +39,7 @@ type grantKey struct{ Account, ClientID string }
 
 // state is everything /_emu/reset forgets in one world. Guarded by Server.mu.
 type state struct {
+	options WorldOptions          // the world's switches (SetOptions); a reset restores Options'
 	tokens  map[string]*token     // by hash
 	grants  map[grantKey][]string // granted scopes, sorted
 	signIns map[string]string     // popup sign-in cookie value → account email (popup.go)

@@ -58,7 +58,7 @@ type world struct {
 }
 
 func (s *Server) newWorld(id string) *world {
-	wd := &world{id: id, clock: clock.New(s.opts.Now), faults: fault.NewQueue(), state: newState()}
+	wd := &world{id: id, clock: clock.New(s.opts.Now), faults: fault.NewQueue(), state: s.newWorldState()}
 	tokens := serverTokens{s}
 	wd.calendar = calendar.New(s.accounts, s.opts.Events, wd.clock, tokens)
 	wd.picker = picker.New(picker.Options{
@@ -214,6 +214,14 @@ func (c worldControl) State(ctx context.Context) (State, error) {
 		return State{}, err
 	}
 	return c.s.State(ctx)
+}
+
+func (c worldControl) SetOptions(ctx context.Context, o WorldOptions) error {
+	ctx, err := c.ctx(ctx)
+	if err != nil {
+		return err
+	}
+	return c.s.SetOptions(ctx, o)
 }
 
 func (c worldControl) Issued(ctx context.Context) (Issued, error) {

@@ -32,6 +32,7 @@ echo "--- npm clients (@googleapis/*, google-auth-library) against $emu"
 (cd contract/npm && node --test test/) || status=1
 echo "--- Chromium: the GIS surface as @types/google.accounts types it, and Google's Calendar quickstart"
 ln -sfn ../../e2e/node_modules contract/browser/node_modules
+ln -sfn ../../e2e/node_modules packages/gis-emulator/node_modules # the fixture's source, through e2e/gis-emulator.ts
 (cd contract/browser && "$root/e2e/node_modules/.bin/tsc" -p . &&
 	GIS_EMULATOR_URL="$emu" PAGE_PORT="$page_port" CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}" \
 		"$root/e2e/node_modules/.bin/playwright" test) || status=1

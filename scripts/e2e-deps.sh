@@ -25,3 +25,7 @@ if ! command -v npm >/dev/null; then
 fi
 
 npm_ci_when_changed "$root/e2e"
+
+# The fixture package (packages/gis-emulator) is built and used with the e2e
+# folder's @playwright/test and TypeScript: one copy of each.
+ln -sfn ../../e2e/node_modules "$root/packages/gis-emulator/node_modules"

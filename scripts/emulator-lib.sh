@@ -48,3 +48,21 @@ stop_emulator_cleanly() {
 		exit 1
 	fi
 }
+
+# install_fixture_package DIR: packs packages/gis-emulator (npm pack; its
+# prepack builds dist/: .js and .d.ts, with e2e's TypeScript) to
+# DIR/.pack/scopewise-gis-emulator.tgz, the path DIR's package.json names, and
+# installs DIR's packages with npm (offline when the npm cache has them), as a
+# project that is not Scopewise gets the fixture. Needs $root and
+# e2e/node_modules.
+install_fixture_package() {
+	local dir=$1 tarball
+	ln -sfn ../../e2e/node_modules "$root/packages/gis-emulator/node_modules"
+	mkdir -p "$dir/.pack"
+	tarball=$(cd "$root/packages/gis-emulator" && npm pack --silent --pack-destination "$dir/.pack" | tail -n 1)
+	mv "$dir/.pack/$tarball" "$dir/.pack/scopewise-gis-emulator.tgz"
+	echo "packed @scopewise/gis-emulator: $tarball ($(tar -tzf "$dir/.pack/scopewise-gis-emulator.tgz" | tr '\n' ' '))"
+	# An older run linked e2e's node_modules here: never install into that.
+	if [[ -L "$dir/node_modules" ]]; then rm "$dir/node_modules"; fi
+	(cd "$dir" && npm install --no-package-lock --prefer-offline --no-audit --no-fund --loglevel=error)
+}

@@ -27,6 +27,7 @@ type settings struct {
 	tokenLifetime time.Duration
 	pollInterval  time.Duration
 	quiet         bool
+	strictPopups  bool
 }
 
 // clientFlags collect repeated -client ID=ORIGIN[,ORIGIN…] values.
@@ -36,16 +37,28 @@ func (c *clientFlags) String() string {
 	parts := make([]string, len(*c))
 	for i, cl := range *c {
 		parts[i] = cl.ID + "=" + strings.Join(cl.Origins, ",")
+		if cl.Name != "" {
+			parts[i] += ";name=" + cl.Name
+		}
 	}
 	return strings.Join(parts, " ")
 }
 
 func (c *clientFlags) Set(v string) error {
-	id, origins, ok := strings.Cut(strings.TrimSpace(v), "=")
-	if !ok || id == "" || origins == "" {
-		return fmt.Errorf("%q: want CLIENT_ID=ORIGIN[,ORIGIN…], such as my-app.apps.googleusercontent.com=http://localhost:5173", v)
+	id, rest, ok := strings.Cut(strings.TrimSpace(v), "=")
+	origins, name, named := strings.Cut(rest, ";")
+	if named {
+		var hasName bool
+		name, hasName = strings.CutPrefix(name, "name=")
+		name = strings.TrimSpace(name)
+		if !hasName || name == "" {
+			return fmt.Errorf("%q: after the origins, want ;name=APP NAME (the name the consent screen shows)", v)
+		}
 	}
-	cl := emulator.Client{ID: id}
+	if !ok || id == "" || strings.TrimSpace(origins) == "" {
+		return fmt.Errorf("%q: want CLIENT_ID=ORIGIN[,ORIGIN…][;name=APP NAME], such as my-app.apps.googleusercontent.com=http://localhost:5173;name=My App", v)
+	}
+	cl := emulator.Client{ID: id, Name: name}
 	for o := range strings.SplitSeq(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			cl.Origins = append(cl.Origins, o)
@@ -67,9 +80,10 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (setting
 	fs.StringVar(&st.addr, "addr", orDefault(getenv("EMULATOR_ADDR"), "localhost:8081"), "where to listen; port 0 picks a free one (EMULATOR_ADDR)")
 	fs.StringVar(&st.publicURL, "public-url", getenv("EMULATOR_PUBLIC_URL"), "the origin browsers reach the emulator at, when not the listening address (EMULATOR_PUBLIC_URL)")
 	fs.StringVar(&st.configPath, "config", getenv("EMULATOR_CONFIG"), "JSON file with clients, accounts, token_lifetime, events, documents (EMULATOR_CONFIG)")
-	fs.Var(&st.clients, "client", "register an OAuth client: CLIENT_ID=ORIGIN[,ORIGIN…]; repeatable, adds to EMULATOR_CLIENTS (space-separated) and the file's")
+	fs.Var(&st.clients, "client", "register an OAuth client: CLIENT_ID=ORIGIN[,ORIGIN…][;name=APP NAME] (the name the consent screen shows; default \"Your app\"); repeatable, adds to EMULATOR_CLIENTS (space-separated, so a name there has no spaces) and the file's")
 	fs.DurationVar(&st.tokenLifetime, "token-lifetime", 0, "access token lifetime, 1s–24h (EMULATOR_TOKEN_LIFETIME; default Google's 3599s)")
 	fs.DurationVar(&st.pollInterval, "picker-poll-interval", 0, "the Photos Picker's pollInterval (PICKER_POLL_INTERVAL; default Google's 5s)")
+	fs.BoolVar(&st.strictPopups, "strict-popup-gestures", getenv("EMULATOR_STRICT_POPUP_GESTURES") == "true", "every world starts with strict popup gestures: a token request without a fresh user activation fails with popup_failed_to_open, as in Safari; POST /_emu/options changes one world's (EMULATOR_STRICT_POPUP_GESTURES=true)")
 	fs.BoolVar(&st.quiet, "quiet", getenv("EMULATOR_QUIET") == "true", "log nothing but the start-up lines (EMULATOR_QUIET=true)")
 	for v := range strings.FieldsSeq(getenv("EMULATOR_CLIENTS")) {
 		if err := st.clients.Set(v); err != nil {
@@ -138,6 +152,7 @@ func (st settings) options() (emulator.Options, error) {
 		opts.TokenLifetime = st.tokenLifetime
 	}
 	opts.PickerPollInterval = st.pollInterval
+	opts.StrictPopupGestures = st.strictPopups
 	if len(opts.Clients) == 0 {
 		return opts, fmt.Errorf("no OAuth client registered: pass -client CLIENT_ID=ORIGIN (your page's origin, such as http://localhost:5173), set EMULATOR_CLIENTS, or list \"clients\" in -config")
 	}
@@ -188,14 +203,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return httpserve.Run(ctx, []*http.Server{httpserve.New(emu)}, []net.Listener{ln}, log)
 }
 
-// hint is the one-line "point your page at …" line.
+// hint is the one line on how pages reach the emulator.
 func hint(origin string, clients []emulator.Client) string {
 	regs := make([]string, len(clients))
 	for i, c := range clients {
 		regs[i] = c.ID + " (" + strings.Join(c.Origins, ", ") + ")"
 	}
-	return fmt.Sprintf("point your page at %s/gsi/client instead of https://accounts.google.com/gsi/client; client_id %s; controls at %s/_emu/",
-		origin, strings.Join(regs, " or "), origin)
+	return fmt.Sprintf("pages keep Google's URLs: the Playwright fixture (@scopewise/gis-emulator, GIS_EMULATOR_URL=%s) routes https://accounts.google.com/gsi/client and Google's API hosts here (without it, load %s/gsi/client); client_id %s; controls at %s/_emu/",
+		origin, origin, strings.Join(regs, " or "), origin)
 }
 
 func orDefault(v, def string) string {

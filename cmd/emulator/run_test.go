@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,7 +73,7 @@ func TestRunServesAndStops(t *testing.T) {
 	if !strings.HasPrefix(origin, "http://127.0.0.1:") {
 		t.Fatalf("origin %q", origin)
 	}
-	for _, want := range []string{"point your page at " + origin + "/gsi/client", testClient, "http://localhost:5173, http://127.0.0.1:5173"} {
+	for _, want := range []string{"the Playwright fixture", "routes https://accounts.google.com/gsi/client", "load " + origin + "/gsi/client", testClient, "http://localhost:5173, http://127.0.0.1:5173"} {
 		if !strings.Contains(hint, want) {
 			t.Errorf("hint %q lacks %q", hint, want)
 		}
@@ -105,6 +106,56 @@ func TestRunServesAndStops(t *testing.T) {
 	}
 	if _, err := http.Get(origin + "/gsi/client"); err == nil {
 		t.Error("still serving after stop")
+	}
+}
+
+// -client names the app the consent screen shows (default "Your app"), and
+// -strict-popup-gestures is every world's start.
+func TestRunClientNameAndStrictGestures(t *testing.T) {
+	origin, _, _ := start(t, []string{"-client", testClient + "=http://localhost:5173;name=Next events", "-client", "other.apps.googleusercontent.com=http://localhost:5174", "-strict-popup-gestures"}, nil)
+	control := client.New(origin, nil)
+	ctx := context.Background()
+	st, err := control.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, c := range st.Clients {
+		names[c.ID] = c.Name
+	}
+	if names[testClient] != "Next events" || names["other.apps.googleusercontent.com"] != "Your app" {
+		t.Errorf("client names %v", names)
+	}
+	res, err := http.Get(origin + "/o/oauth2/v2/auth?" + url.Values{
+		"client_id": {testClient}, "scope": {"openid"}, "response_type": {"token"},
+		"redirect_uri": {"storagerelay://http/localhost:5173?id=auth1"}, "prompt": {"select_account"},
+	}.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "to continue to <strong>Next events</strong>") {
+		t.Errorf("the chooser does not name the app:\n%s", body)
+	}
+	id, err := control.NewWorld(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*client.Client{control, control.World(id)} {
+		st, err := c.State(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.Options.StrictPopupGestures {
+			t.Errorf("world %s: strict popup gestures off under -strict-popup-gestures", st.World)
+		}
+	}
+	if err := control.World(id).SetOptions(ctx, emulator.WorldOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := control.World(id).State(ctx); st.Options.StrictPopupGestures {
+		t.Error("SetOptions did not turn the world's strict popup gestures off")
 	}
 }
 
@@ -176,6 +227,9 @@ func TestBadInputIsAUsageError(t *testing.T) {
 	}{
 		{"no client", nil, nil, "no OAuth client registered"},
 		{"client without origin", []string{"-client", testClient}, nil, "want CLIENT_ID=ORIGIN"},
+		{"client name without name=", []string{"-client", testClient + "=http://localhost:1;My App"}, nil, ";name=APP NAME"},
+		{"client with an empty name", []string{"-client", testClient + "=http://localhost:1;name= "}, nil, ";name=APP NAME"},
+		{"client name, no origin", []string{"-client", testClient + "=;name=My App"}, nil, "want CLIENT_ID=ORIGIN"},
 		{"origin with a path", []string{"-client", testClient + "=http://localhost:5173/app"}, nil, "no path"},
 		{"unknown flag", []string{"-nope"}, nil, "flag provided but not defined"},
 		{"stray argument", []string{"-client", testClient + "=http://localhost:1", "serve"}, nil, "unexpected arguments"},

@@ -106,6 +106,12 @@ func (c *Client) Reset(ctx context.Context) error {
 	return c.do(ctx, http.MethodPost, "/_emu/reset", struct{}{}, &out)
 }
 
+// SetOptions replaces the world's switches (POST /_emu/options).
+func (c *Client) SetOptions(ctx context.Context, o emulator.WorldOptions) error {
+	var out emulator.WorldOptions
+	return c.do(ctx, http.MethodPost, "/_emu/options", o, &out)
+}
+
 // AdvanceClock moves the emulator's clock forward by d and returns its new
 // now (POST /_emu/clock).
 func (c *Client) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, error) {

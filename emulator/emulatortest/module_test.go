@@ -50,6 +50,7 @@ func main() {
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/emulator/client"
@@ -65,7 +66,15 @@ func TestCalendar(t *testing.T) {
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatal(res, err)
 	}
+	res.Body.Close()
 	var _ emulator.Control = client.New(emu.URL, emu.Client)
+
+	// A world of its own, as a parallel test has.
+	w := emu.NewWorld(t)
+	w.Advance(t, time.Hour)
+	if st := w.State(t); st.World != w.World || st.World == emulator.DefaultWorld {
+		t.Fatalf("world %q, state of %q", w.World, st.World)
+	}
 }
 `,
 	}
@@ -74,7 +83,9 @@ func TestCalendar(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+	// go test runs emulatortest.Start there: the package works, not only
+	// compiles, from another module.
+	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "-count=1", "./..."}} {
 		cmd := exec.Command(goCmd, args...)
 		cmd.Dir = dir
 		// Dependencies come from the module cache this repository already

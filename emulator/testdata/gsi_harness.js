@@ -8,13 +8,17 @@ const assert = require('assert/strict');
 const EMU = 'http://localhost:8081';
 const src = fs.readFileSync(process.argv[2], 'utf8');
 
-function load({ openReturns, onLoad } = {}) {
+function load({ openReturns, onLoad, activation = true } = {}) {
   const listeners = new Set();
+  const inputListeners = [];
   const env = { opened: [], fetched: [], fetchAnswer: { ok: true, status: 200, json: async () => ({}) } };
   const win = {
     onGoogleLibraryLoad: onLoad,
     screenX: 0, screenY: 0, outerWidth: 1200, outerHeight: 900,
-    addEventListener(type, fn) { if (type === 'message') listeners.add(fn); },
+    addEventListener(type, fn) {
+      if (type === 'message') listeners.add(fn);
+      else inputListeners.push([type, fn]);
+    },
     removeEventListener(type, fn) { if (type === 'message') listeners.delete(fn); },
     open(url, name, features) {
       if (openReturns === null) return null;
@@ -27,6 +31,7 @@ function load({ openReturns, onLoad } = {}) {
     window: win,
     location: { protocol: 'http:', host: 'localhost:8080' },
     crypto: globalThis.crypto,
+    navigator: { userActivation: { isActive: activation } },
     URL, URLSearchParams, setInterval, clearInterval, setTimeout,
     fetch: async (url, init) => { env.fetched.push({ url, init }); return env.fetchAnswer; },
   };
@@ -36,6 +41,8 @@ function load({ openReturns, onLoad } = {}) {
   env.win = win;
   env.post = (origin, data) => { for (const fn of [...listeners]) fn({ origin, data }); };
   env.listenerCount = () => listeners.size;
+  // A user's input (isTrusted) or a script's.
+  env.input = (type, isTrusted = true) => { for (const [t, fn] of inputListeners) if (t === type) fn({ type, isTrusted }); };
   return env;
 }
 
@@ -91,6 +98,38 @@ const checks = {
     assert.equal(o.get('client_id'), 'cid', 'overrides cannot change client_id');
     assert.equal(o.get('hd'), 'x.test', 'overrides cannot change hd');
     assert.notEqual(q.get('redirect_uri'), o.get('redirect_uri'), 'a fresh relay id per request');
+  },
+
+  async 'no user activation: the popup is told (strict popup gestures), and its error goes to error_callback'() {
+    const env = load({ activation: false });
+    const seen = [];
+    const client = env.oauth2.initTokenClient({
+      client_id: 'cid', scope: CAL, callback: (r) => seen.push(['callback', r]), error_callback: (e) => seen.push(['error', e]),
+    });
+    client.requestAccessToken();
+    const q = env.opened[0].url.searchParams;
+    assert.equal(q.get('emu_no_user_activation'), '1');
+    const id = new URL(q.get('redirect_uri').replace('storagerelay:', 'http:')).searchParams.get('id');
+    env.post(EMU, { source: 'scopewise-emulator', id, response: {}, error: { type: 'popup_failed_to_open', message: 'Failed to open popup window' } });
+    assert.equal(JSON.stringify(seen), JSON.stringify([['error', { type: 'popup_failed_to_open', message: 'Failed to open popup window' }]]));
+    assert.equal(env.listenerCount(), 0, 'the flow is over');
+    env.opened[0].popup.closed = true;
+    await sleep(700);
+    assert.equal(seen.length, 1, 'no popup_closed after the error');
+
+    const active = load();
+    const c = active.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback() {} });
+    active.input('pointerdown');
+    c.requestAccessToken();
+    assert.equal(active.opened[0].url.searchParams.has('emu_no_user_activation'), false, 'inside the click: not sent');
+
+    // The browser's flag alone is not enough: test tools set it for every
+    // script they run. Only a trusted input counts, for 5 s.
+    const scripted = load();
+    const d = scripted.oauth2.initTokenClient({ client_id: 'cid', scope: CAL, callback() {} });
+    scripted.input('pointerdown', false);
+    d.requestAccessToken();
+    assert.equal(scripted.opened[0].url.searchParams.get('emu_no_user_activation'), '1', 'an untrusted event gives no activation');
   },
 
   'blocked popup: popup_failed_to_open, no callback'() {

@@ -1,6 +1,7 @@
-// The page's test, offline: Google's popup is the emulator's. In your project
-// the import is your copy of e2e/gis-emulator.ts ('./gis-emulator').
-import { test, expect } from '../../e2e/gis-emulator';
+// The page's test, offline: Google's popup is the emulator's. The fixture is
+// the npm package @scopewise/gis-emulator, as in any project (the test
+// command installs it from its packed tarball: scripts/example-test.sh).
+import { test, expect } from '@scopewise/gis-emulator';
 
 test('lists my next events after consent, and asks again once the token expired', async ({ page, gis }) => {
   await page.goto('/');

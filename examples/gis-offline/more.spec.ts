@@ -1,6 +1,6 @@
 // The rest of the fixture file on the example page: deny, close, faults, and
 // the emulator's own error page for an origin nobody registered.
-import { test, expect } from '../../e2e/gis-emulator';
+import { test, expect } from '@scopewise/gis-emulator';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');

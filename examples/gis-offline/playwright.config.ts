@@ -21,7 +21,7 @@ const chromium = process.env.CHROMIUM_PATH
 export default defineConfig({
   testDir: '.',
   outputDir: 'test-results',
-  workers: 1, // one emulator, shared state: tests run one at a time
+  fullyParallel: true, // each test has its own world on the one emulator
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: 'list',
