@@ -9,7 +9,9 @@ package emulator
 // clears it with the rest of the world's state.
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -99,9 +101,21 @@ func (s *Server) serveLogged(wd *world, w http.ResponseWriter, r *http.Request, 
 		scheme, _, _ := strings.Cut(strings.TrimSpace(a), " ")
 		entry.Auth = truncate(scheme, 20) + " (redacted)"
 	}
-	body := &teeBody{ReadCloser: r.Body}
+	// The start of a form or JSON body, read now (a handler may answer
+	// without reading it) and put back in front of the rest.
+	var head []byte
 	if bodyKind(r.Header.Get("Content-Type")) != "" {
-		r.Body = body
+		head = make([]byte, maxLogExcerpt)
+		n, err := io.ReadFull(r.Body, head)
+		head = head[:n]
+		rest := r.Body
+		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+			rest = io.NopCloser(errReader{err}) // the handler meets the same error
+		}
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(head), rest), r.Body}
 	}
 	r = r.WithContext(context.WithValue(r.Context(), loggedKey{}, entry))
 	lw := &logWriter{ResponseWriter: w, capture: !isControlPath(r.URL.Path)}
@@ -113,7 +127,7 @@ func (s *Server) serveLogged(wd *world, w http.ResponseWriter, r *http.Request, 
 	if entry.Status == 0 {
 		entry.Status = http.StatusOK
 	}
-	entry.Request = redactBody(r.Header.Get("Content-Type"), body.buf)
+	entry.Request = redactBody(r.Header.Get("Content-Type"), head)
 	if lw.capture {
 		entry.Answer = redactBody(lw.Header().Get("Content-Type"), lw.buf)
 	}
@@ -129,25 +143,6 @@ func (s *Server) CallLog(ctx context.Context) []LoggedCall {
 	defer s.mu.Unlock()
 	return slices.Clone(wd.state.log.calls)
 }
-
-// teeBody keeps the start of a request body as the handler reads it.
-type teeBody struct {
-	ReadCloser interface {
-		Read([]byte) (int, error)
-		Close() error
-	}
-	buf []byte
-}
-
-func (t *teeBody) Read(p []byte) (int, error) {
-	n, err := t.ReadCloser.Read(p)
-	if room := maxLogExcerpt - len(t.buf); room > 0 && n > 0 {
-		t.buf = append(t.buf, p[:min(n, room)]...)
-	}
-	return n, err
-}
-
-func (t *teeBody) Close() error { return t.ReadCloser.Close() }
 
 // logWriter notes the status and keeps the start of the answer.
 type logWriter struct {

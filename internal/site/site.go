@@ -60,6 +60,7 @@ func EmulatorOptions(cfg config.Config, siteOrigins []string, emulatorURL string
 			{ID: config.EmulatorClientID, Name: "Scopewise", Origins: siteOrigins},
 			{ID: config.OtherClientID, Name: "Another App", Origins: []string{"http://other-app.localhost"}},
 		},
+		SiteURL:            siteOrigins[0],
 		PublicURL:          emulatorURL,
 		PickerPollInterval: cfg.PickerPollInterval,
 		Logger:             log,
