@@ -814,7 +814,7 @@ func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, req authR
 	if v.Checkboxes {
 		mode = "a checkbox per scope"
 	}
-	note(r, fmt.Sprintf("consent screen for %s: %d scopes asked (%s), %d already granted", acct.Email, len(plan.asked)+len(plan.signIn), mode, len(plan.already)))
+	note(r, fmt.Sprintf("consent screen for %s: %d asked (%s), %d already granted", acct.Email, len(plan.asked)+len(plan.signIn), mode, len(plan.already)))
 	s.renderPopupPage(w, r, http.StatusOK, consentPage(v))
 }
 
