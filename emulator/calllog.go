@@ -32,17 +32,16 @@ const (
 
 // LoggedCall is one request in the log, as GET /_emu/log shows it.
 type LoggedCall struct {
-	Time     time.Time     `json:"time"` // on the world's clock, when the request came
-	World    string        `json:"world"`
-	Method   string        `json:"method"`
-	Path     string        `json:"path"`              // with its query, tokens redacted
-	Auth     string        `json:"auth,omitempty"`    // the Authorization scheme ("Bearer (redacted)")
-	Request  string        `json:"request,omitempty"` // the start of a form or JSON body, tokens redacted
-	Status   int           `json:"status"`            // what the emulator answered
-	Answer   string        `json:"answer,omitempty"`  // the start of a JSON answer, tokens redacted
-	Note     string        `json:"note,omitempty"`    // what the popup showed or answered, in words
-	Duration string        `json:"duration"`          // how long the answer took, e.g. "1.2ms"
-	Took     time.Duration `json:"-"`
+	Time     time.Time `json:"time"` // on the world's clock, when the request came
+	World    string    `json:"world"`
+	Method   string    `json:"method"`
+	Path     string    `json:"path"`              // with its query, tokens redacted
+	Auth     string    `json:"auth,omitempty"`    // the Authorization scheme ("Bearer (redacted)")
+	Request  string    `json:"request,omitempty"` // the start of a form or JSON body, tokens redacted
+	Status   int       `json:"status"`            // what the emulator answered
+	Answer   string    `json:"answer,omitempty"`  // the start of a JSON answer, tokens redacted
+	Note     string    `json:"note,omitempty"`    // what the popup showed or answered, in words
+	Duration string    `json:"duration"`          // how long the answer took, e.g. "1.2ms"
 }
 
 func (c LoggedCall) size() int {
@@ -78,9 +77,9 @@ func logged(r *http.Request) bool {
 
 // note adds words to the log entry of the request (what the popup showed or
 // answered); a request that is not logged ignores it.
-func note(r *http.Request, format string) {
+func note(r *http.Request, text string) {
 	if c, ok := r.Context().Value(loggedKey{}).(*LoggedCall); ok {
-		c.Note = redactText(format)
+		c.Note = redactText(text)
 	}
 }
 
@@ -121,8 +120,7 @@ func (s *Server) serveLogged(wd *world, w http.ResponseWriter, r *http.Request, 
 	lw := &logWriter{ResponseWriter: w, capture: !isControlPath(r.URL.Path)}
 	start := time.Now()
 	next(lw, r)
-	entry.Took = time.Since(start)
-	entry.Duration = entry.Took.Round(10 * time.Microsecond).String()
+	entry.Duration = time.Since(start).Round(10 * time.Microsecond).String()
 	entry.Status = lw.status
 	if entry.Status == 0 {
 		entry.Status = http.StatusOK

@@ -3,7 +3,7 @@
 // consent with its icons and Learn more, the unverified-app screen) and the
 // /_emu/ page (Reset, Advance clock 1 hour, the way back to the site, the
 // request log with tokens redacted). axe finds nothing serious on any.
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from '../a11y';
 import { calendarScope, emulatorURL, otherClientID, siteURL } from '../env';
 import { clickAndWaitForClose, expect, test } from '../gis-emulator';
@@ -41,7 +41,8 @@ for (const size of sizes) {
       test.use({ viewport: size.viewport, colorScheme: scheme });
       const dark = scheme === 'dark';
 
-      test('the popup: chooser, Use another account, consent', async ({ page, gis }, testInfo) => {
+      /** Opens the lab's popup for Docs and Calendar, at the test's size. */
+      async function openLabPopup(page: Page, gis: { openPopup: (t: Locator) => Promise<Page> }): Promise<Page> {
         await page.goto('/lab');
         const request = page.getByRole('button', { name: 'Request access', exact: true });
         await expect(request).toBeEnabled();
@@ -49,6 +50,11 @@ for (const size of sizes) {
         await page.getByRole('checkbox', { name: calendarScope }).check();
         const popup = await gis.openPopup(request);
         await popup.setViewportSize(size.viewport);
+        return popup;
+      }
+
+      test('the popup: chooser and Use another account', async ({ page, gis }, testInfo) => {
+        const popup = await openLabPopup(page, gis);
 
         // The chooser: plainly the emulator, with Use another account.
         await expect(popup.getByRole('heading', { name: 'Choose an account' })).toBeVisible();
@@ -69,17 +75,24 @@ for (const size of sizes) {
         await popup.getByRole('button', { name: 'Next' }).click();
         await expect(popup.getByRole('textbox', { name: 'Email' })).toHaveAttribute('aria-invalid', 'true');
         await expect(popup.getByText("Couldn't find an account with that email in the emulator")).toBeVisible();
+        await expectNoSidewaysScroll(popup);
         await expectNoSeriousA11yViolations(popup, testInfo, `use another account ${size.name} ${scheme}`);
         await popup.getByRole('textbox', { name: 'Email' }).fill('bob@example.com');
         await popup.getByRole('button', { name: 'Next' }).click();
-
-        // Consent: bob's chip with his avatar, an icon and Learn more per scope.
         await expect(popup.getByRole('heading', { name: 'Scopewise wants access to your Google Account' })).toBeVisible();
         await expect(popup.locator('.chip')).toHaveText(/B\s*bob@example\.com/);
+        await clickAndWaitForClose(popup, popup.getByRole('button', { name: 'Cancel', exact: true }));
+      });
+
+      test('the popup: consent with icons, Learn more and the policy line', async ({ page, gis }, testInfo) => {
+        const popup = await openLabPopup(page, gis);
+        await popup.getByRole('button', { name: 'alice@example.com' }).click();
+        await expect(popup.getByRole('heading', { name: 'Scopewise wants access to your Google Account' })).toBeVisible();
+        await expect(popup.locator('.chip')).toHaveText(/A\s*alice@example\.com/);
+        await expect(popup.locator('li.scope svg.icon')).toHaveCount(2);
         const box = popup.getByRole('checkbox', { name: calendarBox, exact: true });
         await expect(box).not.toBeChecked();
-        const learnMore = popup.getByText('Learn more').first();
-        await learnMore.click();
+        await popup.getByText('Learn more').first().click();
         await expect(popup.getByText(calendarScope, { exact: true })).toBeVisible();
         await expect(popup.getByText(/registered no privacy policy or terms of service/)).toBeVisible();
         await expectTheme(popup, dark);
@@ -88,7 +101,7 @@ for (const size of sizes) {
         await box.check();
         await clickAndWaitForClose(popup, popup.getByRole('button', { name: 'Continue', exact: true }));
         const state = await gis.state();
-        expect(state.grants).toEqual([expect.objectContaining({ account: 'bob@example.com', scopes: [calendarScope] })]);
+        expect(state.grants).toEqual([expect.objectContaining({ account: 'alice@example.com', scopes: [calendarScope] })]);
       });
 
       test("the popup: Google hasn't verified this app", async ({ page }, testInfo) => {
