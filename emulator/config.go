@@ -22,10 +22,13 @@ import (
 
 // ClientConfig is a registered OAuth web client in the configuration file.
 type ClientConfig struct {
-	ID      string   `json:"id"`
-	Name    string   `json:"name,omitempty"`
-	Origins []string `json:"origins"`
-	Deleted bool     `json:"deleted,omitempty"`
+	ID            string   `json:"id"`
+	Name          string   `json:"name,omitempty"`
+	Origins       []string `json:"origins"`
+	Deleted       bool     `json:"deleted,omitempty"`
+	Unverified    bool     `json:"unverified,omitempty"`
+	PrivacyPolicy string   `json:"privacy_policy,omitempty"`
+	Terms         string   `json:"terms,omitempty"`
 }
 
 // FileConfig is the configuration file's shape. Unknown fields are errors.
@@ -125,6 +128,11 @@ func (o Options) Validate() error {
 		for _, origin := range c.Origins {
 			if err := checkOrigin(origin); err != nil {
 				bad("client %q: %v", c.ID, err)
+			}
+		}
+		for _, l := range [][2]string{{"privacy_policy", c.PrivacyPolicy}, {"terms", c.Terms}} {
+			if u, err := url.Parse(l[1]); l[1] != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+				bad("client %q: %s %q: want an http or https URL", c.ID, l[0], l[1])
 			}
 		}
 	}

@@ -145,3 +145,19 @@ func TestParseConfigDeletedClientAndNoPhotos(t *testing.T) {
 		t.Errorf("options %+v", opts)
 	}
 }
+
+// A client's verification and its policy links come from the file.
+func TestParseConfigUnverifiedClientAndLinks(t *testing.T) {
+	opts, err := ParseConfig(strings.NewReader(`{
+  "clients": [{"id": "new.apps.googleusercontent.com", "origins": ["http://localhost:5173"], "unverified": true,
+    "privacy_policy": "https://app.example/privacy", "terms": "https://app.example/terms"}]
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Client{ID: "new.apps.googleusercontent.com", Origins: []string{"http://localhost:5173"}, Unverified: true,
+		PrivacyPolicy: "https://app.example/privacy", Terms: "https://app.example/terms"}
+	if c := opts.Clients[0]; c.ID != want.ID || !c.Unverified || c.PrivacyPolicy != want.PrivacyPolicy || c.Terms != want.Terms {
+		t.Errorf("client %+v, want %+v", c, want)
+	}
+}

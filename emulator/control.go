@@ -302,7 +302,8 @@ func (s *Server) snapshot(wd *world) State {
 		Options:     wd.state.options,
 	}
 	for _, c := range s.opts.Clients {
-		st.Clients = append(st.Clients, Client{ID: c.ID, Name: c.Name, Origins: slices.Clone(c.Origins)})
+		c.Origins = slices.Clone(c.Origins)
+		st.Clients = append(st.Clients, c)
 	}
 	for k, scopes := range wd.state.grants {
 		st.Grants = append(st.Grants, Grant{Account: k.Account, ClientID: k.ClientID, Scopes: slices.Clone(scopes)})

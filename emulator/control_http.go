@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,11 +52,68 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
 	googleapi.WriteJSON(w, http.StatusOK, st)
 }
 
+// controlView is what the control page shows.
+type controlView struct {
+	State State
+	Log   []LoggedCall // newest first
+	Sites []siteLink
+	Done  string // what the last button did, from ?done=
+}
+
+// siteLink is a way back to a site that uses the emulator.
+type siteLink struct{ URL, Label string }
+
+// controlDone are the page's words for what a button did (?done=).
+var controlDone = map[string]string{
+	"reset": "Reset: no grants, tokens, sign-ins, picker sessions, faults or logged requests; the clock is the wall clock again.",
+	"clock": "The clock moved forward 1 hour: tokens issued more than an hour ago have expired.",
+}
+
+// sites are the links back: the site's URL when the emulator runs inside
+// it (Options.SiteURL), else the first JavaScript origin of each client.
+func (s *Server) sites() []siteLink {
+	if s.opts.SiteURL != "" {
+		return []siteLink{{URL: s.opts.SiteURL, Label: "Back to the site (" + s.opts.SiteURL + ")"}}
+	}
+	var out []siteLink
+	for _, c := range s.opts.Clients {
+		if c.Deleted || len(c.Origins) == 0 {
+			continue
+		}
+		name := c.Name
+		if name == "" {
+			name = c.ID
+		}
+		out = append(out, siteLink{URL: c.Origins[0], Label: "Open " + name + " (" + c.Origins[0] + ")"})
+	}
+	return out
+}
+
 func (s *Server) handleControlPage(w http.ResponseWriter, r *http.Request) {
 	nonce := page.NewNonce()
 	page.SetHeaders(w, nonce)
+	// The page's buttons call the control API with fetch, on its own origin.
+	w.Header().Set("Content-Security-Policy", page.CSP(nonce)+"; connect-src 'self'")
 	st, _ := s.State(r.Context())
-	page.Render(w, r, s.log, http.StatusOK, nonce, controlPage(st))
+	log := s.CallLog(r.Context())
+	slices.Reverse(log)
+	v := controlView{State: st, Log: log, Sites: s.sites(), Done: controlDone[r.URL.Query().Get("done")]}
+	page.Render(w, r, s.log, http.StatusOK, nonce, controlPage(v))
+}
+
+// callLogJSON is GET /_emu/log.
+type callLogJSON struct {
+	World string       `json:"world"`
+	Calls []LoggedCall `json:"calls"` // oldest first
+}
+
+func (s *Server) handleCallLog(w http.ResponseWriter, r *http.Request) {
+	calls := s.CallLog(r.Context())
+	if calls == nil {
+		calls = []LoggedCall{}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	googleapi.WriteJSON(w, http.StatusOK, callLogJSON{World: s.worldOf(r.Context()).id, Calls: calls})
 }
 
 func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {

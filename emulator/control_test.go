@@ -223,3 +223,86 @@ func TestControlPage(t *testing.T) {
 		}
 	}
 }
+
+// The control page helps a demo: the way back to the site, Reset and a
+// clock button that the control guard lets through (same-origin JSON with
+// the page's world), a status after each, the request log, and the world of
+// the browser's EMU_WORLD cookie.
+func TestControlPageDemo(t *testing.T) {
+	s := newBrowserEmu(t)
+	world := newWorldHTTP(t, s)
+	page := func(target string, opts ...func(*http.Request)) (*httptest.ResponseRecorder, *goquery.Document) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		for _, o := range opts {
+			o(req)
+		}
+		rec := serveEmu(s, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
+		}
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(rec.Body.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec, doc
+	}
+	inBrowserWorld := func(r *http.Request) { r.AddCookie(&http.Cookie{Name: WorldCookie, Value: world}) }
+
+	// A browser in the world: a popup request and a clock move there.
+	b := newPopupBrowser(t, s)
+	b.cookies[WorldCookie] = &http.Cookie{Name: WorldCookie, Value: world}
+	b.open(authQuery(tscope.Cal)).mustBe("chooser")
+	rec, doc := page("/_emu/", inBrowserWorld)
+	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self'") || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("CSP %q: the buttons' fetch needs connect-src 'self', nothing more", csp)
+	}
+	if got := strings.TrimSpace(doc.Find("script#control-world").Text()); got != `"`+world+`"` {
+		t.Errorf("page world %s, want the cookie's %q", got, world)
+	}
+	if log := collapse(doc.Find(`section[aria-labelledby="log"]`).Text()); !strings.Contains(log, "GET /o/oauth2/v2/auth?") || !strings.Contains(log, "account chooser") {
+		t.Errorf("the log lacks the popup request: %s", log)
+	}
+	for _, label := range []string{"Reset", "Advance clock 1 hour"} {
+		if doc.Find(`button[data-control]`).FilterFunction(func(_ int, b *goquery.Selection) bool { return b.Text() == label }).Length() != 1 {
+			t.Errorf("no %q button", label)
+		}
+	}
+	if links := doc.Find(`nav a`); links.Length() != 2 || links.First().AttrOr("href", "") != siteOrigin {
+		t.Errorf("site links: %d, first %q; want each client's origin", links.Length(), links.First().AttrOr("href", ""))
+	}
+
+	// What the buttons send, as a browser sends it from the page, passes the guard.
+	for path, body := range map[string]string{"/_emu/clock": `{"advance":"3600s"}`, "/_emu/reset": `{}`} {
+		req := controlRequest(http.MethodPost, path, body)
+		req.Header.Set("Origin", emuOrigin)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set(WorldHeader, world)
+		if rec := serveEmu(s, req); rec.Code != http.StatusOK {
+			t.Errorf("the page's %s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	_, doc = page("/_emu/?done=reset", inBrowserWorld)
+	if st := collapse(doc.Find(`[role="status"]`).Text()); !strings.HasPrefix(st, "Reset:") {
+		t.Errorf("status after reset %q", st)
+	}
+	if log := collapse(doc.Find(`section[aria-labelledby="log"] tbody`).Text()); !strings.Contains(log, "POST /_emu/reset") || strings.Contains(log, "oauth2") {
+		t.Errorf("the log after reset: %s", log)
+	}
+	_, doc = page("/_emu/?done=<script>", inBrowserWorld)
+	if st := collapse(doc.Find(`[role="status"]`).Text()); st != "" {
+		t.Errorf("status for an unknown done= %q", st)
+	}
+	_, doc = page("/_emu/")
+	if got := strings.TrimSpace(doc.Find("script#control-world").Text()); got != `"default"` {
+		t.Errorf("without the cookie the page shows world %s", got)
+	}
+
+	// Inside the site: one link back to it.
+	site := New(Options{Clients: s.opts.Clients, SiteURL: siteOrigin, PublicURL: emuOrigin})
+	rec = serveEmu(site, httptest.NewRequest(http.MethodGet, "/_emu/", nil))
+	doc, _ = goquery.NewDocumentFromReader(rec.Body)
+	if links := doc.Find(`nav a`); links.Length() != 1 || links.AttrOr("href", "") != siteOrigin || !strings.Contains(links.Text(), "Back to the site") {
+		t.Errorf("site link: %d %q", links.Length(), links.Text())
+	}
+}

@@ -33,6 +33,15 @@ type Client struct {
 	// Deleted marks a client Google has deleted (as it does with clients
 	// inactive for months): the popup shows "Error 401: deleted_client".
 	Deleted bool `json:"deleted,omitempty"`
+	// Unverified marks an app Google has not verified: before asking for
+	// scopes beyond sign-in, the popup shows "Google hasn't verified this
+	// app", with a way on under "Advanced".
+	Unverified bool `json:"unverified,omitempty"`
+	// PrivacyPolicy and Terms are the app's privacy policy and terms of
+	// service URLs, linked from the consent screen as the Google Auth
+	// Platform's branding page sets them. Optional.
+	PrivacyPolicy string `json:"privacy_policy,omitempty"`
+	Terms         string `json:"terms,omitempty"`
 }
 
 // Account is a fake Google account (package seed).
@@ -81,6 +90,10 @@ type Options struct {
 	// Events and Documents are added to the generated seed.
 	Events    []SeedEvent
 	Documents []SeedDocument
+	// SiteURL is the site the emulator stands in for Google for, when it
+	// runs inside one: /_emu/ links back to it. Empty: /_emu/ links each
+	// client's first JavaScript origin.
+	SiteURL string
 	// PublicURL is the emulator's own origin as browsers reach it, e.g.
 	// "http://localhost:8081". Empty: derived from each request's Host.
 	PublicURL string
@@ -159,7 +172,8 @@ func New(opts Options) *Server {
 
 // ServeHTTP answers CORS (cors.go), resolves the request's world (world.go),
 // applies any fault injected in that world for the path (package fault),
-// then serves the request. CORS comes first: a preflight never uses up a
+// then serves the request, noting it in the world's request log
+// (calllog.go). CORS comes first: a preflight never uses up a
 // fault, and a faulted answer still carries the grant, so a page can read it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// No emulated endpoint takes a large body; a limit here covers them all.
@@ -176,13 +190,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = r.WithContext(context.WithValue(r.Context(), worldKey{}, wd))
-	if faultablePath(r.URL.Path) && wd.faults.Apply(w, r, s.mux) {
-		_, pattern := s.mux.Handler(r)
-		s.countCall(wd, pattern)
-		return
-	}
-	s.mux.ServeHTTP(w, r) // sets r.Pattern
-	s.countCall(wd, r.Pattern)
+	s.serveLogged(wd, w, r, func(w http.ResponseWriter, r *http.Request) { // calllog.go
+		if faultablePath(r.URL.Path) && wd.faults.Apply(w, r, s.mux) {
+			_, pattern := s.mux.Handler(r)
+			s.countCall(wd, pattern)
+			return
+		}
+		s.mux.ServeHTTP(w, r) // sets r.Pattern
+		s.countCall(wd, r.Pattern)
+	})
 }
 
 // countCall counts a call of one of Google's endpoints by its route pattern,

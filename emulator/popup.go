@@ -278,6 +278,32 @@ var scopeDescriptions = map[string]string{
 	"https://www.googleapis.com/auth/photoslibrary.readonly":           "View your Google Photos library",
 }
 
+// explainScope is a scope's icon and its "Learn more" text: what the app
+// can do with it, in the emulator's words.
+func explainScope(sc string) (icon, more string) {
+	switch {
+	case strings.Contains(sc, "/auth/calendar"):
+		more = "The app can see the events of every calendar you can open: titles, times, places and guests."
+		if !strings.HasSuffix(sc, ".readonly") {
+			more = "The app can see, change and delete events on the calendars you can open."
+		}
+		return "calendar", more
+	case strings.Contains(sc, "/auth/documents"):
+		more = "The app can open and read any Google Docs document you can open, not only ones you pick."
+		if !strings.HasSuffix(sc, ".readonly") {
+			more = "The app can read, change, create and delete any Google Docs document you can open."
+		}
+		return "document", more
+	case strings.Contains(sc, "/auth/photospicker"):
+		return "photo", "The app sees only the photos and videos you pick in the Photos Picker, each time you pick them."
+	case strings.Contains(sc, "/auth/photoslibrary"):
+		return "photo", "The app could read your whole Photos library; Google retired this scope for new apps in 2025."
+	case strings.Contains(sc, "/auth/drive"):
+		return "drive", "The app can reach files in your Google Drive, as the scope's description says."
+	}
+	return "key", "The emulator has no more to say about this scope than its name."
+}
+
 func describeScope(sc string) string {
 	if d, ok := scopeDescriptions[sc]; ok {
 		return d
@@ -437,6 +463,10 @@ func (s *Server) proceed(w http.ResponseWriter, r *http.Request, req authRequest
 		s.answerError(w, r, req, "consent_required", "The user has not granted every requested scope and prompt=none forbids the consent screen.")
 		return
 	}
+	if req.client.Unverified && len(plan.asked) > 0 {
+		s.renderUnverified(w, r, req, acct)
+		return
+	}
 	s.renderConsent(w, r, req, acct, plan)
 }
 
@@ -459,13 +489,36 @@ func (s *Server) handleAuthPost(w http.ResponseWriter, r *http.Request) {
 		s.renderAuthError(w, r, aerr)
 		return
 	}
+	action := r.PostForm.Get("action")
+	switch action {
+	case "another": // "Use another account": type an email
+		s.renderIdentifier(w, r, req, "", "")
+		return
+	case "back": // from there back to the chooser
+		s.renderChooser(w, r, req)
+		return
+	case "identify":
+		typed := strings.TrimSpace(r.PostForm.Get("identifier"))
+		acct, ok := s.accountByEmail(typed)
+		if !ok {
+			problem := "Couldn't find an account with that email in the emulator"
+			if typed == "" {
+				problem = "Enter an email"
+			}
+			note(r, "use another account: no account "+typed)
+			s.renderIdentifier(w, r, req, typed, problem)
+			return
+		}
+		s.signIn(w, r, acct)
+		s.proceed(w, r, req, acct, true, true)
+		return
+	}
 	acct, ok := s.account(r.PostForm.Get("account"))
 	if !ok {
 		s.renderAuthError(w, r, invalidRequest("Unknown account: choose one of the emulator's accounts."))
 		return
 	}
-	action := r.PostForm.Get("action")
-	if !slices.Contains([]string{"choose", "cancel", "continue"}, action) {
+	if !slices.Contains([]string{"choose", "cancel", "continue", "proceed"}, action) {
 		s.renderAuthError(w, r, invalidRequest("Unknown action."))
 		return
 	}
@@ -479,6 +532,13 @@ func (s *Server) handleAuthPost(w http.ResponseWriter, r *http.Request) {
 		s.proceed(w, r, req, acct, true, true)
 	case "cancel":
 		s.answerError(w, r, req, "access_denied", "The user denied the request.")
+	case "proceed": // past "Google hasn't verified this app"
+		plan := planConsent(req, s.grantedScopes(s.worldOf(r.Context()), acct.Email, req.client.ID))
+		if !plan.needed() {
+			s.answer(w, r, req, acct, plan, nil, "none")
+			return
+		}
+		s.renderConsent(w, r, req, acct, plan)
 	case "continue":
 		plan := planConsent(req, s.grantedScopes(s.worldOf(r.Context()), acct.Email, req.client.ID))
 		consented := slices.Concat(plan.signIn, plan.asked)
@@ -551,6 +611,11 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, req authRequest,
 		value, _ := s.mintToken(s.worldOf(r.Context()), req.client.ID, acct.Email, scopes, ttl)
 		resp.AccessToken, resp.TokenType, resp.ExpiresIn = value, "Bearer", int(ttl/time.Second)
 	}
+	what := "a token"
+	if req.responseType == "code" {
+		what = "a code"
+	}
+	note(r, fmt.Sprintf("answered %s: %s for %s, scope %q (prompt %s)", req.openerOrigin, what, acct.Email, resp.Scope, promptLabel))
 	s.renderResult(w, r, resultView{
 		ClientName: req.client.Name,
 		Account:    acct.Email,
@@ -562,6 +627,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, req authRequest,
 // answerError hands an OAuth error to the app's callback.
 func (s *Server) answerError(w http.ResponseWriter, r *http.Request, req authRequest, code, description string) {
 	resp := oauthResponse{Error: code, ErrorDescription: description, State: req.state}
+	note(r, "answered "+req.openerOrigin+": error "+code)
 	s.renderResult(w, r, resultView{
 		ClientName:       req.client.Name,
 		Error:            code,
@@ -640,7 +706,9 @@ func (req authRequest) hiddenFields(extra ...hiddenField) []hiddenField {
 
 type chooserView struct {
 	ClientName string
-	Hidden     []hiddenField
+	Client     Client
+	Hidden     []hiddenField // the accounts' form
+	Another    []hiddenField // "Use another account"'s form
 	Accounts   []Account
 }
 
@@ -653,19 +721,101 @@ func (s *Server) renderChooser(w http.ResponseWriter, r *http.Request, req authR
 			accounts = inDomain
 		}
 	}
+	note(r, "account chooser")
 	s.renderPopupPage(w, r, http.StatusOK, chooserPage(chooserView{
-		ClientName: req.client.Name,
+		ClientName: clientName(req.client),
+		Client:     req.client,
 		Hidden:     req.hiddenFields(hiddenField{"action", "choose"}),
+		Another:    req.hiddenFields(),
 		Accounts:   accounts,
 	}))
 }
 
+// identifierView is "Use another account": the emulator signs in any of its
+// own accounts by email; it has no passwords and makes up no accounts.
+type identifierView struct {
+	ClientName string
+	Hidden     []hiddenField // the Next form
+	Back       []hiddenField // back to the chooser
+	Typed      string        // what was typed, shown again with Problem
+	Problem    string
+	Known      []string // the emulator's accounts, as a hint
+}
+
+func (s *Server) renderIdentifier(w http.ResponseWriter, r *http.Request, req authRequest, typed, problem string) {
+	v := identifierView{
+		ClientName: clientName(req.client),
+		Hidden:     req.hiddenFields(),
+		Back:       req.hiddenFields(),
+		Typed:      typed,
+		Problem:    problem,
+	}
+	for _, a := range s.accounts {
+		v.Known = append(v.Known, a.Email)
+	}
+	if problem == "" {
+		note(r, "use another account: email form")
+	}
+	s.renderPopupPage(w, r, http.StatusOK, identifierPage(v))
+}
+
+// accountByEmail finds an account by its email alone (not its sub): what a
+// person types into "Use another account".
+func (s *Server) accountByEmail(email string) (Account, bool) {
+	for _, a := range s.accounts {
+		if email != "" && strings.EqualFold(a.Email, email) {
+			return a, true
+		}
+	}
+	return Account{}, false
+}
+
+// unverifiedView is "Google hasn't verified this app".
+type unverifiedView struct {
+	ClientName   string
+	ClientOrigin string
+	ClientHost   string // the origin's host, as the "Go to … (unsafe)" link names it
+	Account      Account
+	Hidden       []hiddenField
+}
+
+func (s *Server) renderUnverified(w http.ResponseWriter, r *http.Request, req authRequest, acct Account) {
+	host := req.openerOrigin
+	if u, err := url.Parse(req.openerOrigin); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	note(r, "unverified app warning for "+acct.Email)
+	s.renderPopupPage(w, r, http.StatusOK, unverifiedPage(unverifiedView{
+		ClientName:   clientName(req.client),
+		ClientOrigin: req.openerOrigin,
+		ClientHost:   host,
+		Account:      acct,
+		Hidden:       req.hiddenFields(hiddenField{"account", acct.Email}),
+	}))
+}
+
+// clientName is the app's name on the popup: the client's registered name,
+// else its ID.
+func clientName(c Client) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.ID
+}
+
+func (s *Server) handleAbout(w http.ResponseWriter, r *http.Request) {
+	page.Serve(w, r, s.log, http.StatusOK, aboutPage())
+}
+
 type scopeView struct {
 	ID, Scope, Description string
+	Icon                   string // scopeIcon's kind
+	More                   string // "Learn more": what the scope lets the app do
 }
 
 type consentView struct {
 	ClientName   string
+	Client       Client
 	ClientOrigin string
 	Account      Account
 	Hidden       []hiddenField
@@ -677,7 +827,8 @@ type consentView struct {
 
 func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, req authRequest, acct Account, plan consentPlan) {
 	v := consentView{
-		ClientName:   req.client.Name,
+		ClientName:   clientName(req.client),
+		Client:       req.client,
 		ClientOrigin: req.openerOrigin,
 		Account:      acct,
 		Hidden:       req.hiddenFields(hiddenField{"account", acct.Email}),
@@ -686,8 +837,14 @@ func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, req authR
 		Already:      describeScopes(plan.already),
 	}
 	for i, sc := range plan.asked {
-		v.Asked = append(v.Asked, scopeView{ID: fmt.Sprintf("scope-%d", i), Scope: sc, Description: describeScope(sc)})
+		icon, more := explainScope(sc)
+		v.Asked = append(v.Asked, scopeView{ID: fmt.Sprintf("scope-%d", i), Scope: sc, Description: describeScope(sc), Icon: icon, More: more})
 	}
+	mode := "one screen"
+	if v.Checkboxes {
+		mode = "a checkbox per scope"
+	}
+	note(r, fmt.Sprintf("consent screen for %s: %d asked (%s), %d already granted", acct.Email, len(plan.asked)+len(plan.signIn), mode, len(plan.already)))
 	s.renderPopupPage(w, r, http.StatusOK, consentPage(v))
 }
 
@@ -705,6 +862,7 @@ func (s *Server) renderResult(w http.ResponseWriter, r *http.Request, v resultVi
 }
 
 func (s *Server) renderAuthError(w http.ResponseWriter, r *http.Request, e *authError) {
+	note(r, "error page: "+e.Code)
 	s.renderPopupPage(w, r, e.Status, errorPage(*e))
 }
 

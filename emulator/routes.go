@@ -42,6 +42,8 @@ func (s *Server) routes() {
 	// Test control, outside Google's paths (control_http.go).
 	s.mux.HandleFunc("GET /_emu/{$}", s.handleControlPage)
 	s.mux.HandleFunc("GET /_emu/state", s.handleState)
+	s.mux.HandleFunc("GET /_emu/log", s.handleCallLog) // calllog.go
+	s.mux.HandleFunc("GET /_emu/about", s.handleAbout) // popup.go: the popup footer's Help, Privacy, Terms
 	s.mux.HandleFunc("GET /_emu/issued", s.handleIssued)
 	s.mux.HandleFunc("POST /_emu/reset", s.handleReset)
 	s.mux.HandleFunc("POST /_emu/clock", s.handleClock)

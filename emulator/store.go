@@ -44,6 +44,7 @@ type state struct {
 	grants  map[grantKey][]string // granted scopes, sorted
 	signIns map[string]string     // popup sign-in cookie value → account email (popup.go)
 	calls   map[string]int        // Google endpoint calls by route pattern (emulator.go)
+	log     callLog               // what the world was asked and answered (calllog.go)
 }
 
 func newState() *state {

@@ -232,14 +232,20 @@ func (c worldControl) Issued(ctx context.Context) (Issued, error) {
 	return c.s.Issued(ctx)
 }
 
-// resolveWorld finds the world of a request: for /_emu/, the WorldHeader;
-// for a call carrying a token the emulator issued, that token's world (so a
-// backend takes part without knowing of worlds); otherwise the WorldCookie's
-// world; otherwise the default world.
+// resolveWorld finds the world of a request: for /_emu/, the WorldHeader,
+// else the WorldCookie's world (a browser on the control page); for a call
+// carrying a token the emulator issued, that token's world (so a backend
+// takes part without knowing of worlds); otherwise the WorldCookie's world;
+// otherwise the default world.
 func (s *Server) resolveWorld(r *http.Request) (*world, error) {
 	if isControlPath(r.URL.Path) {
 		if id := r.Header.Get(WorldHeader); id != "" {
 			return s.lookupWorld(id)
+		}
+		// A browser on /_emu/ (the control page and its buttons) acts in
+		// its own world, as the popup does.
+		if c, err := r.Cookie(WorldCookie); err == nil && c.Value != "" {
+			return s.lookupWorld(c.Value)
 		}
 		return s.lookupWorld(DefaultWorld)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ type settings struct {
 	publicURL     string
 	configPath    string
 	clients       clientFlags
+	unverified    []string // client IDs the popup warns about
 	tokenLifetime time.Duration
 	pollInterval  time.Duration
 	quiet         bool
@@ -81,6 +83,14 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (setting
 	fs.StringVar(&st.publicURL, "public-url", getenv("EMULATOR_PUBLIC_URL"), "the origin browsers reach the emulator at, when not the listening address (EMULATOR_PUBLIC_URL)")
 	fs.StringVar(&st.configPath, "config", getenv("EMULATOR_CONFIG"), "JSON file with clients, accounts, token_lifetime, events, documents (EMULATOR_CONFIG)")
 	fs.Var(&st.clients, "client", "register an OAuth client: CLIENT_ID=ORIGIN[,ORIGIN…][;name=APP NAME] (the name the consent screen shows; default \"Your app\"); repeatable, adds to EMULATOR_CLIENTS (space-separated, so a name there has no spaces) and the file's")
+	fs.Func("unverified", "show \"Google hasn't verified this app\" before consent for this client ID; repeatable (EMULATOR_UNVERIFIED, space-separated; \"unverified\": true in -config)", func(v string) error {
+		if v = strings.TrimSpace(v); v == "" {
+			return fmt.Errorf("want a client ID")
+		}
+		st.unverified = append(st.unverified, v)
+		return nil
+	})
+	st.unverified = append(st.unverified, strings.Fields(getenv("EMULATOR_UNVERIFIED"))...)
 	fs.DurationVar(&st.tokenLifetime, "token-lifetime", 0, "access token lifetime, 1s–24h (EMULATOR_TOKEN_LIFETIME; default Google's 3599s)")
 	fs.DurationVar(&st.pollInterval, "picker-poll-interval", 0, "the Photos Picker's pollInterval (PICKER_POLL_INTERVAL; default Google's 5s)")
 	fs.BoolVar(&st.strictPopups, "strict-popup-gestures", getenv("EMULATOR_STRICT_POPUP_GESTURES") == "true", "every world starts with strict popup gestures: a token request without a fresh user activation fails with popup_failed_to_open, as in Safari; POST /_emu/options changes one world's (EMULATOR_STRICT_POPUP_GESTURES=true)")
@@ -147,6 +157,13 @@ func (st settings) options() (emulator.Options, error) {
 			}
 			opts.Clients[i].Origins[j] = norm
 		}
+	}
+	for _, id := range st.unverified {
+		i := slices.IndexFunc(opts.Clients, func(c emulator.Client) bool { return c.ID == id })
+		if i < 0 {
+			return opts, fmt.Errorf("-unverified %q: no such client (register it with -client, EMULATOR_CLIENTS or -config)", id)
+		}
+		opts.Clients[i].Unverified = true
 	}
 	if st.tokenLifetime != 0 {
 		opts.TokenLifetime = st.tokenLifetime

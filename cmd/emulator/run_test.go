@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -242,6 +243,8 @@ func TestBadInputIsAUsageError(t *testing.T) {
 		{"file unknown field", []string{"-config", write("unknown.json", `{"client": []}`)}, nil, `unknown field "client"`},
 		{"event for an unknown account", []string{"-client", testClient + "=http://localhost:1", "-config",
 			write("event.json", `{"events":[{"account":"zed@example.com","summary":"x","in":"1h","duration":"1h"}]}`)}, nil, `unknown account "zed@example.com"`},
+		{"unverified unknown client", []string{"-client", testClient + "=http://localhost:1", "-unverified", "nope.apps.googleusercontent.com"}, nil, `-unverified "nope.apps.googleusercontent.com": no such client`},
+		{"bad privacy policy URL", []string{"-config", write("policy.json", `{"clients":[{"id":"c","origins":["http://localhost:1"],"privacy_policy":"/privacy"}]}`)}, nil, `privacy_policy "/privacy"`},
 		{"duplicate account", []string{"-client", testClient + "=http://localhost:1", "-config",
 			write("dup.json", `{"accounts":[{"email":"a@example.com"},{"email":"A@example.com"}]}`)}, nil, "listed twice"},
 	}
@@ -309,5 +312,26 @@ func do(t *testing.T, req *http.Request, out any) {
 	}
 	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
 		t.Fatalf("%s %s: decoding the answer: %v", req.Method, req.URL, err)
+	}
+}
+
+// -unverified (and EMULATOR_UNVERIFIED) mark registered clients unverified:
+// /_emu/state shows it, and others stay verified.
+func TestUnverifiedClients(t *testing.T) {
+	other := "other.apps.googleusercontent.com"
+	third := "third.apps.googleusercontent.com"
+	env := map[string]string{"EMULATOR_UNVERIFIED": third}
+	origin, _, _ := start(t, []string{"-client", testClient + "=http://localhost:5173", "-client", other + "=http://localhost:5174",
+		"-client", third + "=http://localhost:5175", "-unverified", testClient}, env)
+	st, err := client.New(origin, nil).State(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, c := range st.Clients {
+		got[c.ID] = c.Unverified
+	}
+	if want := map[string]bool{testClient: true, other: false, third: true}; !maps.Equal(got, want) {
+		t.Errorf("unverified clients %v, want %v", got, want)
 	}
 }

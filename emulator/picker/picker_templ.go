@@ -43,7 +43,7 @@ func pickerStyle() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\">\n\t\t:root { color-scheme: light; }\n\t\t* { box-sizing: border-box; }\n\t\tbody { margin: 0; background: #fff; color: #1f1f1f; font: 14px/1.45 Roboto, \"Helvetica Neue\", Arial, sans-serif; }\n\t\theader { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 12px 24px; border-bottom: 1px solid #e3e3e3; position: sticky; top: 0; background: #fff; z-index: 1; }\n\t\t.brand { font-size: 18px; color: #444746; }\n\t\t.tag { border: 1px solid #c4c7c5; border-radius: 8px; padding: 0 6px; font-size: 11px; margin-left: 6px; }\n\t\tmain { padding: 16px 24px 32px; max-width: 1200px; margin: 0 auto; }\n\t\th1 { font-size: 22px; font-weight: 400; margin: 8px 0; }\n\t\tp { margin: 8px 0; }\n\t\t.sub { color: #444746; }\n\t\t[role=\"alert\"] { color: #b3261e; font-weight: 500; }\n\t\tfieldset { border: 0; padding: 0; margin: 0; }\n\t\tlegend { padding: 0; margin: 8px 0; color: #444746; }\n\t\tul.grid { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 8px; }\n\t\tul.grid label { display: block; position: relative; cursor: pointer; border-radius: 8px; overflow: hidden; background: #f0f4f9; }\n\t\tul.grid img { display: block; width: 100%; height: 160px; object-fit: cover; }\n\t\tul.grid input { position: absolute; top: 8px; left: 8px; width: 20px; height: 20px; accent-color: #0b57d0; }\n\t\tul.grid input:checked + img { outline: 4px solid #0b57d0; outline-offset: -4px; }\n\t\t.name { display: block; padding: 4px 8px; font-size: 12px; overflow-wrap: anywhere; }\n\t\t.badge { position: absolute; right: 8px; top: 8px; background: rgba(0,0,0,.6); color: #fff; border-radius: 4px; padding: 0 6px; font-size: 11px; }\n\t\tbutton.primary { border-radius: 20px; padding: 9px 24px; font: 500 14px Roboto, Arial, sans-serif; cursor: pointer; background: #0b57d0; color: #fff; border: 0; }\n\t</style>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\">\n\t\t:root {\n\t\t\tcolor-scheme: light dark;\n\t\t\t--bg: #fff; --text: #1f1f1f; --muted: #444746; --line: #e3e3e3; --outline: #c4c7c5; --tile: #f0f4f9;\n\t\t\t--accent: #0b57d0; --on-accent: #fff; --error: #b3261e;\n\t\t}\n\t\t@media (prefers-color-scheme: dark) {\n\t\t\t:root {\n\t\t\t\t--bg: #131314; --text: #e3e3e3; --muted: #c4c7c5; --line: #3c4043; --outline: #8e918f; --tile: #1e1f20;\n\t\t\t\t--accent: #a8c7fa; --on-accent: #062e6f; --error: #f2b8b5;\n\t\t\t}\n\t\t}\n\t\t* { box-sizing: border-box; }\n\t\tbody { margin: 0; background: var(--bg); color: var(--text); font: 14px/1.45 Roboto, \"Helvetica Neue\", Arial, sans-serif; }\n\t\theader { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 12px 24px; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: var(--bg); z-index: 1; }\n\t\t.brand { font-size: 18px; color: var(--muted); }\n\t\t.tag { border: 1px solid var(--outline); border-radius: 8px; padding: 0 6px; font-size: 11px; margin-left: 6px; }\n\t\tmain { padding: 16px 24px 32px; max-width: 1200px; margin: 0 auto; }\n\t\th1 { font-size: 22px; font-weight: 400; margin: 8px 0; }\n\t\tp { margin: 8px 0; }\n\t\t.sub { color: var(--muted); }\n\t\t[role=\"alert\"] { color: var(--error); font-weight: 500; }\n\t\tfieldset { border: 0; padding: 0; margin: 0; }\n\t\tlegend { padding: 0; margin: 8px 0; color: var(--muted); }\n\t\tul.grid { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 8px; }\n\t\tul.grid label { display: block; position: relative; cursor: pointer; border-radius: 8px; overflow: hidden; background: var(--tile); }\n\t\tul.grid img { display: block; width: 100%; height: 160px; object-fit: cover; }\n\t\tul.grid input { position: absolute; top: 8px; left: 8px; width: 20px; height: 20px; accent-color: var(--accent); }\n\t\tul.grid input:checked + img { outline: 4px solid var(--accent); outline-offset: -4px; }\n\t\t.name { display: block; padding: 4px 8px; font-size: 12px; overflow-wrap: anywhere; }\n\t\t.badge { position: absolute; right: 8px; top: 8px; background: rgba(0,0,0,.6); color: #fff; border-radius: 4px; padding: 0 6px; font-size: 11px; }\n\t\tbutton.primary { border-radius: 20px; padding: 9px 24px; font: 500 14px Roboto, Arial, sans-serif; cursor: pointer; background: var(--accent); color: var(--on-accent); border: 0; }\n\t</style>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -89,7 +89,7 @@ func pickerPage(v pickerView) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(v.Action)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 46, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 56, Col: 57}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
 			if templ_7745c5c3_Err != nil {
@@ -102,7 +102,7 @@ func pickerPage(v pickerView) templ.Component {
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(v.Account)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 53, Col: 46}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 63, Col: 46}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {
@@ -115,7 +115,7 @@ func pickerPage(v pickerView) templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(v.MaxItems))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 53, Col: 137}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 63, Col: 137}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
@@ -133,7 +133,7 @@ func pickerPage(v pickerView) templ.Component {
 				var templ_7745c5c3_Var7 string
 				templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(v.Error)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 55, Col: 33}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 65, Col: 33}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 				if templ_7745c5c3_Err != nil {
@@ -156,7 +156,7 @@ func pickerPage(v pickerView) templ.Component {
 				var templ_7745c5c3_Var8 string
 				templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(p.ID).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 63, Col: 59}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 73, Col: 59}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
 				if templ_7745c5c3_Err != nil {
@@ -179,7 +179,7 @@ func pickerPage(v pickerView) templ.Component {
 				var templ_7745c5c3_Var9 string
 				templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(p.Thumb).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 64, Col: 30}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 74, Col: 30}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
 				if templ_7745c5c3_Err != nil {
@@ -192,7 +192,7 @@ func pickerPage(v pickerView) templ.Component {
 				var templ_7745c5c3_Var10 string
 				templ_7745c5c3_Var10, templ_7745c5c3_Err = templruntime.NewAttributeExpression(strconv.Itoa(p.Width)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 64, Col: 62}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 74, Col: 62}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var10)
 				if templ_7745c5c3_Err != nil {
@@ -205,7 +205,7 @@ func pickerPage(v pickerView) templ.Component {
 				var templ_7745c5c3_Var11 string
 				templ_7745c5c3_Var11, templ_7745c5c3_Err = templruntime.NewAttributeExpression(strconv.Itoa(p.Height)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 64, Col: 96}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 74, Col: 96}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var11)
 				if templ_7745c5c3_Err != nil {
@@ -228,7 +228,7 @@ func pickerPage(v pickerView) templ.Component {
 				var templ_7745c5c3_Var12 string
 				templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(p.Filename)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 68, Col: 43}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 78, Col: 43}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 				if templ_7745c5c3_Err != nil {
@@ -263,7 +263,7 @@ func pickerPage(v pickerView) templ.Component {
 				var templ_7745c5c3_Var14 string
 				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(v.Picked))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 79, Col: 47}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 89, Col: 47}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {
@@ -276,7 +276,7 @@ func pickerPage(v pickerView) templ.Component {
 				var templ_7745c5c3_Var15 string
 				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(plural(v.Picked, "item", "items"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 79, Col: 85}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 89, Col: 85}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 				if templ_7745c5c3_Err != nil {
@@ -294,7 +294,7 @@ func pickerPage(v pickerView) templ.Component {
 					var templ_7745c5c3_Var16 string
 					templ_7745c5c3_Var16, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.GetNonce(ctx)).Resolve(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 83, Col: 42}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 93, Col: 42}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var16)
 					if templ_7745c5c3_Err != nil {
@@ -437,7 +437,7 @@ func pickerMessage(heading string) templ.Component {
 		var templ_7745c5c3_Var22 string
 		templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(heading)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 110, Col: 15}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `emulator/picker/picker.templ`, Line: 120, Col: 15}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 		if templ_7745c5c3_Err != nil {

@@ -58,8 +58,11 @@ func EmulatorOptions(cfg config.Config, siteOrigins []string, emulatorURL string
 	return emulator.Options{
 		Clients: []emulator.Client{
 			{ID: config.EmulatorClientID, Name: "Scopewise", Origins: siteOrigins},
-			{ID: config.OtherClientID, Name: "Another App", Origins: []string{"http://other-app.localhost"}},
+			// Unverified, as a new app is until Google verifies it: its popup
+			// shows "Google hasn't verified this app" (the e2e suite looks).
+			{ID: config.OtherClientID, Name: "Another App", Origins: []string{"http://other-app.localhost"}, Unverified: true},
 		},
+		SiteURL:            siteOrigins[0],
 		PublicURL:          emulatorURL,
 		PickerPollInterval: cfg.PickerPollInterval,
 		Logger:             log,

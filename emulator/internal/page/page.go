@@ -35,13 +35,18 @@ func NewNonce() string {
 func SetHeaders(w http.ResponseWriter, nonce string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", fmt.Sprintf(
-		"default-src 'none'; script-src 'nonce-%[1]s'; style-src 'nonce-%[1]s'; img-src 'self' data:; "+
-			"form-action 'self'; base-uri 'none'; frame-ancestors 'none'", nonce))
+	h.Set("Content-Security-Policy", CSP(nonce))
 	h.Set("Cross-Origin-Opener-Policy", "unsafe-none")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
+}
+
+// CSP is the Content-Security-Policy of an emulator page: nothing but its
+// own nonced script and style, its own images and forms.
+func CSP(nonce string) string {
+	return fmt.Sprintf("default-src 'none'; script-src 'nonce-%[1]s'; style-src 'nonce-%[1]s'; img-src 'self' data:; "+
+		"form-action 'self'; base-uri 'none'; frame-ancestors 'none'", nonce)
 }
 
 // renderPage renders into a buffer first, so a failed render is still a
