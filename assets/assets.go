@@ -115,9 +115,24 @@ var load = sync.OnceValues(func() ([]loadedFile, error) {
 		// Brotli's scratch memory (megabytes a file) is garbage now: give
 		// it back, or it stays in the process's resident set for minutes.
 		debug.FreeOSMemory()
+		close(compressedAll)
 	}()
 	return out, nil
 })
+
+// compressedAll is closed once load's background compression has ended.
+var compressedAll = make(chan struct{})
+
+// WaitCompressed blocks until the background compression that the first
+// site started has ended, so that a measurement of the process's memory or
+// allocations (a benchmark, a test of one request's cost) does not count it.
+// Called before any site, it loads the files first.
+func WaitCompressed() {
+	if _, err := load(); err != nil {
+		return
+	}
+	<-compressedAll
+}
 
 // URL is the hashed URL of a logical name; it panics on a name that is not
 // embedded, which is a programming error caught by any test that renders.

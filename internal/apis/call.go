@@ -1,7 +1,6 @@
 package apis
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -202,15 +201,33 @@ func readCapped(api string, resp *http.Response, limit int64) ([]byte, error) {
 		return nil, tooBig(strconv.FormatInt(resp.ContentLength, 10) + " bytes")
 	}
 	// An answer that says its length is read into one buffer of that
-	// size (and room to find its end), not grown as it comes.
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength) + bytes.MinRead) // ReadFrom wants MinRead free to see the end
+	// size (and one byte more to see its end); one that does not grows its
+	// buffer by doubling, but never past the limit and one byte, so an
+	// endless answer costs about twice the limit, not four times.
+	size := int64(32 << 10)
+	if resp.ContentLength >= 0 {
+		size = resp.ContentLength + 1
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1)); err != nil {
-		return nil, transportError(api, err)
+	buf := make([]byte, 0, min(size, limit+1))
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > limit {
+				break
+			}
+			grown := make([]byte, len(buf), min(int64(2*cap(buf)), limit+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, transportError(api, err)
+		}
 	}
-	body := buf.Bytes()
+	body := buf
 	if int64(len(body)) > limit {
 		return nil, tooBig("more bytes")
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopewise/scopewise/assets"
 	"github.com/scopewise/scopewise/emulator"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/sitetest"
@@ -324,6 +325,7 @@ func TestUpstreamBodyIsCapped(t *testing.T) {
 	tap.Upstream(t, events)
 
 	var before, after runtime.MemStats
+	assets.WaitCompressed() // the site compresses its files in the background
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	res := r.Postback("/calendar", token)
