@@ -1,4 +1,4 @@
-// Issue 5: the Ajax page — one token client, three collapsed sections, each
+// The Ajax page — one token client, three collapsed sections, each
 // asking for its own scope when opened — against the offline Google.
 import type { Locator, Page, Response } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from '../a11y';

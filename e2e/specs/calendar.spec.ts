@@ -1,4 +1,4 @@
-// Issue 2, steps 3–8: the Calendar page against the offline Google.
+// The Calendar page against the offline Google.
 import type { Page, Response } from '@playwright/test';
 import { calendarScope, emulatorURL, siteClientID, siteURL } from '../env';
 import {

@@ -1,4 +1,4 @@
-// Issue 3, steps 1–4: the Docs page against the offline Google.
+// The Docs page against the offline Google.
 import type { Page, Response } from '@playwright/test';
 import crypto from 'node:crypto';
 import { expectNoSeriousA11yViolations } from '../a11y';

@@ -1,4 +1,4 @@
-// Issue 5: the consent lab — any request the token model allows, and a
+// The consent lab — any request the token model allows, and a
 // timeline of every request and answer — against the offline Google.
 import fs from 'node:fs';
 import type { Locator, Page, Response } from '@playwright/test';

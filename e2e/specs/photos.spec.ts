@@ -1,4 +1,4 @@
-// Issue 4: the Photos page through the Photos Picker API, against the
+// The Photos page through the Photos Picker API, against the
 // offline Google. The poll interval is the server's PICKER_POLL_INTERVAL
 // (Google's 5s by default): waits here are derived from it.
 import type { Page, Request } from '@playwright/test';
