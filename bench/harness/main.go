@@ -16,6 +16,9 @@
 //	                      bench/lighthouse.mjs on every page; bench/lighthouse.json
 //	harness -mode budgets the goals of bench/results.json again (after an
 //	                      e2e_wall_time entry was added); prints, rewrites it
+//	harness -mode e2e     the Playwright suite's wall time with 1 worker and
+//	                      with one per CPU (-workers); recorded in
+//	                      bench/results.json's e2e_wall_time
 //	harness -mode weight  page weight and start-up only (-startups runs), in
 //	                      seconds; prints, writes nothing
 //
@@ -27,6 +30,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -45,6 +51,8 @@ type options struct {
 	noClick   bool
 	startups  int
 
+	workers workerCounts
+
 	emulatorBin string
 	noPeers     bool
 	latency     time.Duration
@@ -52,7 +60,7 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.mode, "mode", "bench", "bench, budgets, load, lighthouse or weight")
+	flag.StringVar(&o.mode, "mode", "bench", "bench, budgets, e2e, load, lighthouse or weight")
 	flag.StringVar(&o.site, "site", "bin/site", "the site binary")
 	flag.StringVar(&o.bare, "bare", "bin/bare", "the bare handler binary (bench/bare)")
 	flag.StringVar(&o.out, "out", "", "where to write the results as JSON (bench: default bench/results.json)")
@@ -68,6 +76,8 @@ func main() {
 	flag.BoolVar(&o.noPeers, "no-peers", false, "bench: skip the emulator against its peers")
 	flag.DurationVar(&o.latency, "latency", 30*time.Millisecond, "bench: the delay injected on the emulator for the postback with a Google-like latency")
 	flag.IntVar(&o.startups, "startups", 5, "weight: start the site this many times for the start-up figure")
+	o.workers = workerCounts{1, runtime.NumCPU()}
+	flag.Var(&o.workers, "workers", "e2e: the worker counts to time the suite with, comma-separated (default 1 and the number of CPUs)")
 	flag.Parse()
 
 	var err error
@@ -82,6 +92,11 @@ func main() {
 			o.out = "bench/results.json"
 		}
 		err = budgetsMain(o)
+	case "e2e":
+		if o.out == "" {
+			o.out = "bench/results.json"
+		}
+		err = e2eMain(o)
 	case "load":
 		err = loadMain(o)
 	case "lighthouse":
@@ -92,10 +107,34 @@ func main() {
 	case "weight":
 		err = weightMain(o)
 	default:
-		err = fmt.Errorf("unknown -mode %q: bench, budgets, load, lighthouse or weight", o.mode)
+		err = fmt.Errorf("unknown -mode %q: bench, budgets, e2e, load, lighthouse or weight", o.mode)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "harness:", err)
 		os.Exit(1)
 	}
+}
+
+// workerCounts is a comma-separated list of worker counts.
+type workerCounts []int
+
+func (w *workerCounts) String() string {
+	s := make([]string, len(*w))
+	for i, n := range *w {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+func (w *workerCounts) Set(v string) error {
+	var out workerCounts
+	for f := range strings.SplitSeq(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return fmt.Errorf("%q is not a worker count (a whole number from 1)", f)
+		}
+		out = append(out, n)
+	}
+	*w = out
+	return nil
 }
