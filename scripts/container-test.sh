@@ -30,7 +30,7 @@ trap 'rm -f "$log"' EXIT
 echo "building cmd/emulator/Containerfile with $tool"
 if "$tool" build -q -f "$containerfile" -t "$image" "$root" >"$log" 2>&1; then
 	how="the whole Containerfile"
-elif grep -qiE 'pinging container registry|no such host|dial tcp|error pulling|initializing source' "$log"; then
+elif grep -qiE 'pinging container registry|no such host|dial tcp|error pulling|initializing source|short-name .* did not resolve' "$log"; then
 	# No registry here, so no golang image for the build stage, and RUN
 	# needs a runtime this machine lacks. Build the final stage from the
 	# Containerfile's own lines instead, with the binary built by its own

@@ -102,4 +102,9 @@ section "deployment: 3 bin/site + bin/emulator behind nginx (TLS, round robin, S
 "$root/scripts/deploy-test.sh"
 done_section
 
+# ---------------------------------------------------------------------------
+section "cmd/emulator/Containerfile builds a static binary on scratch (where podman or docker is present)"
+"$root/scripts/container-test.sh"
+done_section
+
 printf '\n==> all tests passed (%ds)\n' $((SECONDS - started))
