@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scopewise/scopewise/emulator/fault"
+	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
 
 // Control is what the /_emu/ test-control API does, as Go methods. *Server
@@ -230,12 +231,12 @@ func (s *Server) MintToken(ctx context.Context, req TokenRequest) (Token, error)
 	if !ok {
 		return Token{}, controlError{fmt.Sprintf("unknown account %q: give a fake account's email or sub", req.Account)}
 	}
-	scopes := normalizeScopes(req.Scopes)
+	scopes := scope.Normalize(req.Scopes)
 	if len(scopes) == 0 {
 		return Token{}, controlError{`"scopes" must list at least one scope`}
 	}
 	for _, sc := range scopes {
-		if !validScopeToken(sc) {
+		if !scope.Valid(sc) {
 			return Token{}, controlError{fmt.Sprintf("invalid scope %q", sc)}
 		}
 	}

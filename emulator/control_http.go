@@ -20,6 +20,7 @@ import (
 	"github.com/scopewise/scopewise/emulator/internal/clock"
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 	"github.com/scopewise/scopewise/emulator/internal/page"
+	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
 
 // decodeControlJSON reads one JSON object, rejecting unknown fields (a typo
@@ -213,7 +214,7 @@ func (s *Server) handleMintToken(w http.ResponseWriter, r *http.Request) {
 	googleapi.WriteJSON(w, http.StatusOK, mintResponse{
 		AccessToken: t.AccessToken,
 		ExpiresIn:   t.ExpiresIn,
-		Scope:       strings.Join(normalizeScopes(req.Scopes), " "),
+		Scope:       strings.Join(scope.Normalize(req.Scopes), " "),
 		TokenType:   "Bearer",
 		Expiry:      t.Expiry,
 	})

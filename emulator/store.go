@@ -6,9 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/scopewise/scopewise/emulator/internal/scope"
 	"github.com/scopewise/scopewise/emulator/seed"
 )
 
@@ -79,7 +79,7 @@ func (s *Server) mintToken(wd *world, clientID, account string, scopes []string,
 		Hash:     hashToken(value),
 		ClientID: clientID,
 		Account:  account,
-		Scopes:   normalizeScopes(scopes),
+		Scopes:   scope.Normalize(scopes),
 		Issued:   now,
 		Expiry:   now.Add(ttl),
 	}
@@ -157,7 +157,7 @@ func (s *Server) addGrant(wd *world, account, clientID string, scopes []string) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := grantKey{account, clientID}
-	wd.state.grants[k] = normalizeScopes(append(wd.state.grants[k], scopes...))
+	wd.state.grants[k] = scope.Normalize(append(wd.state.grants[k], scopes...))
 }
 
 // revokeGrant ends the whole grant of that account to that client: every
@@ -172,16 +172,4 @@ func (s *Server) revokeGrant(wd *world, account, clientID string) {
 			t.Revoked = true
 		}
 	}
-}
-
-// normalizeScopes sorts and de-duplicates a scope list.
-func normalizeScopes(scopes []string) []string {
-	out := make([]string, 0, len(scopes))
-	for _, sc := range scopes {
-		if sc = strings.TrimSpace(sc); sc != "" {
-			out = append(out, sc)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
