@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scopewise/scopewise/emulator/fault"
+	"github.com/scopewise/scopewise/emulator/internal/guard"
 	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
 
@@ -208,7 +209,7 @@ func (s *Server) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, 
 
 // InjectFault queues f behind any earlier faults of the same path.
 func (s *Server) InjectFault(ctx context.Context, f Fault) error {
-	if err := checkFaultTarget(f.Path, f.Headers); err != nil { // guard.go
+	if err := guard.CheckFaultTarget(f.Path, f.Headers); err != nil {
 		return controlError{err.Error()}
 	}
 	if _, err := s.worldOf(ctx).faults.Add(f); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/scopewise/scopewise/emulator/fault"
 	"github.com/scopewise/scopewise/emulator/internal/clock"
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/internal/guard"
 	"github.com/scopewise/scopewise/emulator/internal/page"
 	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
@@ -228,7 +229,7 @@ func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := fw.Fault()
 	if err == nil {
-		err = checkFaultTarget(f.Path, f.Headers) // guard.go
+		err = guard.CheckFaultTarget(f.Path, f.Headers)
 	}
 	if err != nil {
 		writeControlError(w, err)

@@ -90,7 +90,7 @@ func writeTokenError(w http.ResponseWriter, code, description string) {
 
 // handleRevoke ends the whole grant the token was issued under: every scope
 // and every token of that user for that client. GIS calls
-// it from the page with fetch, so it answers CORS (cors.go).
+// it from the page with fetch, so it answers CORS (package cors).
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := r.ParseForm(); err != nil {
