@@ -9,9 +9,7 @@ package emulator
 // and a reset clears it with the rest of the world's state.
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -75,22 +73,7 @@ func (s *Server) serveLogged(wd *world, w http.ResponseWriter, r *http.Request, 
 		scheme, _, _ := strings.Cut(strings.TrimSpace(a), " ")
 		entry.Auth = calllog.Truncate(scheme, 20) + " (redacted)"
 	}
-	// The start of a form or JSON body, read now (a handler may answer
-	// without reading it) and put back in front of the rest.
-	var head []byte
-	if calllog.BodyKind(r.Header.Get("Content-Type")) != "" {
-		head = make([]byte, calllog.MaxExcerpt)
-		n, err := io.ReadFull(r.Body, head)
-		head = head[:n]
-		rest := r.Body
-		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-			rest = io.NopCloser(errReader{err}) // the handler meets the same error
-		}
-		r.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(head), rest), r.Body}
-	}
+	head := calllog.PeekBody(r) // before the handler, which may answer without reading it
 	r = r.WithContext(context.WithValue(r.Context(), loggedKey{}, entry))
 	lw := calllog.NewRecorder(w, !isControlPath(r.URL.Path))
 	start := time.Now()

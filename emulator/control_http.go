@@ -5,13 +5,11 @@ package emulator
 // (control.go). Bad input is a 400 with {"error": "…"}, never a 500.
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -263,21 +261,3 @@ func (s *Server) handleDeleteWorld(w http.ResponseWriter, r *http.Request) {
 		googleapi.WriteJSON(w, http.StatusOK, map[string]any{"deleted": true})
 	}
 }
-
-// readAndRestore reads a request's (size-limited) body and puts a copy back
-// for its handler.
-func readAndRestore(r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(r.Body)
-	var rest io.Reader = bytes.NewReader(body)
-	if err != nil { // the handler meets the same error (a body too large)
-		rest = io.MultiReader(rest, errReader{err})
-	}
-	r.Body = io.NopCloser(rest)
-	return body, err
-}
-
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
-
-func parseQuery(body []byte) (url.Values, error) { return url.ParseQuery(string(body)) }

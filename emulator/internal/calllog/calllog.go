@@ -6,6 +6,8 @@
 package calllog
 
 import (
+	"bytes"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -49,6 +51,32 @@ func (l *Log[T]) Add(e T, size int) {
 
 // Entries is a copy of the log, oldest first.
 func (l *Log[T]) Entries() []T { return slices.Clone(l.entries) }
+
+// PeekBody is the start of a form or JSON request body (at most
+// MaxExcerpt bytes), read now and put back in front of the rest; nil for
+// other bodies. A read error other than the body's end is met again by
+// whoever reads the body next.
+func PeekBody(r *http.Request) []byte {
+	if BodyKind(r.Header.Get("Content-Type")) == "" {
+		return nil
+	}
+	head := make([]byte, MaxExcerpt)
+	n, err := io.ReadFull(r.Body, head)
+	head = head[:n]
+	rest := r.Body
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		rest = io.NopCloser(errReader{err}) // the handler meets the same error
+	}
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), rest), r.Body}
+	return head
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // Recorder is a ResponseWriter that notes the status and, when capturing,
 // keeps the first MaxExcerpt bytes of the answer.
