@@ -17,6 +17,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/scopewise/scopewise/emulator/internal/authrequest"
+	"github.com/scopewise/scopewise/emulator/internal/guard"
 	"github.com/scopewise/scopewise/emulator/internal/page"
 	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
@@ -112,7 +113,7 @@ func (s *Server) proceed(w http.ResponseWriter, r *http.Request, req authRequest
 }
 
 func (s *Server) handleAuthPost(w http.ResponseWriter, r *http.Request) {
-	if !s.sameOriginPost(r) {
+	if !guard.SameOriginPost(r, s.opts.PublicURL) {
 		s.renderAuthError(w, r, &authrequest.Error{
 			Status:  http.StatusForbidden,
 			Title:   "Request blocked",
@@ -208,23 +209,6 @@ func (s *Server) mayActAs(r *http.Request, req authRequest, acct Account) bool {
 	}
 	signedIn, ok := s.signedInAccount(r)
 	return ok && signedIn.Email == acct.Email
-}
-
-// sameOriginPost refuses forms posted from other sites (the emulator's
-// grants are state a test relies on).
-func (s *Server) sameOriginPost(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
-		return false
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return origin == page.Origin(s.opts.PublicURL, r) || strings.EqualFold(origin, scheme+"://"+r.Host)
 }
 
 // answer records the consent, issues the token (or code) and hands it to

@@ -1,14 +1,11 @@
 package emulator
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"slices"
 	"time"
 
 	"github.com/scopewise/scopewise/emulator/internal/scope"
+	"github.com/scopewise/scopewise/emulator/internal/tokeninfo"
 	"github.com/scopewise/scopewise/emulator/seed"
 )
 
@@ -56,27 +53,14 @@ func newState() *state {
 	}
 }
 
-func hashToken(value string) string {
-	sum := sha256.Sum256([]byte(value))
-	return hex.EncodeToString(sum[:])
-}
-
-// newTokenValue makes an opaque token shaped like Google's: "ya29." and about
-// 200 URL-safe characters. Not a JWT.
-func newTokenValue() string {
-	b := make([]byte, 150)
-	rand.Read(b)
-	return "ya29.a0" + base64.RawURLEncoding.EncodeToString(b)
-}
-
 // mintToken issues a token for exactly these scopes. Caller decides the
 // scopes (the union with earlier grants, or not).
 func (s *Server) mintToken(wd *world, clientID, account string, scopes []string, ttl time.Duration) (string, *token) {
-	value := newTokenValue()
+	value := tokeninfo.NewValue()
 	now := wd.clock.Now()
 	t := &token{
 		world:    wd,
-		Hash:     hashToken(value),
+		Hash:     tokeninfo.Hash(value),
 		ClientID: clientID,
 		Account:  account,
 		Scopes:   scope.Normalize(scopes),
@@ -125,7 +109,7 @@ const (
 // whether it is usable now on that world's clock. The returned token is a
 // copy.
 func (s *Server) lookupToken(value string) (token, tokenStatus) {
-	h := hashToken(value)
+	h := tokeninfo.Hash(value)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	wd := s.tokenWorld[h]

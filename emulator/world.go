@@ -251,7 +251,7 @@ func (s *Server) resolveWorld(r *http.Request) (*world, error) {
 		return s.lookupWorld(DefaultWorld)
 	}
 	if value := tokeninfo.FromRequest(r); value != "" {
-		h := hashToken(value)
+		h := tokeninfo.Hash(value)
 		s.mu.Lock()
 		wd := s.tokenWorld[h]
 		if wd != nil {

@@ -107,6 +107,23 @@ func ownOrigin(publicURL, origin string, r *http.Request) bool {
 	return strings.EqualFold(origin, "http://"+r.Host) || strings.EqualFold(origin, "https://"+r.Host)
 }
 
+// SameOriginPost refuses the popup's forms posted from other sites (the
+// emulator's grants are state a test relies on).
+func SameOriginPost(r *http.Request, publicURL string) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return origin == page.Origin(publicURL, r) || strings.EqualFold(origin, scheme+"://"+r.Host)
+}
+
 // Faultable reports whether faults may apply to path: the token
 // endpoints and Google's data APIs (and the media bytes they point to), never
 // the GIS script, the popup, the picker pages or the control API.

@@ -1,11 +1,15 @@
-// Package tokeninfo is the wire side of Google's token endpoints: where a
-// call carries its access token, and the answers of /tokeninfo and of the
+// Package tokeninfo is the wire side of Google's access tokens: their shape,
+// where a call carries one, and the answers of /tokeninfo and of the
 // OAuth2 API v2's /oauth2/v2/tokeninfo, errors included. Which tokens are
 // valid is the emulator's Server's to say (package emulator, tokeninfo.go).
 package tokeninfo
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/url"
@@ -16,6 +20,20 @@ import (
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 	"github.com/scopewise/scopewise/emulator/seed"
 )
+
+// Hash is what the emulator keeps of a token value: never the value itself.
+func Hash(value string) string {
+	sum := sha256.Sum256([]byte(value))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewValue makes an opaque token shaped like Google's: "ya29." and about
+// 200 URL-safe characters. Not a JWT.
+func NewValue() string {
+	b := make([]byte, 150)
+	rand.Read(b)
+	return "ya29.a0" + base64.RawURLEncoding.EncodeToString(b)
+}
 
 // Info is tokeninfo's 200 body. Every value is a string, as Google sends it
 // [obs]; the field order is Google's.
