@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/scopewise/scopewise/emulator/internal/authrequest"
 )
 
 const (
@@ -222,10 +223,10 @@ func (p *popupPage) press(label string, tick ...string) *popupPage {
 }
 
 // relay is the answer the result page posts to the opener.
-func (p *popupPage) relay() relayEnvelope {
+func (p *popupPage) relay() authrequest.Envelope {
 	p.b.t.Helper()
 	p.mustBe("result")
-	var env relayEnvelope
+	var env authrequest.Envelope
 	if err := json.Unmarshal([]byte(p.doc.Find("script#relay").Text()), &env); err != nil {
 		p.b.t.Fatalf("relay JSON: %v", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/scopewise/scopewise/emulator/internal/calllog"
 )
 
 func callLogOf(t *testing.T, s *Server, world string) callLogJSON {
@@ -99,45 +101,20 @@ func TestCallLogRedactsTokens(t *testing.T) {
 	}
 }
 
-// Redaction holds for a body cut at the excerpt's end, and for tokens
-// shaped like Google's wherever they are.
-func TestRedactBody(t *testing.T) {
-	long := "ya29.a0" + strings.Repeat("x", 2*maxLogExcerpt)
-	tests := []struct{ ctype, body, want string }{
-		{"application/json", `{"access_token": "abc", "scope": "s"}`, `{"access_token": "(redacted)", "scope": "s"}`},
-		{"application/json; charset=utf-8", `{"note": "` + long[:maxLogExcerpt-10], `{"note": "ya29.(redacted) …`},
-		{"application/json", `{"x":1,"code":"4/0Aabc\"def"}`, `{"x":1,"code":"(redacted)"}`},
-		{"application/json", `{"scope":"s","access_token":"secret-cut-sho`, `{"scope":"s","access_token":"(redacted)"`},
-		{"application/x-www-form-urlencoded", "token=secret&x=1", "token=(redacted)&x=1"},
-		{"application/x-www-form-urlencoded", "x=" + long, "x=ya29.(redacted)"},
-		{"text/html", "<p>ya29.a0secret</p>", ""},
-	}
-	for _, tt := range tests {
-		b := []byte(tt.body)
-		if len(b) > maxLogExcerpt {
-			b = b[:maxLogExcerpt]
-		}
-		got := redactBody(tt.ctype, b)
-		if !strings.HasPrefix(got, tt.want) || strings.Contains(got, "secret") || strings.Contains(got, "xxxx") {
-			t.Errorf("redactBody(%q, %.40q…) = %q, want %q", tt.ctype, tt.body, got, tt.want)
-		}
-	}
-}
-
 // The log is per world, bounded in entries and bytes, cleared by a reset
 // (which it then shows), and leaves out the control API's reads.
 func TestCallLogBoundsWorldsAndReset(t *testing.T) {
 	s := newBrowserEmu(t)
 	a := newWorldHTTP(t, s)
-	for i := range maxLogEntries + 50 {
+	for i := range calllog.MaxEntries + 50 {
 		serveEmu(s, inWorld(a, http.MethodPost, "/_emu/clock", `{"advance":"1s"}`))
 		if i%50 == 0 {
 			serveEmu(s, inWorld(a, http.MethodGet, "/_emu/state", ""))
 		}
 	}
 	got := callLogOf(t, s, a)
-	if len(got.Calls) != maxLogEntries || got.World != a {
-		t.Fatalf("%d entries in world %s, want %d in %s", len(got.Calls), got.World, maxLogEntries, a)
+	if len(got.Calls) != calllog.MaxEntries || got.World != a {
+		t.Fatalf("%d entries in world %s, want %d in %s", len(got.Calls), got.World, calllog.MaxEntries, a)
 	}
 	for _, c := range got.Calls {
 		if c.Path != "/_emu/clock" || c.Request != `{"advance":"1s"}` || c.World != a {
@@ -158,12 +135,16 @@ func TestCallLogBoundsWorldsAndReset(t *testing.T) {
 		serveEmu(s, req)
 	}
 	s.mu.Lock()
-	size, n := s.worlds[a].state.log.bytes, len(s.worlds[a].state.log.calls)
+	kept := s.worlds[a].state.log.Entries()
 	s.mu.Unlock()
-	if size > maxLogBytes || n == 0 {
-		t.Errorf("%d bytes in %d entries, want at most %d", size, n, maxLogBytes)
+	size, n := 0, len(kept)
+	for _, c := range kept {
+		size += c.size()
 	}
-	if c := callLogOf(t, s, a).Calls[n-1]; len(c.Path) > maxLogPath+len("…") || c.Status != http.StatusUnauthorized {
+	if size > calllog.MaxBytes || n == 0 {
+		t.Errorf("%d bytes in %d entries, want at most %d", size, n, calllog.MaxBytes)
+	}
+	if c := callLogOf(t, s, a).Calls[n-1]; len(c.Path) > calllog.MaxPath+len("…") || c.Status != http.StatusUnauthorized {
 		t.Errorf("long path entry: %d bytes, status %d", len(c.Path), c.Status)
 	}
 

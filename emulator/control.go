@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/scopewise/scopewise/emulator/fault"
+	"github.com/scopewise/scopewise/emulator/internal/guard"
+	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
 
 // Control is what the /_emu/ test-control API does, as Go methods. *Server
@@ -207,7 +209,7 @@ func (s *Server) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, 
 
 // InjectFault queues f behind any earlier faults of the same path.
 func (s *Server) InjectFault(ctx context.Context, f Fault) error {
-	if err := checkFaultTarget(f.Path, f.Headers); err != nil { // guard.go
+	if err := guard.CheckFaultTarget(f.Path, f.Headers); err != nil {
 		return controlError{err.Error()}
 	}
 	if _, err := s.worldOf(ctx).faults.Add(f); err != nil {
@@ -230,12 +232,12 @@ func (s *Server) MintToken(ctx context.Context, req TokenRequest) (Token, error)
 	if !ok {
 		return Token{}, controlError{fmt.Sprintf("unknown account %q: give a fake account's email or sub", req.Account)}
 	}
-	scopes := normalizeScopes(req.Scopes)
+	scopes := scope.Normalize(req.Scopes)
 	if len(scopes) == 0 {
 		return Token{}, controlError{`"scopes" must list at least one scope`}
 	}
 	for _, sc := range scopes {
-		if !validScopeToken(sc) {
+		if !scope.Valid(sc) {
 			return Token{}, controlError{fmt.Sprintf("invalid scope %q", sc)}
 		}
 	}

@@ -5,13 +5,11 @@ package emulator
 // (control.go). Bad input is a 400 with {"error": "…"}, never a 500.
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -19,7 +17,9 @@ import (
 	"github.com/scopewise/scopewise/emulator/fault"
 	"github.com/scopewise/scopewise/emulator/internal/clock"
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/internal/guard"
 	"github.com/scopewise/scopewise/emulator/internal/page"
+	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
 
 // decodeControlJSON reads one JSON object, rejecting unknown fields (a typo
@@ -213,7 +213,7 @@ func (s *Server) handleMintToken(w http.ResponseWriter, r *http.Request) {
 	googleapi.WriteJSON(w, http.StatusOK, mintResponse{
 		AccessToken: t.AccessToken,
 		ExpiresIn:   t.ExpiresIn,
-		Scope:       strings.Join(normalizeScopes(req.Scopes), " "),
+		Scope:       strings.Join(scope.Normalize(req.Scopes), " "),
 		TokenType:   "Bearer",
 		Expiry:      t.Expiry,
 	})
@@ -227,7 +227,7 @@ func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := fw.Fault()
 	if err == nil {
-		err = checkFaultTarget(f.Path, f.Headers) // guard.go
+		err = guard.CheckFaultTarget(f.Path, f.Headers)
 	}
 	if err != nil {
 		writeControlError(w, err)
@@ -261,21 +261,3 @@ func (s *Server) handleDeleteWorld(w http.ResponseWriter, r *http.Request) {
 		googleapi.WriteJSON(w, http.StatusOK, map[string]any{"deleted": true})
 	}
 }
-
-// readAndRestore reads a request's (size-limited) body and puts a copy back
-// for its handler.
-func readAndRestore(r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(r.Body)
-	var rest io.Reader = bytes.NewReader(body)
-	if err != nil { // the handler meets the same error (a body too large)
-		rest = io.MultiReader(rest, errReader{err})
-	}
-	r.Body = io.NopCloser(rest)
-	return body, err
-}
-
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
-
-func parseQuery(body []byte) (url.Values, error) { return url.ParseQuery(string(body)) }

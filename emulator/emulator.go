@@ -19,6 +19,7 @@ import (
 	"github.com/scopewise/scopewise/emulator/docs"
 	"github.com/scopewise/scopewise/emulator/gapi"
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/internal/guard"
 	"github.com/scopewise/scopewise/emulator/picker"
 	"github.com/scopewise/scopewise/emulator/seed"
 )
@@ -170,7 +171,7 @@ func New(opts Options) *Server {
 	return s
 }
 
-// ServeHTTP answers CORS (cors.go), resolves the request's world (world.go),
+// ServeHTTP answers CORS (package cors), resolves the request's world (world.go),
 // applies any fault injected in that world for the path (package fault),
 // then serves the request, noting it in the world's request log
 // (calllog.go). CORS comes first: a preflight never uses up a
@@ -178,7 +179,7 @@ func New(opts Options) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// No emulated endpoint takes a large body; a limit here covers them all.
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	if s.guard(w, r) { // Host, and who may drive /_emu/ (guard.go)
+	if guard.Check(w, r, s.opts.PublicURL) { // Host, and who may drive /_emu/ (package guard)
 		return
 	}
 	if s.cors(w, r) {
@@ -191,7 +192,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r = r.WithContext(context.WithValue(r.Context(), worldKey{}, wd))
 	s.serveLogged(wd, w, r, func(w http.ResponseWriter, r *http.Request) { // calllog.go
-		if faultablePath(r.URL.Path) && wd.faults.Apply(w, r, s.mux) {
+		if guard.Faultable(r.URL.Path) && wd.faults.Apply(w, r, s.mux) {
 			_, pattern := s.mux.Handler(r)
 			s.countCall(wd, pattern)
 			return

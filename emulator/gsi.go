@@ -1,9 +1,12 @@
 package emulator
 
 import (
+	"crypto/sha512"
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/scopewise/scopewise/emulator/internal/page"
@@ -33,4 +36,17 @@ func (s *Server) handleGSIClient(w http.ResponseWriter, r *http.Request) {
 func gsiScript(origin string) string {
 	lit, _ := json.Marshal(origin) // a JSON string is a JS string literal
 	return strings.Replace(gsiJS, gsiOriginPlaceholder, string(lit), 1)
+}
+
+// GSIScriptIntegrity is the Subresource Integrity value of the GIS script
+// this emulator serves at /gsi/client when reached at its public URL
+// (Options.PublicURL; "" without one): a site that loads the script with
+// integrity="…" and crossorigin runs exactly these bytes or nothing.
+func (s *Server) GSIScriptIntegrity() string {
+	u, err := url.Parse(s.opts.PublicURL)
+	if s.opts.PublicURL == "" || err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	sum := sha512.Sum384([]byte(gsiScript(strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host))))
+	return "sha384-" + base64.StdEncoding.EncodeToString(sum[:])
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"testing"
+
+	"github.com/scopewise/scopewise/emulator/internal/authrequest"
 )
 
 // POST /_emu/options sets one world's switches; other worlds keep theirs, a
@@ -77,13 +79,13 @@ func TestStrictPopupGestures(t *testing.T) {
 		b.cookies[WorldCookie] = &http.Cookie{Name: WorldCookie, Value: id}
 		return b
 	}
-	noActivation := authQuery(tscope.Cal, noActivationParam, "1")
+	noActivation := authQuery(tscope.Cal, authrequest.NoActivationParam, "1")
 
 	env := browserIn(strict).open(noActivation).relay()
 	if env.Message.Error == nil || env.Message.Error.Type != "popup_failed_to_open" || env.Message.Error.Message == "" {
 		t.Fatalf("strict world, no activation: relay %+v, want error popup_failed_to_open", env.Message)
 	}
-	if env.TargetOrigin != siteOrigin || env.Message.ID == "" || env.Message.Source != relaySource {
+	if env.TargetOrigin != siteOrigin || env.Message.ID == "" || env.Message.Source != authrequest.RelaySource {
 		t.Errorf("relay goes to %q id %q source %q", env.TargetOrigin, env.Message.ID, env.Message.Source)
 	}
 	if st := worldState(t, s, strict); len(st.Tokens) != 0 || len(st.Grants) != 0 {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/scopewise/scopewise/emulator/internal/authrequest"
+	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
 
 // Error pages like Google's for requests the popup must refuse.
@@ -65,7 +67,7 @@ func TestAuthErrorPages(t *testing.T) {
 			q.Add("client_id", otherClientID)
 			return q
 		}(), []string{"Error 400: invalid_request", "Duplicate parameter: client_id"}},
-		{"over-long state", authQuery(tscope.Cal, "state", strings.Repeat("s", maxAuthParamLen+1)),
+		{"over-long state", authQuery(tscope.Cal, "state", strings.Repeat("s", authrequest.MaxParamLen+1)),
 			[]string{"Error 400: invalid_request", "Parameter too long: state"}},
 	}
 	for _, tt := range tests {
@@ -392,7 +394,7 @@ func TestConsentOutcome(t *testing.T) {
 			q.Set("state", "st-42")
 			p := newPopupBrowser(t, s).open(q).mustBe("consent").press(tt.press, tt.tick...)
 			env := p.relay()
-			if env.TargetOrigin != siteOrigin || env.Message.ID != "auth123456" || env.Message.Source != relaySource {
+			if env.TargetOrigin != siteOrigin || env.Message.ID != "auth123456" || env.Message.Source != authrequest.RelaySource {
 				t.Errorf("relay to %q id %q source %q", env.TargetOrigin, env.Message.ID, env.Message.Source)
 			}
 			resp := p.response()
@@ -403,7 +405,7 @@ func TestConsentOutcome(t *testing.T) {
 				if resp["error"] != tt.wantError || resp["access_token"] != nil {
 					t.Errorf("response %v, want error %s and no token", resp, tt.wantError)
 				}
-				if g := s.grantedScopes(s.def, account, siteClientID); !slices.Equal(g, normalizeScopes(tt.earlier)) {
+				if g := s.grantedScopes(s.def, account, siteClientID); !slices.Equal(g, scope.Normalize(tt.earlier)) {
 					t.Errorf("grant changed to %q", g)
 				}
 				return
@@ -583,30 +585,6 @@ func TestCodeResponse(t *testing.T) {
 	}
 	if g := s.grantedScopes(s.def, "alice@example.com", siteClientID); !slices.Equal(g, []string{tscope.Cal}) {
 		t.Errorf("grant %q", g)
-	}
-}
-
-func TestParseStorageRelay(t *testing.T) {
-	tests := []struct {
-		raw, wantOrigin, wantID string
-	}{
-		{"storagerelay://http/localhost:8080?id=auth123456", "http://localhost:8080", "auth123456"},
-		{"storagerelay://https/app.example.com?id=auth1", "https://app.example.com", "auth1"},
-		{"storagerelay://http/[::1]:8080?id=auth7", "http://[::1]:8080", "auth7"},
-		{"storagerelay://http/LOCALHOST:8080?id=auth7", "http://localhost:8080", "auth7"},
-		{"storagerelay://ftp/localhost?id=auth1", "", ""},
-		{"storagerelay://http/?id=auth1", "", ""},
-		{"storagerelay://http/localhost:8080?id=auth1&id=auth2", "", ""},
-		{"storagerelay://http/localhost:8080?id=auth1#frag", "", ""},
-		{"postmessage", "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.raw, func(t *testing.T) {
-			origin, id, ok := parseStorageRelay(tt.raw)
-			if ok != (tt.wantOrigin != "") || origin != tt.wantOrigin || id != tt.wantID {
-				t.Errorf("got %q %q %v, want %q %q", origin, id, ok, tt.wantOrigin, tt.wantID)
-			}
-		})
 	}
 }
 

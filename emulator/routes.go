@@ -20,7 +20,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /tokeninfo", s.handleTokenInfo)
 	s.mux.HandleFunc("POST /tokeninfo", s.handleTokenInfo)
 	s.mux.HandleFunc("POST /revoke", s.handleRevoke)
-	s.mux.HandleFunc("GET /oauth2/v2/tokeninfo", s.handleTokenInfoV2) // tokeninfo_v2.go
+	s.mux.HandleFunc("GET /oauth2/v2/tokeninfo", s.handleTokenInfoV2)
 	s.mux.HandleFunc("POST /oauth2/v2/tokeninfo", s.handleTokenInfoV2)
 
 	// Data APIs (packages calendar, docs, picker).

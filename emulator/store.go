@@ -1,14 +1,11 @@
 package emulator
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/scopewise/scopewise/emulator/internal/scope"
+	"github.com/scopewise/scopewise/emulator/internal/tokeninfo"
 	"github.com/scopewise/scopewise/emulator/seed"
 )
 
@@ -56,30 +53,17 @@ func newState() *state {
 	}
 }
 
-func hashToken(value string) string {
-	sum := sha256.Sum256([]byte(value))
-	return hex.EncodeToString(sum[:])
-}
-
-// newTokenValue makes an opaque token shaped like Google's: "ya29." and about
-// 200 URL-safe characters. Not a JWT.
-func newTokenValue() string {
-	b := make([]byte, 150)
-	rand.Read(b)
-	return "ya29.a0" + base64.RawURLEncoding.EncodeToString(b)
-}
-
 // mintToken issues a token for exactly these scopes. Caller decides the
 // scopes (the union with earlier grants, or not).
 func (s *Server) mintToken(wd *world, clientID, account string, scopes []string, ttl time.Duration) (string, *token) {
-	value := newTokenValue()
+	value := tokeninfo.NewValue()
 	now := wd.clock.Now()
 	t := &token{
 		world:    wd,
-		Hash:     hashToken(value),
+		Hash:     tokeninfo.Hash(value),
 		ClientID: clientID,
 		Account:  account,
-		Scopes:   normalizeScopes(scopes),
+		Scopes:   scope.Normalize(scopes),
 		Issued:   now,
 		Expiry:   now.Add(ttl),
 	}
@@ -125,7 +109,7 @@ const (
 // whether it is usable now on that world's clock. The returned token is a
 // copy.
 func (s *Server) lookupToken(value string) (token, tokenStatus) {
-	h := hashToken(value)
+	h := tokeninfo.Hash(value)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	wd := s.tokenWorld[h]
@@ -157,7 +141,7 @@ func (s *Server) addGrant(wd *world, account, clientID string, scopes []string) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := grantKey{account, clientID}
-	wd.state.grants[k] = normalizeScopes(append(wd.state.grants[k], scopes...))
+	wd.state.grants[k] = scope.Normalize(append(wd.state.grants[k], scopes...))
 }
 
 // revokeGrant ends the whole grant of that account to that client: every
@@ -172,16 +156,4 @@ func (s *Server) revokeGrant(wd *world, account, clientID string) {
 			t.Revoked = true
 		}
 	}
-}
-
-// normalizeScopes sorts and de-duplicates a scope list.
-func normalizeScopes(scopes []string) []string {
-	out := make([]string, 0, len(scopes))
-	for _, sc := range scopes {
-		if sc = strings.TrimSpace(sc); sc != "" {
-			out = append(out, sc)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
 
 func tokenInfoRequest(method, value string) *http.Request {
@@ -52,7 +54,7 @@ func TestTokenInfo(t *testing.T) {
 				}
 			}
 			want := map[string]any{
-				"azp": siteClientID, "aud": siteClientID, "scope": strings.Join(normalizeScopes(tt.scopes), " "),
+				"azp": siteClientID, "aud": siteClientID, "scope": strings.Join(scope.Normalize(tt.scopes), " "),
 				"exp": strconv.FormatInt(exp, 10), "expires_in": "3599", "access_type": "online",
 			}
 			if tt.wantSub {

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/scopewise/scopewise/emulator/internal/scope"
 )
 
 // /oauth2/v2/tokeninfo answers in the discovery document's Tokeninfo shape:
@@ -19,7 +21,7 @@ func TestTokenInfoV2(t *testing.T) {
 	body := decodeJSONBody[map[string]any](t, rec)
 	want := map[string]any{
 		"issued_to": siteClientID, "audience": siteClientID, "user_id": "104271843210000000001",
-		"scope": strings.Join(normalizeScopes([]string{tscope.Email, tscope.Cal}), " "), "expires_in": float64(3599),
+		"scope": strings.Join(scope.Normalize([]string{tscope.Email, tscope.Cal}), " "), "expires_in": float64(3599),
 		"email": "alice@example.com", "verified_email": true, "access_type": "online",
 	}
 	if len(body) != len(want) {

@@ -20,6 +20,7 @@ import (
 	"github.com/scopewise/scopewise/emulator/fault"
 	"github.com/scopewise/scopewise/emulator/internal/clock"
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
+	"github.com/scopewise/scopewise/emulator/internal/tokeninfo"
 	"github.com/scopewise/scopewise/emulator/picker"
 )
 
@@ -249,8 +250,8 @@ func (s *Server) resolveWorld(r *http.Request) (*world, error) {
 		}
 		return s.lookupWorld(DefaultWorld)
 	}
-	if value := requestToken(r); value != "" {
-		h := hashToken(value)
+	if value := tokeninfo.FromRequest(r); value != "" {
+		h := tokeninfo.Hash(value)
 		s.mu.Lock()
 		wd := s.tokenWorld[h]
 		if wd != nil {
@@ -265,43 +266,6 @@ func (s *Server) resolveWorld(r *http.Request) (*world, error) {
 		return s.lookupWorld(c.Value)
 	}
 	return s.lookupWorld(DefaultWorld)
-}
-
-// requestToken is the access token a call carries, wherever Google's
-// endpoints take it: the Authorization header, or an access_token or token
-// parameter (query, or a form body, which is read and put back).
-func requestToken(r *http.Request) string {
-	if v, ok := googleapi.BearerToken(r); ok {
-		return v
-	}
-	q := r.URL.Query()
-	for _, k := range []string{"access_token", "token"} {
-		if v := q.Get(k); v != "" {
-			return v
-		}
-	}
-	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		return ""
-	}
-	switch r.URL.Path {
-	case "/tokeninfo", "/revoke", "/oauth2/v2/tokeninfo":
-	default:
-		return ""
-	}
-	body, err := readAndRestore(r)
-	if err != nil {
-		return ""
-	}
-	form, err := parseQuery(body)
-	if err != nil {
-		return ""
-	}
-	for _, k := range []string{"access_token", "token"} {
-		if v := form.Get(k); v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func isControlPath(path string) bool {

@@ -260,7 +260,7 @@ func TestPopupActsInCookieWorld(t *testing.T) {
 		t.Errorf("default's sign-ins: %+v", st.SignedIn)
 	}
 
-	// Faults never apply to the popup (guard.go); a world's faults reach
+	// Faults never apply to the popup (package guard); a world's faults reach
 	// calls made with its tokens, tested in TestTokensCarryTheirWorld.
 }
 

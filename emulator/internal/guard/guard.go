@@ -1,6 +1,6 @@
-package emulator
-
-// What keeps another page on the same machine from taking the emulator over.
+// Package guard is what keeps another page on the same machine from taking
+// the emulator over.
+//
 // The emulator is test infrastructure on loopback with no authentication:
 // any process that can reach it may drive it. A web page can reach it too,
 // through the user's browser; these checks stop that.
@@ -23,10 +23,9 @@ package emulator
 //     script, the popup or the picker pages a site runs or frames, and they
 //     never set cookie or cache headers: a fault cannot plant a script in a
 //     browser cache or a cookie on the emulator's origin.
+package guard
 
 import (
-	"crypto/sha512"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"mime"
@@ -35,15 +34,16 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/scopewise/scopewise/emulator/internal/cors"
 	"github.com/scopewise/scopewise/emulator/internal/googleapi"
 	"github.com/scopewise/scopewise/emulator/internal/page"
 )
 
-// guard refuses a request a page on another origin could have made: a
+// Check refuses a request a page on another origin could have made: a
 // foreign Host anywhere, a cross-origin or non-JSON call of the control
 // API. It reports whether it answered the request.
-func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
-	if !s.servesHost(r.Host) {
+func Check(w http.ResponseWriter, r *http.Request, publicURL string) bool {
+	if !ServesHost(publicURL, r.Host) {
 		http.Error(w, "421 misdirected request: this emulator serves its loopback names and its public URL only, not "+fmt.Sprintf("%q", r.Host)+" (set its public URL when it is reached by another name)", http.StatusMisdirectedRequest)
 		return true
 	}
@@ -54,7 +54,7 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
 		writeControlStatus(w, http.StatusForbidden, "the control API answers test code and the emulator's own pages, not a request from another site (Sec-Fetch-Site "+site+")")
 		return true
 	}
-	if origins := r.Header.Values("Origin"); len(origins) > 0 && (len(origins) > 1 || !s.ownOrigin(origins[0], r)) {
+	if origins := r.Header.Values("Origin"); len(origins) > 0 && (len(origins) > 1 || !ownOrigin(publicURL, origins[0], r)) {
 		writeControlStatus(w, http.StatusForbidden, "the control API answers test code and the emulator's own pages, not a request from another origin")
 		return true
 	}
@@ -74,9 +74,10 @@ func writeControlStatus(w http.ResponseWriter, status int, msg string) {
 	googleapi.WriteJSON(w, status, map[string]string{"error": msg})
 }
 
-// servesHost reports whether host (a Host header) names this emulator.
-func (s *Server) servesHost(host string) bool {
-	if s.opts.PublicURL == "" {
+// ServesHost reports whether host (a Host header) names the emulator at
+// publicURL.
+func ServesHost(publicURL, host string) bool {
+	if publicURL == "" {
 		return true // no names known: see the note at the top
 	}
 	name := host
@@ -93,24 +94,41 @@ func (s *Server) servesHost(host string) bool {
 	if ip := net.ParseIP(name); ip != nil && ip.IsLoopback() {
 		return true
 	}
-	u, err := url.Parse(s.opts.PublicURL)
+	u, err := url.Parse(publicURL)
 	return err == nil && strings.EqualFold(strings.TrimSuffix(u.Hostname(), "."), name)
 }
 
 // ownOrigin reports whether a request's Origin is the emulator's own: its
 // public URL, or the host the request was sent to.
-func (s *Server) ownOrigin(origin string, r *http.Request) bool {
-	if strings.EqualFold(origin, page.Origin(s.opts.PublicURL, r)) {
+func ownOrigin(publicURL, origin string, r *http.Request) bool {
+	if strings.EqualFold(origin, page.Origin(publicURL, r)) {
 		return true
 	}
 	return strings.EqualFold(origin, "http://"+r.Host) || strings.EqualFold(origin, "https://"+r.Host)
 }
 
-// faultablePath reports whether faults may apply to path: the token
+// SameOriginPost refuses the popup's forms posted from other sites (the
+// emulator's grants are state a test relies on).
+func SameOriginPost(r *http.Request, publicURL string) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return origin == page.Origin(publicURL, r) || strings.EqualFold(origin, scheme+"://"+r.Host)
+}
+
+// Faultable reports whether faults may apply to path: the token
 // endpoints and Google's data APIs (and the media bytes they point to), never
 // the GIS script, the popup, the picker pages or the control API.
-func faultablePath(path string) bool {
-	if isCORSPath(path) || strings.HasPrefix(path, "/media/") {
+func Faultable(path string) bool {
+	if cors.Path(path) || strings.HasPrefix(path, "/media/") {
 		return true
 	}
 	return false
@@ -123,13 +141,13 @@ var faultHeadersRefused = []string{
 	"Etag", "Last-Modified", "Vary", "Clear-Site-Data", "Surrogate-Control", "Cdn-Cache-Control",
 }
 
-// checkFaultTarget refuses a fault on a path faults do not apply to, or one
+// CheckFaultTarget refuses a fault on a path faults do not apply to, or one
 // that sets a cookie or cache header. The error text is shown to the caller.
-func checkFaultTarget(path string, headers map[string]string) error {
+func CheckFaultTarget(path string, headers map[string]string) error {
 	if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?#") {
 		return nil // not a path at all: package fault says why
 	}
-	if !faultablePath(path) {
+	if !Faultable(path) {
 		return fmt.Errorf("%q: faults apply to Google's token and API paths (/tokeninfo, /revoke, /calendar/v3/…, /v1/…, /media/…), never to the GIS script, the popup or the picker pages", path)
 	}
 	for name := range headers {
@@ -140,17 +158,4 @@ func checkFaultTarget(path string, headers map[string]string) error {
 		}
 	}
 	return nil
-}
-
-// GSIScriptIntegrity is the Subresource Integrity value of the GIS script
-// this emulator serves at /gsi/client when reached at its public URL
-// (Options.PublicURL; "" without one): a site that loads the script with
-// integrity="…" and crossorigin runs exactly these bytes or nothing.
-func (s *Server) GSIScriptIntegrity() string {
-	u, err := url.Parse(s.opts.PublicURL)
-	if s.opts.PublicURL == "" || err != nil || u.Scheme == "" || u.Host == "" {
-		return ""
-	}
-	sum := sha512.Sum384([]byte(gsiScript(strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host))))
-	return "sha384-" + base64.StdEncoding.EncodeToString(sum[:])
 }
