@@ -15,6 +15,7 @@ export const siteClientID = '1000000000001-scopewise.apps.googleusercontent.com'
 export const otherClientID = '2000000000002-otherapp.apps.googleusercontent.com';
 
 export const calendarScope = 'https://www.googleapis.com/auth/calendar.readonly';
+export const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
 
 // Files of a run are named by the site's port, so runs on other ports (another
 // engineer's, say) never clobber each other's logs, results or reports.

@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import os from 'node:os';
 import path from 'node:path';
+import { chromiumLaunchOptions } from '../packages/gis-emulator/src/chromium';
 import { emulatorURL, outputDir, reportDir, siteLog, siteURL } from './env';
 
 // One server and one emulator; each test has its own world on the emulator
@@ -33,18 +34,7 @@ export default defineConfig({
         browserName: 'chromium',
         viewport: { width: 1280, height: 720 },
         // Debian's Chromium: test tools cannot download a browser here.
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
+        launchOptions: chromiumLaunchOptions(process.env.CHROMIUM_PATH || '/usr/bin/chromium', '--disable-quic'),
       },
     },
   ],

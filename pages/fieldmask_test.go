@@ -48,10 +48,10 @@ func (m *maskTap) wrap(emu http.Handler) http.Handler {
 			q.Del("fields")
 			r.URL.RawQuery = q.Encode()
 		}
-		cw := &byteCounter{ResponseWriter: w}
+		cw := &sitetest.CountingWriter{ResponseWriter: w}
 		emu.ServeHTTP(cw, r)
 		m.mu.Lock()
-		m.bytes[full] += cw.n
+		m.bytes[full] += cw.N
 		m.mu.Unlock()
 	})
 }
@@ -69,17 +69,6 @@ func sessionOf(t *testing.T, body string) (id, pickerURI string) {
 		t.Fatalf("no picker panel in:\n%.600s", body)
 	}
 	return sm[1], html.UnescapeString(pm[1])
-}
-
-type byteCounter struct {
-	http.ResponseWriter
-	n int64
-}
-
-func (c *byteCounter) Write(p []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // TestFieldMasksCoverWhatPagesRender proves the partial-response masks

@@ -265,11 +265,15 @@ func (p *Pages) photosSessionForm(c echo.Context) (token, id string, err error) 
 
 // sessionExpired is the alert for a session Google no longer knows or no
 // longer waits on: the page must start a new one.
-func sessionExpired(err error) error {
+func sessionExpired(err error) error { return sessionGone(views.AlertPickingExpired, err) }
+
+// sessionGone is a 410 in the results with alert and the page's button to
+// start again.
+func sessionGone(alert views.AlertText, err error) error {
 	return &web.Problem{
 		Status: http.StatusGone,
 		Target: photosResults,
-		Alert:  views.AlertPickingExpired.Problem(photosPostback.Button),
+		Alert:  alert.Problem(photosPostback.Button),
 		Err:    err,
 	}
 }
@@ -289,12 +293,7 @@ func notDonePicking(err error) error {
 // sessionAccessExpired is the alert for PERMISSION_DENIED on a session:
 // Google still knows it, but access to it (and its photos) has expired.
 func sessionAccessExpired(err error) error {
-	return &web.Problem{
-		Status: http.StatusGone,
-		Target: photosResults,
-		Alert:  views.AlertPickingAccessExpired.Problem(photosPostback.Button),
-		Err:    err,
-	}
+	return sessionGone(views.AlertPickingAccessExpired, err)
 }
 
 // createSessionProblem gives sessions.create's documented refusals their

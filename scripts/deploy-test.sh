@@ -18,6 +18,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 source "$root/scripts/deps-lib.sh"
+source "$root/scripts/nginx-lib.sh"
 
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 if [[ ! -x "$nginx" ]]; then
@@ -105,13 +106,7 @@ events { worker_connections 512; }
 http {
 	log_format ids '\$request_id \$request_method \$uri \$status upstream=\$upstream_addr upstream_status=\$upstream_status';
 	access_log $dir/nginx/access.log ids;
-	client_body_temp_path $dir/nginx/body;
-	proxy_temp_path $dir/nginx/proxy;
-	fastcgi_temp_path $dir/nginx/fastcgi;
-	uwsgi_temp_path $dir/nginx/uwsgi;
-	scgi_temp_path $dir/nginx/scgi;
-	ssl_certificate $dir/cert.pem;
-	ssl_certificate_key $dir/key.pem;
+$(nginx_scratch_paths "$dir/nginx" "$dir/cert.pem" "$dir/key.pem")
 	# Round robin (nginx's default), no stickiness, a new upstream
 	# connection per request. A request whose connection an instance refused
 	# or reset before answering goes to the next instance, a POST too

@@ -1,5 +1,6 @@
 # Starting and stopping bin/emulator on its own, for the scripts that drive it
-# as another project would (sourced, not run).
+# as another project would, and waiting for a started server's address
+# (sourced, not run).
 
 # free_port: prints a free TCP port on 127.0.0.1.
 free_port() {
@@ -14,18 +15,29 @@ start_emulator() {
 	"$root/bin/emulator" -addr 127.0.0.1:0 "$@" >"$emu_log" 2>&1 &
 	emu_pid=$!
 	trap 'stop_emulator || true; rm -f "$emu_log"' EXIT
-	emu=""
+	await_address emu "$emu_pid" "$emu_log" "emulator: " bin/emulator
+}
+
+# await_address VAR PID LOG PREFIX NAME: waits up to 10 s for the line
+# "PREFIX URL" in LOG, the output of process PID (called NAME in errors),
+# and sets VAR to URL. Exits the script, with the log, if PID exits first
+# or no such line comes.
+await_address() {
+	local var=$1 pid=$2 log=$3 prefix=$4 name=$5 url
 	for _ in $(seq 100); do
-		emu=$(sed -n 's/^emulator: //p' "$emu_log")
-		[[ -n "$emu" ]] && return 0
-		if ! kill -0 "$emu_pid" 2>/dev/null; then
-			echo "bin/emulator exited before listening:" >&2
-			cat "$emu_log" >&2
+		url=$(sed -n "s/^$prefix//p" "$log")
+		if [[ -n "$url" ]]; then
+			printf -v "$var" '%s' "$url"
+			return 0
+		fi
+		if ! kill -0 "$pid" 2>/dev/null; then
+			echo "$name exited before listening:" >&2
+			cat "$log" >&2
 			exit 1
 		fi
 		sleep 0.1
 	done
-	echo "bin/emulator printed no address in 10 s" >&2
+	echo "$name printed no address in 10 s" >&2
 	exit 1
 }
 

@@ -24,6 +24,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 source "$root/scripts/deps-lib.sh"
+source "$root/scripts/emulator-lib.sh" # await_address
+source "$root/scripts/nginx-lib.sh"
 
 out=""
 while (($#)); do
@@ -81,19 +83,7 @@ start_site() {
 	shift
 	env "$@" SECURE_COOKIES=true "$root/bin/site" -addr 127.0.0.1:0 -emulator-addr 127.0.0.1:0 >"$log" 2>&1 &
 	pids+=($!)
-	site_url=""
-	for _ in $(seq 100); do
-		site_url=$(sed -n 's/^site: //p' "$log")
-		[[ -n "$site_url" ]] && return 0
-		if ! kill -0 "${pids[-1]}" 2>/dev/null; then
-			echo "bin/site ($name) exited before listening:" >&2
-			cat "$log" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
-	echo "bin/site ($name) printed no address in 10 s" >&2
-	exit 1
+	await_address site_url "${pids[-1]}" "$log" "site: " "bin/site ($name)"
 }
 
 start_site google GOOGLE_CLIENT_ID=observatory-test.apps.googleusercontent.com \
@@ -136,13 +126,7 @@ daemon off;
 events { worker_connections 256; }
 http {
   access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  ssl_certificate $work/cert.pem;
-  ssl_certificate_key $work/key.pem;
+$(nginx_scratch_paths "$work/nginx" "$work/cert.pem" "$work/key.pem")
   proxy_set_header Host \$http_host;
   proxy_set_header X-Forwarded-Proto \$scheme;
 $server_blocks

@@ -75,11 +75,28 @@ type peerServer struct {
 	checkLoad func(base, token string) load
 }
 
+// issuedByPost is p with token and tokenLoad for a server that issues a
+// token (access_token in a JSON answer) to a POST of body, of contentType,
+// to path.
+func issuedByPost(p peerServer, path, contentType, body string) peerServer {
+	p.token = func(base string) (string, error) {
+		var out struct {
+			AccessToken string `json:"access_token"`
+		}
+		err := postFor(base+path, contentType, body, &out)
+		return out.AccessToken, err
+	}
+	p.tokenLoad = func(base string) load {
+		return load{base: base, paths: []string{path}, method: "POST", body: body, headers: []string{"Content-Type: " + contentType}}
+	}
+	return p
+}
+
 const peerClient = "1000000000002-bench.apps.googleusercontent.com"
 
 func emulatorPeer(bin string) peerServer {
 	mintBody := fmt.Sprintf(`{"client_id":%q,"account":"alice@example.com","scopes":[%q],"ttl":"1h"}`, peerClient, calendarScope)
-	return peerServer{
+	return issuedByPost(peerServer{
 		name: "cmd/emulator", version: "this tree",
 		issue: "POST /_emu/tokens (JSON: client, account, scopes)",
 		check: "GET /tokeninfo?access_token=…",
@@ -87,20 +104,10 @@ func emulatorPeer(bin string) peerServer {
 			return exec.Command(bin, "-addr", fmt.Sprintf("127.0.0.1:%d", port), "-client", peerClient+"=http://localhost", "-quiet")
 		},
 		ready: "/tokeninfo",
-		token: func(base string) (string, error) {
-			var out struct {
-				AccessToken string `json:"access_token"`
-			}
-			err := postFor(base+"/_emu/tokens", "application/json", mintBody, &out)
-			return out.AccessToken, err
-		},
-		tokenLoad: func(base string) load {
-			return load{base: base, paths: []string{"/_emu/tokens"}, method: "POST", body: mintBody, headers: []string{"Content-Type: application/json"}}
-		},
 		checkLoad: func(base, token string) load {
 			return load{base: base, paths: []string{"/tokeninfo?access_token=" + url.QueryEscape(token)}}
 		},
-	}
+	}, "/_emu/tokens", "application/json", mintBody)
 }
 
 // oauth2MockServer is the npm package oauth2-mock-server (bench/package.json),
@@ -117,7 +124,7 @@ func oauth2MockServer(benchDir string) (peerServer, error) {
 		return peerServer{}, fmt.Errorf("oauth2-mock-server is not installed in bench/node_modules (task bench:deps): %v", err)
 	}
 	const tokenBody = "grant_type=client_credentials&scope=calendar.readonly"
-	return peerServer{
+	return issuedByPost(peerServer{
 		name: "oauth2-mock-server", version: pkg.Version,
 		issue: "POST /token grant_type=client_credentials (an RS256-signed JWT)",
 		check: "POST /introspect token=…",
@@ -125,20 +132,10 @@ func oauth2MockServer(benchDir string) (peerServer, error) {
 			return exec.Command("node", filepath.Join(dir, "dist", "oauth2-mock-server.mjs"), "-a", "127.0.0.1", "-p", fmt.Sprint(port))
 		},
 		ready: "/.well-known/openid-configuration",
-		token: func(base string) (string, error) {
-			var out struct {
-				AccessToken string `json:"access_token"`
-			}
-			err := postFor(base+"/token", "application/x-www-form-urlencoded", tokenBody, &out)
-			return out.AccessToken, err
-		},
-		tokenLoad: func(base string) load {
-			return load{base: base, paths: []string{"/token"}, method: "POST", body: tokenBody, headers: []string{"Content-Type: application/x-www-form-urlencoded"}}
-		},
 		checkLoad: func(base, token string) load {
 			return load{base: base, paths: []string{"/introspect"}, method: "POST", body: "token=" + url.QueryEscape(token), headers: []string{"Content-Type: application/x-www-form-urlencoded"}}
 		},
-	}, nil
+	}, "/token", "application/x-www-form-urlencoded", tokenBody), nil
 }
 
 func postFor(u, contentType, body string, out any) error {

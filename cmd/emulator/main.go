@@ -12,16 +12,13 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 	_ "time/tzdata" // calendars name IANA zones; the binary must not depend on the host's
 
 	"github.com/scopewise/scopewise/internal/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.ExitCode("emulator", run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr), os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main("emulator", func(ctx context.Context) error {
+		return run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	})
 }

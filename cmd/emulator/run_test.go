@@ -90,17 +90,7 @@ func TestRunServesAndStops(t *testing.T) {
 	}
 	// Both origins are registered: a CORS preflight from either is granted.
 	for _, o := range []string{"http://localhost:5173", "http://127.0.0.1:5173"} {
-		req, _ := http.NewRequest(http.MethodOptions, origin+"/tokeninfo", nil)
-		req.Header.Set("Origin", o)
-		req.Header.Set("Access-Control-Request-Method", "GET")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if got := res.Header.Get("Access-Control-Allow-Origin"); got != o {
-			t.Errorf("preflight from %s: Access-Control-Allow-Origin %q", o, got)
-		}
+		checkPreflight(t, origin, o)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("graceful stop: %v", err)
@@ -285,6 +275,23 @@ func TestExitStatus(t *testing.T) {
 		if n := strings.Count(out, tt.reason); tt.reason != "" && (n != 1 || !strings.Contains(out, "emulator: "+tt.reason)) {
 			t.Errorf("%q: want the reason %q once, after \"emulator: \"; printed %d times:\n%s", tt.args, tt.reason, n, out)
 		}
+	}
+}
+
+// checkPreflight sends /tokeninfo a CORS preflight from o and fails the
+// test unless the emulator at origin grants it to o.
+func checkPreflight(t *testing.T, origin, o string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodOptions, origin+"/tokeninfo", nil)
+	req.Header.Set("Origin", o)
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("Access-Control-Allow-Origin"); got != o {
+		t.Errorf("preflight from %s: Access-Control-Allow-Origin %q", o, got)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +66,51 @@ func get(t *testing.T, url string) (*http.Response, string) {
 // emulator on their own listeners, prints both addresses, registers the
 // site's origins with the emulator and gives the Docs page the seed's
 // documents; a token the emulator mints for our client verifies on a
+// calendarSession is a fresh browser session (its own cookie jar) that has
+// loaded the site's /calendar, with a calendar.readonly token minted for
+// alice.
+type calendarSession struct {
+	t       *testing.T
+	site    string
+	browser *http.Client
+	token   string
+	status  int    // of GET /calendar
+	csrf    string // the page's CSRF token ("" if none)
+}
+
+func openCalendar(t *testing.T, ctl emulator.Control, site string) *calendarSession {
+	t.Helper()
+	tok, err := ctl.MintToken(context.Background(), emulator.TokenRequest{ClientID: config.EmulatorClientID, Account: "alice@example.com", Scopes: []string{"https://www.googleapis.com/auth/calendar.readonly"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, Timeout: 15 * time.Second}
+	res, err := browser.Get(site + "/calendar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return &calendarSession{t: t, site: site, browser: browser, token: tok.AccessToken, status: res.StatusCode, csrf: sitetest.CSRFToken(string(page))}
+}
+
+// postback posts to /calendar with the token and the page's CSRF token, from
+// the site's origin, and returns the status.
+func (c *calendarSession) postback() int {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.site+"/calendar", nil)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	req.Header.Set("Origin", c.site)
+	res, err := c.browser.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
 // postback until the emulator's clock passes its expiry.
 func TestRunEmulatorMode(t *testing.T) {
 	addrs, _ := startRun(t, []string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0"}, nil, "site", "emulator")
@@ -92,35 +136,11 @@ func TestRunEmulatorMode(t *testing.T) {
 	}
 
 	ctl := client.New(emu, &http.Client{Timeout: 15 * time.Second})
-	tok, err := ctl.MintToken(context.Background(), emulator.TokenRequest{ClientID: config.EmulatorClientID, Account: "alice@example.com", Scopes: []string{"https://www.googleapis.com/auth/calendar.readonly"}})
-	if err != nil {
-		t.Fatal(err)
+	cal := openCalendar(t, ctl, site)
+	if cal.csrf == "" {
+		t.Fatalf("GET /calendar: %d, no CSRF token", cal.status)
 	}
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar, Timeout: 15 * time.Second}
-	res, err := browser.Get(site + "/calendar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	csrf := regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`).FindSubmatch(page)
-	if csrf == nil {
-		t.Fatalf("GET /calendar: %d, no CSRF token", res.StatusCode)
-	}
-	postback := func() int {
-		req, _ := http.NewRequest(http.MethodPost, site+"/calendar", nil)
-		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		req.Header.Set("X-CSRF-Token", string(csrf[1]))
-		req.Header.Set("Origin", site)
-		res, err := browser.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
-	}
-	if status := postback(); status != 200 {
+	if status := cal.postback(); status != 200 {
 		t.Errorf("postback with a minted token: %d, want 200", status)
 	}
 	// Past the token's expiry on the emulator's clock, the site's Calendar
@@ -128,7 +148,7 @@ func TestRunEmulatorMode(t *testing.T) {
 	if _, err := ctl.AdvanceClock(context.Background(), 3700*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if status := postback(); status != 401 {
+	if status := cal.postback(); status != 401 {
 		t.Errorf("postback after expiry: %d, want 401", status)
 	}
 }
@@ -229,29 +249,8 @@ func TestRunExternalEmulator(t *testing.T) {
 	if res, body := get(t, site+"/calendar"); res.StatusCode != 200 || !strings.Contains(body, ext.URL+"/gsi/client") || !strings.Contains(res.Header.Get("Content-Security-Policy"), ext.URL) {
 		t.Fatalf("GET /calendar: %d, want the external emulator's GIS script and CSP", res.StatusCode)
 	}
-	tok, err := ext.Control().MintToken(context.Background(), emulator.TokenRequest{ClientID: config.EmulatorClientID, Account: "alice@example.com", Scopes: []string{"https://www.googleapis.com/auth/calendar.readonly"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar, Timeout: 15 * time.Second}
-	res, err := browser.Get(site + "/calendar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	req, _ := http.NewRequest(http.MethodPost, site+"/calendar", nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	req.Header.Set("X-CSRF-Token", sitetest.CSRFToken(string(page)))
-	req.Header.Set("Origin", site)
-	res, err = browser.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Errorf("postback with the external emulator's token: %d, want 200", res.StatusCode)
+	if status := openCalendar(t, ext.Control(), site).postback(); status != 200 {
+		t.Errorf("postback with the external emulator's token: %d, want 200", status)
 	}
 }
 

@@ -2,21 +2,10 @@
 // the emulator where $GIS_EMULATOR_URL says (scripts/contract-test.sh starts
 // both). Uses e2e/'s Playwright (node_modules is a link to it).
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from '../../packages/gis-emulator/src/chromium';
 
 const port = process.env.PAGE_PORT || '5174';
-const chromium = process.env.CHROMIUM_PATH
-  ? {
-      executablePath: process.env.CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    }
-  : {};
+const chromium = chromiumLaunchOptions(process.env.CHROMIUM_PATH);
 
 export default defineConfig({
   testDir: '.',

@@ -102,17 +102,26 @@ func TestCalendarErrorsWithoutCredentials(t *testing.T) {
 	// {"code":401,"message":"Request is missing required authentication credential. …",
 	//  "errors":[{"message":"Login Required.","domain":"global","reason":"required",
 	//  "location":"Authorization","locationType":"header"}],"status":"UNAUTHENTICATED"}
+	it := wantUnauthenticated(t, e, "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", "Login Required.", "required")
+	want(t, "errors[0].domain", it.Domain, "global")
+}
+
+// wantUnauthenticated checks a 401 envelope: UNAUTHENTICATED with message,
+// and one errors[] item with itemMessage and reason, located in the
+// Authorization header. It returns the item.
+func wantUnauthenticated(t *testing.T, e envelope, message, itemMessage, reason string) errorItem {
+	t.Helper()
 	want(t, "status", e.Error.Status, "UNAUTHENTICATED")
-	want(t, "message", e.Error.Message, "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.")
+	want(t, "message", e.Error.Message, message)
 	if len(e.Error.Errors) != 1 {
 		t.Fatalf("errors[] = %+v, want one item", e.Error.Errors)
 	}
 	it := e.Error.Errors[0]
-	want(t, "errors[0].message", it.Message, "Login Required.")
-	want(t, "errors[0].domain", it.Domain, "global")
-	want(t, "errors[0].reason", it.Reason, "required")
+	want(t, "errors[0].message", it.Message, itemMessage)
+	want(t, "errors[0].reason", it.Reason, reason)
 	want(t, "errors[0].location", it.Location, "Authorization")
 	want(t, "errors[0].locationType", it.LocationType, "header")
+	return it
 }
 
 func TestCalendarErrorsBadToken(t *testing.T) {
@@ -129,16 +138,7 @@ func TestCalendarErrorsBadToken(t *testing.T) {
 			// Credentials","locationType":"header","location":"Authorization"}) and
 			// https://github.com/Atrejoe/Inky-Calendar-Server/issues/77 (message
 			// "Request had invalid authentication credentials. …", same item).
-			want(t, "status", e.Error.Status, "UNAUTHENTICATED")
-			want(t, "message", e.Error.Message, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.")
-			if len(e.Error.Errors) != 1 {
-				t.Fatalf("errors[] = %+v, want one item", e.Error.Errors)
-			}
-			it := e.Error.Errors[0]
-			want(t, "errors[0].message", it.Message, "Invalid Credentials")
-			want(t, "errors[0].reason", it.Reason, "authError")
-			want(t, "errors[0].location", it.Location, "Authorization")
-			want(t, "errors[0].locationType", it.LocationType, "header")
+			wantUnauthenticated(t, e, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", "Invalid Credentials", "authError")
 			// ng-gapi#79's headers: www-authenticate: Bearer realm="https://accounts.google.com/", error=invalid_token
 			if h := ge.Header.Get("WWW-Authenticate"); h == "" {
 				t.Error("no WWW-Authenticate header")

@@ -112,18 +112,21 @@ func apiErr(t *testing.T, err error, code int) *googleapi.Error {
 
 // envelope is Google's JSON error body, read from googleapi.Error.Body (the
 // client keeps only reason and message of errors[]).
+// errorItem is one item of an error envelope's errors[].
+type errorItem struct {
+	Message      string `json:"message"`
+	Domain       string `json:"domain"`
+	Reason       string `json:"reason"`
+	Location     string `json:"location"`
+	LocationType string `json:"locationType"`
+}
+
 type envelope struct {
 	Error struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
-		Status  string `json:"status"`
-		Errors  []struct {
-			Message      string `json:"message"`
-			Domain       string `json:"domain"`
-			Reason       string `json:"reason"`
-			Location     string `json:"location"`
-			LocationType string `json:"locationType"`
-		} `json:"errors"`
+		Code    int         `json:"code"`
+		Message string      `json:"message"`
+		Status  string      `json:"status"`
+		Errors  []errorItem `json:"errors"`
 		Details []struct {
 			Type     string            `json:"@type"`
 			Reason   string            `json:"reason"`

@@ -2,10 +2,9 @@
 // asking for its own scope when opened — against the offline Google.
 import type { Locator, Page, Response } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from '../a11y';
-import { calendarScope } from '../env';
+import { calendarScope, docsScope } from '../env';
 import { alertSaying, clickAndWaitForClose, consent, expect, ledgerRow, test } from '../fixtures';
 
-const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
 const photosScope = 'https://www.googleapis.com/auth/photospicker.mediaitems.readonly';
 
 type Key = 'docs' | 'calendar' | 'photos';

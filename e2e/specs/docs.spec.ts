@@ -2,7 +2,7 @@
 import type { Page, Response } from '@playwright/test';
 import crypto from 'node:crypto';
 import { expectNoSeriousA11yViolations } from '../a11y';
-import { calendarScope, emulatorURL } from '../env';
+import { calendarScope, docsScope, emulatorURL } from '../env';
 import {
   alertSaying,
   consent,
@@ -14,7 +14,6 @@ import {
 } from '../fixtures';
 
 const button = 'Show recent documents';
-const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
 
 const welcome = 'Getting started with Scopewise';
 const plan = 'Project plan';

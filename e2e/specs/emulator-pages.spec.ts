@@ -5,14 +5,13 @@
 // request log with tokens redacted). axe finds nothing serious on any.
 import type { Locator, Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from '../a11y';
-import { calendarScope, emulatorURL, otherClientID, siteURL } from '../env';
+import { calendarScope, docsScope, emulatorURL, otherClientID, siteURL } from '../env';
 import { clickAndWaitForClose, expect, test } from '../gis-emulator';
 
 test.use({ gisEmulatorURL: emulatorURL, rerouteGoogle: false });
 // Several axe scans a test: give them room on a loaded machine.
 test.describe.configure({ timeout: 120_000 });
 
-const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
 const calendarBox = 'See and download any calendar you can access using your Google Calendar';
 
 /** Nothing sticks out sideways: no horizontal scrolling. */

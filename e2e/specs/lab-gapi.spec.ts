@@ -2,10 +2,9 @@
 // client library for JavaScript (the emulator's api.js and discovery
 // documents), beside the server's postback and fetch (REST + CORS).
 import type { Locator, Page } from '@playwright/test';
-import { calendarScope, emulatorURL, siteURL } from '../env';
+import { calendarScope, docsScope, emulatorURL, siteURL } from '../env';
 import { consent, expect, test } from '../fixtures';
 
-const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
 const request = 'Request access';
 
 test.describe.configure({ timeout: 60_000 });

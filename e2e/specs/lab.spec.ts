@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Locator, Page, Response } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from '../a11y';
-import { calendarScope, emulatorURL, siteURL } from '../env';
+import { calendarScope, docsScope, emulatorURL, siteURL } from '../env';
 import {
   alertSaying,
   clickAndWaitForClose,
@@ -14,7 +14,6 @@ import {
   test,
 } from '../fixtures';
 
-const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
 const request = 'Request access';
 // The consent screen names each checkbox by the scope's description.
 const calendarBox = 'See and download any calendar you can access using your Google Calendar';

@@ -3,7 +3,7 @@
 // (Google's 5s by default): waits here are derived from it.
 import type { Page, Request } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from '../a11y';
-import { emulatorURL, siteClientID } from '../env';
+import { docsScope, emulatorURL, siteClientID } from '../env';
 import {
   alertSaying,
   clickAndWaitForClose,
@@ -16,7 +16,6 @@ import {
 
 const button = 'Display photos';
 const choose = 'Choose photos in Google Photos';
-const docsScope = 'https://www.googleapis.com/auth/documents.readonly';
 
 test.describe.configure({ timeout: 60_000 });
 
@@ -74,6 +73,20 @@ async function openPicker(page: Page): Promise<Page> {
   const picker = await popup;
   await expect(picker.getByRole('button', { name: 'Done', exact: true })).toBeVisible();
   return picker;
+}
+
+/**
+ * Starts picking, opens the picker and waits for the page to poll. Returns
+ * the poll interval, the picker window, and the next poll answered with
+ * status, waited for from now (before the test makes that answer happen).
+ */
+async function pollingUntil(page: Page, status: number) {
+  await startPicking(page);
+  const interval = await pollInterval(page);
+  const picker = await openPicker(page);
+  await expect(waiting(page)).toBeVisible();
+  const answered = page.waitForResponse((r) => isPoll(r.request()) && r.status() === status);
+  return { interval, picker, answered };
 }
 
 /** The user in the picker window: ticks the first n photos by name, presses Done. */
@@ -211,12 +224,7 @@ test.describe('Photos page', () => {
   });
 
   test('the token expires mid-poll → 401 alert, polling stops, and authorizing again works', async ({ page, emu }) => {
-    await startPicking(page);
-    const interval = await pollInterval(page);
-    const picker = await openPicker(page);
-    await expect(waiting(page)).toBeVisible();
-
-    const refused = page.waitForResponse((r) => isPoll(r.request()) && r.status() === 401);
+    const { interval, picker, answered: refused } = await pollingUntil(page, 401);
     await emu.advanceClock('3700s');
     const res = await refused;
     expect(await res.headerValue('www-authenticate')).toMatch(/error="invalid_token"/);
@@ -235,12 +243,7 @@ test.describe('Photos page', () => {
   });
 
   test('the picking session times out → alert, polling stops, and a new session works', async ({ page, emu }) => {
-    await startPicking(page);
-    const interval = await pollInterval(page);
-    const picker = await openPicker(page);
-    await expect(waiting(page)).toBeVisible();
-
-    const gone = page.waitForResponse((r) => isPoll(r.request()) && r.status() === 410);
+    const { interval, picker, answered: gone } = await pollingUntil(page, 410);
     await emu.advanceClock('1800s'); // past timeoutIn (1799s), within the token's hour
     await gone;
     await expect(alertSaying(page, /picking session expired/i)).toBeVisible();

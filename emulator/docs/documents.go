@@ -198,12 +198,18 @@ type docBody struct {
 	Content []docElement `json:"content"`
 }
 
-// docElement is a StructuralElement. Indices are UTF-16 code units; a zero
-// startIndex is left out, as proto3 JSON leaves out defaults (so the opening
-// sectionBreak shows only "endIndex": 1).
+// docSpan is where a StructuralElement or a ParagraphElement stands.
+// Indices are UTF-16 code units; a zero startIndex is left out, as proto3
+// JSON leaves out defaults (so the opening sectionBreak shows only
+// "endIndex": 1).
+type docSpan struct {
+	StartIndex int `json:"startIndex,omitempty"`
+	EndIndex   int `json:"endIndex"`
+}
+
+// docElement is a StructuralElement.
 type docElement struct {
-	StartIndex   int              `json:"startIndex,omitempty"`
-	EndIndex     int              `json:"endIndex"`
+	docSpan
 	SectionBreak *docSectionBreak `json:"sectionBreak,omitempty"`
 	Paragraph    *docParagraph    `json:"paragraph,omitempty"`
 	Table        *docTable        `json:"table,omitempty"`
@@ -219,9 +225,8 @@ type docParagraph struct {
 }
 
 type docParaElement struct {
-	StartIndex int         `json:"startIndex,omitempty"`
-	EndIndex   int         `json:"endIndex"`
-	TextRun    *docTextRun `json:"textRun,omitempty"`
+	docSpan
+	TextRun *docTextRun `json:"textRun,omitempty"`
 	// Person and RichLink are smart chips (ParagraphElement's person and
 	// richLink in the Docs reference). The seed has none; they are here so
 	// that a fields= mask naming them is accepted, as Google accepts it.

@@ -267,7 +267,7 @@ type docBuilder struct {
 
 func newDocBuilder(id string) *docBuilder {
 	return &docBuilder{id: id, next: 1, out: []docElement{{
-		EndIndex: 1,
+		docSpan: docSpan{EndIndex: 1},
 		SectionBreak: &docSectionBreak{SectionStyle: map[string]string{
 			"columnSeparatorStyle": "NONE",
 			"contentDirection":     "LEFT_TO_RIGHT",
@@ -300,9 +300,8 @@ func (b *docBuilder) paragraph(style, direction string, runs []docRun) docElemen
 		}
 		n := utf16Len(r.text)
 		elems = append(elems, docParaElement{
-			StartIndex: b.next,
-			EndIndex:   b.next + n,
-			TextRun:    &docTextRun{Content: r.text, TextStyle: r.style},
+			docSpan: docSpan{StartIndex: b.next, EndIndex: b.next + n},
+			TextRun: &docTextRun{Content: r.text, TextStyle: r.style},
 		})
 		b.next += n
 	}
@@ -311,7 +310,7 @@ func (b *docBuilder) paragraph(style, direction string, runs []docRun) docElemen
 		b.headings++
 		ps.HeadingID = "h." + seed.Hex(12, "heading", b.id, fmt.Sprint(b.headings))
 	}
-	return docElement{StartIndex: start, EndIndex: b.next, Paragraph: &docParagraph{Elements: elems, ParagraphStyle: ps}}
+	return docElement{docSpan: docSpan{StartIndex: start, EndIndex: b.next}, Paragraph: &docParagraph{Elements: elems, ParagraphStyle: ps}}
 }
 
 // table appends a table of one-paragraph cells; the first row is bold.
@@ -347,7 +346,7 @@ func (b *docBuilder) table(rows [][]string) {
 		cols[i] = map[string]any{"widthType": "EVENLY_DISTRIBUTED"}
 	}
 	t.TableStyle = map[string]any{"tableColumnProperties": cols}
-	b.out = append(b.out, docElement{StartIndex: start, EndIndex: b.next, Table: t})
+	b.out = append(b.out, docElement{docSpan: docSpan{StartIndex: start, EndIndex: b.next}, Table: t})
 }
 
 // finish makes the body end as every Google document does: in a paragraph
@@ -390,33 +389,38 @@ func wikiTabs(docID string) []*seedTab {
 	}
 	return []*seedTab{
 		tab("overview", "Overview", wikiOverview),
-		tab("projects", "Projects", func(b *docBuilder) {
-			b.p("HEADING_1", plainRun("Current projects"))
-			b.p("NORMAL_TEXT", plainRun("One child tab per project."))
-		},
-			tab("scopewise", "Scopewise", func(b *docBuilder) {
-				b.p("HEADING_1", plainRun("Goals"))
-				b.p("NORMAL_TEXT", plainRun("Show incremental authorization one scope at a time."))
-				b.p("HEADING_2", plainRun("Non-goals"))
-				b.p("NORMAL_TEXT", plainRun("A general-purpose Google client."))
-			},
-				tab("roadmap", "Roadmap", func(b *docBuilder) {
-					b.p("HEADING_1", plainRun("This quarter"))
-					b.p("NORMAL_TEXT", plainRun("Docs tabs, Calendar event types, the Picker's errors."))
-					b.p("HEADING_1", plainRun("Next quarter"))
-					b.p("NORMAL_TEXT", plainRun("Whatever Google changes next."))
-				}),
+		tab("projects", "Projects", plainParas(
+			"HEADING_1", "Current projects",
+			"NORMAL_TEXT", "One child tab per project."),
+			tab("scopewise", "Scopewise", plainParas(
+				"HEADING_1", "Goals",
+				"NORMAL_TEXT", "Show incremental authorization one scope at a time.",
+				"HEADING_2", "Non-goals",
+				"NORMAL_TEXT", "A general-purpose Google client."),
+				tab("roadmap", "Roadmap", plainParas(
+					"HEADING_1", "This quarter",
+					"NORMAL_TEXT", "Docs tabs, Calendar event types, the Picker's errors.",
+					"HEADING_1", "Next quarter",
+					"NORMAL_TEXT", "Whatever Google changes next.")),
 			),
-			tab("emulator", "Emulator", func(b *docBuilder) {
-				b.p("HEADING_1", plainRun("Fidelity"))
-				b.p("NORMAL_TEXT", plainRun("Every behaviour is listed with its source."))
-			}),
+			tab("emulator", "Emulator", plainParas(
+				"HEADING_1", "Fidelity",
+				"NORMAL_TEXT", "Every behaviour is listed with its source.")),
 		),
-		tab("meetings", "Meeting notes", func(b *docBuilder) {
-			b.p("HEADING_1", plainRun("Monday"))
-			b.p("NORMAL_TEXT", plainRun("Agreed to read documents with includeTabsContent=true."))
-			b.p("HEADING_1", plainRun("Last week"))
-			b.p("NORMAL_TEXT", plainRun("Nothing to report."))
-		}),
+		tab("meetings", "Meeting notes", plainParas(
+			"HEADING_1", "Monday",
+			"NORMAL_TEXT", "Agreed to read documents with includeTabsContent=true.",
+			"HEADING_1", "Last week",
+			"NORMAL_TEXT", "Nothing to report.")),
+	}
+}
+
+// plainParas builds a tab of plain paragraphs from pairs of a named style
+// and its text.
+func plainParas(styleText ...string) func(b *docBuilder) {
+	return func(b *docBuilder) {
+		for i := 0; i+1 < len(styleText); i += 2 {
+			b.p(styleText[i], plainRun(styleText[i+1]))
+		}
 	}
 }

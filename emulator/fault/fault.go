@@ -455,33 +455,30 @@ func (b *bufferWriter) Header() http.Header         { return b.header }
 func (b *bufferWriter) Write(p []byte) (int, error) { return b.buf.Write(p) }
 func (b *bufferWriter) WriteHeader(int)             {}
 
-// faultStatus is the canonical status and message Google's front ends use
-// for an HTTP status.
+// faultStatuses are the canonical status and message Google's front ends
+// use for an HTTP status.
+var faultStatuses = map[int][2]string{
+	http.StatusBadRequest:          {"INVALID_ARGUMENT", "Request contains an invalid argument."},
+	http.StatusUnauthorized:        {"UNAUTHENTICATED", googleapi.MsgInvalidToken},
+	http.StatusForbidden:           {"PERMISSION_DENIED", "The caller does not have permission"},
+	http.StatusNotFound:            {"NOT_FOUND", "Requested entity was not found."},
+	http.StatusConflict:            {"ABORTED", "The operation was aborted."},
+	http.StatusTooManyRequests:     {"RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."},
+	http.StatusNotImplemented:      {"UNIMPLEMENTED", "Operation is not implemented, or supported, or enabled."},
+	http.StatusServiceUnavailable:  {"UNAVAILABLE", "The service is currently unavailable."},
+	http.StatusGatewayTimeout:      {"DEADLINE_EXCEEDED", "The request deadline was exceeded."},
+	http.StatusInternalServerError: {"INTERNAL", "Internal error encountered."},
+}
+
+// faultStatus is the canonical status and message for an HTTP status: one
+// of faultStatuses, else INTERNAL for any other 5xx and FAILED_PRECONDITION
+// with the status text for the rest.
 func faultStatus(code int) (status, message string) {
-	switch code {
-	case http.StatusBadRequest:
-		return "INVALID_ARGUMENT", "Request contains an invalid argument."
-	case http.StatusUnauthorized:
-		return "UNAUTHENTICATED", googleapi.MsgInvalidToken
-	case http.StatusForbidden:
-		return "PERMISSION_DENIED", "The caller does not have permission"
-	case http.StatusNotFound:
-		return "NOT_FOUND", "Requested entity was not found."
-	case http.StatusConflict:
-		return "ABORTED", "The operation was aborted."
-	case http.StatusTooManyRequests:
-		return "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."
-	case http.StatusNotImplemented:
-		return "UNIMPLEMENTED", "Operation is not implemented, or supported, or enabled."
-	case http.StatusServiceUnavailable:
-		return "UNAVAILABLE", "The service is currently unavailable."
-	case http.StatusGatewayTimeout:
-		return "DEADLINE_EXCEEDED", "The request deadline was exceeded."
-	case http.StatusInternalServerError:
-		return "INTERNAL", "Internal error encountered."
+	if sm, ok := faultStatuses[code]; ok {
+		return sm[0], sm[1]
 	}
 	if code >= 500 {
-		return "INTERNAL", "Internal error encountered."
+		return faultStatuses[http.StatusInternalServerError][0], faultStatuses[http.StatusInternalServerError][1]
 	}
 	return "FAILED_PRECONDITION", http.StatusText(code)
 }

@@ -1,5 +1,10 @@
 package gapi
 
+import (
+	"maps"
+	"slices"
+)
+
 // The discovery documents: Google's Discovery Service format
 // (kind discovery#restDescription), describing exactly the methods the
 // emulator serves and the parameters it reads, so that gapi.client (Google's
@@ -103,32 +108,56 @@ func scopes(names map[string]string) Auth {
 	return a
 }
 
+// service is what one discovery document says that another does not: the
+// API's names and where it is served, its scopes and the one method the
+// emulator serves. describe builds the rest, which every document shares.
+type service struct {
+	name, version, title, description, documentationLink string
+	servicePath, basePath, batchPath                     string
+	legacyParameters                                     bool
+	// scopes are the API's OAuth scopes and their descriptions; the method
+	// accepts every one of them.
+	scopes         map[string]string
+	resource, verb string
+	method         Method
+}
+
+func (s service) describe(root string) RestDescription {
+	m := s.method
+	m.Scopes = slices.Sorted(maps.Keys(s.scopes))
+	return RestDescription{
+		Kind: "discovery#restDescription", DiscoveryVersion: "v1",
+		ID: s.name + ":" + s.version, Name: s.name, Version: s.version, Revision: "20250101",
+		Title:             s.title,
+		Description:       s.description,
+		DocumentationLink: s.documentationLink,
+		Protocol:          "rest",
+		RootURL:           root + "/", ServicePath: s.servicePath,
+		BaseURL: root + "/" + s.servicePath, BasePath: s.basePath, BatchPath: s.batchPath,
+		Parameters: standardParameters(s.legacyParameters),
+		Auth:       scopes(s.scopes),
+		Resources:  map[string]Resource{s.resource: {Methods: map[string]Method{s.verb: m}}},
+	}
+}
+
 // Calendar is the Calendar API v3's discovery document, with the one method
 // the emulator serves: events.list.
 func Calendar(root string) RestDescription {
-	eventsScopes := []string{
-		"https://www.googleapis.com/auth/calendar",
-		"https://www.googleapis.com/auth/calendar.events",
-		"https://www.googleapis.com/auth/calendar.events.readonly",
-		"https://www.googleapis.com/auth/calendar.readonly",
-	}
-	return RestDescription{
-		Kind: "discovery#restDescription", DiscoveryVersion: "v1",
-		ID: "calendar:v3", Name: "calendar", Version: "v3", Revision: "20250101",
-		Title:             "Calendar API",
-		Description:       "Manipulates events and other calendar data.",
-		DocumentationLink: "https://developers.google.com/google-apps/calendar/firstapp",
-		Protocol:          "rest",
-		RootURL:           root + "/", ServicePath: "calendar/v3/",
-		BaseURL: root + "/calendar/v3/", BasePath: "/calendar/v3/", BatchPath: "batch/calendar/v3",
-		Parameters: standardParameters(true),
-		Auth: scopes(map[string]string{
+	return service{
+		name: "calendar", version: "v3",
+		title:             "Calendar API",
+		description:       "Manipulates events and other calendar data.",
+		documentationLink: "https://developers.google.com/google-apps/calendar/firstapp",
+		servicePath:       "calendar/v3/", basePath: "/calendar/v3/", batchPath: "batch/calendar/v3",
+		legacyParameters: true,
+		scopes: map[string]string{
 			"https://www.googleapis.com/auth/calendar":                 "See, edit, share, and permanently delete all the calendars you can access using Google Calendar",
 			"https://www.googleapis.com/auth/calendar.events":          "View and edit events on all your calendars",
 			"https://www.googleapis.com/auth/calendar.events.readonly": "View events on all your calendars",
 			"https://www.googleapis.com/auth/calendar.readonly":        "See and download any calendar you can access using your Google Calendar",
-		}),
-		Resources: map[string]Resource{"events": {Methods: map[string]Method{"list": {
+		},
+		resource: "events", verb: "list",
+		method: Method{
 			ID: "calendar.events.list", Path: "calendars/{calendarId}/events", HTTPMethod: "GET",
 			Description: "Returns events on the specified calendar.",
 			Parameters: map[string]Parameter{
@@ -144,32 +173,28 @@ func Calendar(root string) RestDescription {
 				"timeZone":     {Type: "string", Location: "query", Description: "Time zone used in the response. Optional. The default is the time zone of the calendar."},
 			},
 			ParameterOrder: []string{"calendarId"},
-			Scopes:         eventsScopes,
-		}}}},
-	}
+		},
+	}.describe(root)
 }
 
 // Docs is the Google Docs API v1's discovery document, with the one method
 // the emulator serves: documents.get.
 func Docs(root string) RestDescription {
-	return RestDescription{
-		Kind: "discovery#restDescription", DiscoveryVersion: "v1",
-		ID: "docs:v1", Name: "docs", Version: "v1", Revision: "20250101",
-		Title:             "Google Docs API",
-		Description:       "Reads and writes Google Docs documents.",
-		DocumentationLink: "https://developers.google.com/docs/",
-		Protocol:          "rest",
-		RootURL:           root + "/", ServicePath: "",
-		BaseURL: root + "/", BasePath: "", BatchPath: "batch",
-		Parameters: standardParameters(false),
-		Auth: scopes(map[string]string{
+	return service{
+		name: "docs", version: "v1",
+		title:             "Google Docs API",
+		description:       "Reads and writes Google Docs documents.",
+		documentationLink: "https://developers.google.com/docs/",
+		servicePath:       "", basePath: "", batchPath: "batch",
+		scopes: map[string]string{
 			"https://www.googleapis.com/auth/documents":          "See, edit, create, and delete all your Google Docs documents",
 			"https://www.googleapis.com/auth/documents.readonly": "See all your Google Docs documents",
 			"https://www.googleapis.com/auth/drive":              "See, edit, create, and delete all of your Google Drive files",
 			"https://www.googleapis.com/auth/drive.file":         "See, edit, create, and delete only the specific Google Drive files you use with this app",
 			"https://www.googleapis.com/auth/drive.readonly":     "See and download all your Google Drive files",
-		}),
-		Resources: map[string]Resource{"documents": {Methods: map[string]Method{"get": {
+		},
+		resource: "documents", verb: "get",
+		method: Method{
 			ID: "docs.documents.get", Path: "v1/documents/{documentId}", FlatPath: "v1/documents/{documentId}", HTTPMethod: "GET",
 			Description: "Gets the latest version of the specified document.",
 			Parameters: map[string]Parameter{
@@ -178,13 +203,6 @@ func Docs(root string) RestDescription {
 				"suggestionsViewMode": {Type: "string", Location: "query", Enum: []string{"DEFAULT_FOR_CURRENT_ACCESS", "SUGGESTIONS_INLINE", "PREVIEW_SUGGESTIONS_ACCEPTED", "PREVIEW_WITHOUT_SUGGESTIONS"}, EnumDescriptions: []string{"The SuggestionsViewMode applied to the returned document depends on the user's current access level.", "The returned document has suggestions inline.", "The returned document is a preview with all suggested changes accepted.", "The returned document is a preview with all suggested changes rejected if there are any suggestions in the document."}, Description: "The suggestions view mode to apply to the document."},
 			},
 			ParameterOrder: []string{"documentId"},
-			Scopes: []string{
-				"https://www.googleapis.com/auth/documents",
-				"https://www.googleapis.com/auth/documents.readonly",
-				"https://www.googleapis.com/auth/drive",
-				"https://www.googleapis.com/auth/drive.file",
-				"https://www.googleapis.com/auth/drive.readonly",
-			},
-		}}}},
-	}
+		},
+	}.describe(root)
 }

@@ -5,6 +5,7 @@
 const fs = require('fs');
 const vm = require('vm');
 const assert = require('assert/strict');
+const runChecks = require('./run_checks.js');
 
 const src = fs.readFileSync(process.argv[2], 'utf8');
 const env = JSON.parse(process.argv[3]);
@@ -201,16 +202,4 @@ const checks = {
   },
 };
 
-(async () => {
-  let failed = 0;
-  for (const [name, fn] of Object.entries(checks)) {
-    try {
-      await fn();
-      console.log('ok   ' + name);
-    } catch (e) {
-      failed++;
-      console.log('FAIL ' + name + '\n' + (e && e.stack ? e.stack : JSON.stringify(e)));
-    }
-  }
-  process.exit(failed ? 1 : 0);
-})();
+runChecks(checks);

@@ -4,6 +4,7 @@
 const fs = require('fs');
 const vm = require('vm');
 const assert = require('assert/strict');
+const runChecks = require('./run_checks.js');
 
 const EMU = 'http://localhost:8081';
 const src = fs.readFileSync(process.argv[2], 'utf8');
@@ -280,16 +281,4 @@ const checks = {
   },
 };
 
-(async () => {
-  let failed = 0;
-  for (const [name, fn] of Object.entries(checks)) {
-    try {
-      await fn();
-      console.log('ok   ' + name);
-    } catch (e) {
-      failed++;
-      console.log('FAIL ' + name + '\n' + e.stack);
-    }
-  }
-  process.exit(failed ? 1 : 0);
-})();
+runChecks(checks);

@@ -1,22 +1,11 @@
 // The example's Playwright config: the page on 127.0.0.1:$PAGE_PORT, the
 // emulator wherever $GIS_EMULATOR_URL says (started on its own, before).
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from '@scopewise/gis-emulator/chromium';
 
 const port = process.env.PAGE_PORT || '5173';
 // Debian's Chromium where test tools cannot download a browser.
-const chromium = process.env.CHROMIUM_PATH
-  ? {
-      executablePath: process.env.CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    }
-  : {};
+const chromium = chromiumLaunchOptions(process.env.CHROMIUM_PATH);
 
 export default defineConfig({
   testDir: '.',

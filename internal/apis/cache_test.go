@@ -46,13 +46,19 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// newSwitchableVerifier is a verifier on a fake clock that asks a
+// switchableTokeninfo: setting revoked revokes "tok", and calls counts the
+// tokeninfo calls.
+func newSwitchableVerifier(t *testing.T) (v *Verifier, revoked *atomic.Bool, calls *atomic.Int32, clock *fakeClock) {
+	revoked, calls = new(atomic.Bool), new(atomic.Int32)
+	clock = &fakeClock{now: time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)}
+	return NewVerifier(switchableTokeninfo(t, revoked, calls), testClient, NewHTTPClient(), clock.Now), revoked, calls, clock
+}
+
 // A token revoked elsewhere (the site is not told) is refused once the
 // cached answer is CacheMaxAge old, not when the token would have expired.
 func TestVerifierRefusesRevokedTokenWithinCacheMaxAge(t *testing.T) {
-	var revoked atomic.Bool
-	var calls atomic.Int32
-	clock := &fakeClock{now: time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)}
-	v := NewVerifier(switchableTokeninfo(t, &revoked, &calls), testClient, NewHTTPClient(), clock.Now)
+	v, revoked, _, clock := newSwitchableVerifier(t)
 	ctx := context.Background()
 	if _, err := v.Verify(ctx, "tok", CalendarScope); err != nil {
 		t.Fatal(err)
@@ -74,10 +80,7 @@ func TestVerifierRefusesRevokedTokenWithinCacheMaxAge(t *testing.T) {
 // A revocation the session knows of (made through the site's pages) is seen
 // at once: no answer cached before it is trusted.
 func TestVerifySinceIgnoresAnswersBeforeRevocation(t *testing.T) {
-	var revoked atomic.Bool
-	var calls atomic.Int32
-	clock := &fakeClock{now: time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)}
-	v := NewVerifier(switchableTokeninfo(t, &revoked, &calls), testClient, NewHTTPClient(), clock.Now)
+	v, revoked, _, clock := newSwitchableVerifier(t)
 	ctx := context.Background()
 	if _, err := v.Verify(ctx, "tok", CalendarScope); err != nil {
 		t.Fatal(err)
@@ -97,10 +100,7 @@ func TestVerifySinceIgnoresAnswersBeforeRevocation(t *testing.T) {
 // A refused token sent again is refused without a tokeninfo call for
 // RefusedCacheAge; an outage is never remembered.
 func TestVerifierRemembersRefusalsBriefly(t *testing.T) {
-	var revoked atomic.Bool
-	var calls atomic.Int32
-	clock := &fakeClock{now: time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)}
-	v := NewVerifier(switchableTokeninfo(t, &revoked, &calls), testClient, NewHTTPClient(), clock.Now)
+	v, _, calls, clock := newSwitchableVerifier(t)
 	ctx := context.Background()
 	for range 5 {
 		if _, err := v.Verify(ctx, "random-token", CalendarScope); KindOf(err) != KindInvalidToken {

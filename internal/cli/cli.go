@@ -1,12 +1,17 @@
 // Package cli is what the two commands (cmd/site, cmd/emulator) share at
-// their edge: how run's error becomes an exit status and one line on stderr.
+// their edge: how run's error becomes an exit status and one line on stderr,
+// and the main that runs run until a signal.
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 )
 
 // UsageError is a bad flag, variable or configuration file: exit status 2.
@@ -30,4 +35,13 @@ func ExitCode(name string, err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
+}
+
+// Main is a command's main: it runs run with a context that SIGINT or
+// SIGTERM cancels, then exits with ExitCode's status for what run returned.
+func Main(name string, run func(ctx context.Context) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := ExitCode(name, run(ctx), os.Stderr)
+	stop()
+	os.Exit(code)
 }

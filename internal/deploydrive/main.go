@@ -19,6 +19,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -40,6 +41,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/scopewise/scopewise/internal/config"
+	"github.com/scopewise/scopewise/internal/pagescript"
 )
 
 const (
@@ -381,8 +383,6 @@ func (b *browser) ok(req *http.Request) (string, error) {
 	return body, nil
 }
 
-var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
-
 // page loads a page and keeps its CSRF token, as a browser does.
 func (b *browser) page(path string) (string, error) {
 	req, _ := http.NewRequest(http.MethodGet, b.d.site+path, nil)
@@ -391,8 +391,8 @@ func (b *browser) page(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	m := csrfMeta.FindStringSubmatch(body)
-	if m == nil {
+	csrf := pagescript.CSRFToken(body)
+	if csrf == "" {
 		return "", fmt.Errorf("GET %s: no CSRF token", path)
 	}
 	if b.phase != "load" && b.phase != "sigterm" {
@@ -400,27 +400,14 @@ func (b *browser) page(path string) (string, error) {
 			return "", err
 		}
 	}
-	b.csrf = m[1]
+	b.csrf = csrf
 	return body, nil
 }
 
 // post sends a form as the page scripts do: same origin, the CSRF header,
 // and the token when there is one.
 func (b *browser) post(path, token string, form url.Values) *http.Request {
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(http.MethodPost, b.d.site+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("X-CSRF-Token", b.csrf)
-	req.Header.Set("Origin", b.d.site)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
+	req, _ := pagescript.NewPostback(context.Background(), b.d.site, path, b.csrf, token, form)
 	return req
 }
 

@@ -7,9 +7,10 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/internal/pagescript"
 )
 
 // Browser is one browser session on the site: a cookie jar, and the CSRF
@@ -98,15 +99,8 @@ func (b *Browser) Get(path string) Response {
 	return b.Do(b.NewRequest(context.Background(), http.MethodGet, path, nil))
 }
 
-var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)"`)
-
 // CSRFToken is the CSRF token a page carries ("" if none).
-func CSRFToken(html string) string {
-	if m := csrfMeta.FindStringSubmatch(html); m != nil {
-		return m[1]
-	}
-	return ""
-}
+func CSRFToken(html string) string { return pagescript.CSRFToken(html) }
 
 // Page loads a page and keeps its CSRF token, as a browser would.
 func (b *Browser) Page(path string) Response {
@@ -123,19 +117,9 @@ func (b *Browser) Page(path string) Response {
 // form (when not nil) as the body.
 func (b *Browser) NewPostback(ctx context.Context, path, token string, form url.Values) *http.Request {
 	b.site.tb.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := b.NewRequest(ctx, http.MethodPost, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("X-CSRF-Token", b.CSRF)
-	req.Header.Set("Origin", b.site.URL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	req, err := pagescript.NewPostback(ctx, b.site.URL, path, b.CSRF, token, form)
+	if err != nil {
+		b.site.tb.Fatal(err)
 	}
 	return req
 }

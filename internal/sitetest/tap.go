@@ -40,10 +40,10 @@ func (t *Tap) Wrap(emu http.Handler) http.Handler {
 			}
 			t.calls[req.URL.Path]++
 			t.mu.Unlock()
-			cw := &countingWriter{ResponseWriter: w}
+			cw := &CountingWriter{ResponseWriter: w}
 			emu.ServeHTTP(cw, req)
 			t.mu.Lock()
-			t.written[req.URL.Path] += cw.n
+			t.written[req.URL.Path] += cw.N
 			t.mu.Unlock()
 			return
 		}
@@ -58,9 +58,9 @@ func (t *Tap) Wrap(emu http.Handler) http.Handler {
 			io.WriteString(w, `{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE"}}`)
 			return
 		}
-		cw := &countingWriter{ResponseWriter: w}
+		cw := &CountingWriter{ResponseWriter: w}
 		emu.ServeHTTP(cw, req)
-		t.MediaBytes.Add(cw.n)
+		t.MediaBytes.Add(cw.N)
 	})
 }
 
@@ -81,19 +81,20 @@ func (t *Tap) Upstream(tb testing.TB, path string) (calls int, written int64) {
 	return calls, written
 }
 
-type countingWriter struct {
+// CountingWriter counts the bytes of the answer written through it.
+type CountingWriter struct {
 	http.ResponseWriter
-	n int64
+	N int64 // bytes written
 }
 
-func (c *countingWriter) Write(b []byte) (int, error) {
+func (c *CountingWriter) Write(b []byte) (int, error) {
 	n, err := c.ResponseWriter.Write(b)
-	c.n += int64(n)
+	c.N += int64(n)
 	return n, err
 }
 
 // Flush lets a dripping answer through byte by byte.
-func (c *countingWriter) Flush() {
+func (c *CountingWriter) Flush() {
 	if f, ok := c.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
