@@ -85,7 +85,7 @@ async function main() {
     await lab.getByRole('button', { name: 'Request access', exact: true }).waitFor();
     await lab.getByRole('checkbox', { name: docsScope }).check();
     await lab.getByRole('checkbox', { name: calendarScope }).check();
-    await lab.getByRole('radio', { name: /^call the API from the browser/ }).check();
+    await lab.getByRole('radio', { name: /^call the API from the browser \(REST \+ CORS\)/ }).check();
     await consent(lab, 'Request access', { tick: [calendarBox], shoot: path.join(outDir, 'consent.png') });
     const timeline = lab.getByRole('region', { name: 'Timeline' });
     await timeline.getByRole('listitem').filter({ hasText: /From the browser: GET/ }).waitFor();
