@@ -76,5 +76,8 @@ install_fixture_package() {
 	echo "packed @scopewise/gis-emulator: $tarball ($(tar -tzf "$dir/.pack/scopewise-gis-emulator.tgz" | tr '\n' ' '))"
 	# An older run linked e2e's node_modules here: never install into that.
 	if [[ -L "$dir/node_modules" ]]; then rm "$dir/node_modules"; fi
+	# npm keeps an installed copy of the same version: drop it, so the
+	# package just packed is the one installed.
+	rm -rf "$dir/node_modules/@scopewise/gis-emulator"
 	(cd "$dir" && npm install --no-package-lock --prefer-offline --no-audit --no-fund --loglevel=error)
 }
