@@ -63,11 +63,18 @@ type Error struct {
 
 // InvalidRequest is Google's "Error 400: invalid_request" page.
 func InvalidRequest(message string) *Error {
+	return authError(http.StatusBadRequest, "invalid_request", message)
+}
+
+// authError is Google's "Access blocked: Authorization Error" page for an
+// error code; details are its "Request details" lines.
+func authError(status int, code, message string, details ...string) *Error {
 	return &Error{
-		Status:  http.StatusBadRequest,
+		Status:  status,
 		Title:   "Access blocked: Authorization Error",
-		Code:    "Error 400: invalid_request",
+		Code:    fmt.Sprintf("Error %d: %s", status, code),
 		Message: message,
+		Details: details,
 	}
 }
 
@@ -103,22 +110,12 @@ func Parse(v url.Values, client ClientLookup) (Request, *Error) {
 	}
 	origins, deleted, ok := client(clientID)
 	if !ok {
-		return req, &Error{
-			Status:  http.StatusBadRequest,
-			Title:   "Access blocked: Authorization Error",
-			Code:    "Error 401: invalid_client",
-			Message: "The OAuth client was not found.",
-			Details: []string{"client_id: " + clientID},
-		}
+		e := authError(http.StatusBadRequest, "invalid_client", "The OAuth client was not found.", "client_id: "+clientID)
+		e.Code = "Error 401: invalid_client" // Google's page says 401 on a 400 answer
+		return req, e
 	}
 	if deleted {
-		return req, &Error{
-			Status:  http.StatusUnauthorized,
-			Title:   "Access blocked: Authorization Error",
-			Code:    "Error 401: deleted_client",
-			Message: "The OAuth client was deleted.",
-			Details: []string{"client_id: " + clientID},
-		}
+		return req, authError(http.StatusUnauthorized, "deleted_client", "The OAuth client was deleted.", "client_id: "+clientID)
 	}
 	req.ClientID = clientID
 
@@ -138,14 +135,10 @@ func Parse(v url.Values, client ClientLookup) (Request, *Error) {
 		}
 	}
 	if !slices.Contains(origins, origin) {
-		return req, &Error{
-			Status: http.StatusBadRequest,
-			Title:  "Access blocked: Authorization Error",
-			Code:   "Error 400: origin_mismatch",
-			Message: "You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. " +
+		return req, authError(http.StatusBadRequest, "origin_mismatch",
+			"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. "+
 				"If you're the app developer, register the JavaScript origin in the Google Cloud Console.",
-			Details: []string{"origin: " + origin, "client_id: " + clientID},
-		}
+			"origin: "+origin, "client_id: "+clientID)
 	}
 	req.OpenerOrigin, req.RelayID = origin, relayID
 
@@ -172,13 +165,9 @@ func Parse(v url.Values, client ClientLookup) (Request, *Error) {
 		}
 	}
 	if len(invalid) > 0 || len(req.Scopes) > maxScopes {
-		return req, &Error{
-			Status:  http.StatusBadRequest,
-			Title:   "Access blocked: Authorization Error",
-			Code:    "Error 400: invalid_scope",
-			Message: fmt.Sprintf("Some requested scopes were invalid (at most %d scopes of printable ASCII).", maxScopes),
-			Details: []string{"invalid: " + strings.Join(invalid, " ")},
-		}
+		return req, authError(http.StatusBadRequest, "invalid_scope",
+			fmt.Sprintf("Some requested scopes were invalid (at most %d scopes of printable ASCII).", maxScopes),
+			"invalid: "+strings.Join(invalid, " "))
 	}
 
 	prompt, err := parsePrompt(get("prompt"))
