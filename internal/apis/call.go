@@ -214,7 +214,11 @@ func readCapped(api string, resp *http.Response, limit int64) ([]byte, error) {
 			if int64(len(buf)) > limit {
 				break
 			}
-			grown := make([]byte, len(buf), min(int64(2*cap(buf)), limit+1))
+			next := int64(2 * cap(buf))
+			if next >= limit { // straight to the limit and one byte, not via the limit
+				next = limit + 1
+			}
+			grown := make([]byte, len(buf), next)
 			copy(grown, buf)
 			buf = grown
 		}

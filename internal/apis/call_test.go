@@ -3,8 +3,10 @@ package apis
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -218,5 +220,34 @@ func TestParseRetryAfter(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// endless is an answer body that never ends.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+// TestReadCappedAllocation: an answer of unknown length over the limit
+// costs about twice the limit in allocations (a buffer grown by doubling up
+// to the limit and one byte), not four times (grown past it).
+func TestReadCappedAllocation(t *testing.T) {
+	const limit = 1 << 20
+	resp := &http.Response{StatusCode: 200, ContentLength: -1, Body: io.NopCloser(endless{})}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := readCapped("Test API", resp, limit)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("an endless answer was read without an error")
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 5*limit/2 {
+		t.Errorf("reading %d bytes and one allocated %d bytes, want at most %d", limit, allocated, 5*limit/2)
 	}
 }
