@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -82,7 +81,7 @@ func timeE2E(n int) (e2eRun, error) {
 			Skipped    int `json:"skipped"`
 		} `json:"stats"`
 	}
-	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&r); err != nil {
+	if err := json.Unmarshal(b, &r); err != nil {
 		return run, fmt.Errorf("playwright's report: %v", err)
 	}
 	run.Tests = r.Stats.Expected + r.Stats.Unexpected + r.Stats.Flaky

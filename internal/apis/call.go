@@ -231,11 +231,10 @@ func readCapped(api string, resp *http.Response, limit int64) ([]byte, error) {
 			return nil, transportError(api, err)
 		}
 	}
-	body := buf
-	if int64(len(body)) > limit {
+	if int64(len(buf)) > limit {
 		return nil, tooBig("more bytes")
 	}
-	return body, nil
+	return buf, nil
 }
 
 // transportError maps a failed round trip or body read. A timeout, ours or
