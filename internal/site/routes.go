@@ -10,6 +10,7 @@ import (
 	"github.com/scopewise/scopewise/assets"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/httpserve"
+	"github.com/scopewise/scopewise/internal/timing"
 	"github.com/scopewise/scopewise/internal/web"
 	"github.com/scopewise/scopewise/pages"
 )
@@ -27,6 +28,7 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 		middleware.Recover(),
 		web.RequestLog(log),
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
+		timing.Middleware(),
 		web.BodyLimit(64<<10),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 			Timeout: httpserve.RequestDeadline,
