@@ -82,7 +82,7 @@ func (r *Recorder) Value() string {
 		}
 		parts = append(parts, fmt.Sprintf(`%s;dur=%s;desc=%q`, s.name, millis(s.dur), desc))
 	}
-	parts = append(parts, fmt.Sprintf(`app;dur=%s;desc="this server, in all"`, millis(time.Since(r.start))))
+	parts = append(parts, fmt.Sprintf(`app;dur=%s;desc="this server in all"`, millis(time.Since(r.start))))
 	return strings.Join(parts, ", ")
 }
 

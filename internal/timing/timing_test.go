@@ -13,7 +13,7 @@ func TestValue(t *testing.T) {
 	for _, name := range []string{"tokeninfo", "Docs API", "Docs API", "Docs API"} {
 		Track(ctx, name)()
 	}
-	want := regexp.MustCompile(`^tokeninfo;dur=\d+\.\d;desc="tokeninfo", docs-api;dur=\d+\.\d;desc="Docs API ×3", app;dur=\d+\.\d;desc="this server, in all"$`)
+	want := regexp.MustCompile(`^tokeninfo;dur=\d+\.\d;desc="tokeninfo", docs-api;dur=\d+\.\d;desc="Docs API ×3", app;dur=\d+\.\d;desc="this server in all"$`)
 	if got := r.Value(); !want.MatchString(got) {
 		t.Errorf("Value() = %q", got)
 	}
