@@ -100,6 +100,9 @@ class Lab {
       },
       { requests: [{ label: retry, overrides: () => this.overrides(), scopes: () => this.requested(), postback: '/lab/verify' }] },
     );
+    // The form's settings are the URL's query (pages/labpreset.go reads it).
+    this.form.addEventListener('change', () => this.share());
+    this.form.addEventListener('input', () => this.share());
     this.form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       this.request();
@@ -223,6 +226,22 @@ class Lab {
     this.log('request', 'requestAccessToken(overrides)', { overrides });
     this.status('Waiting for the consent window…');
     this.client.requestAccessToken(overrides);
+  }
+
+  /** Writes the form's settings into the address: a URL to share, as /lab reads it. */
+  share() {
+    const data = new FormData(this.form);
+    const q = new URLSearchParams();
+    for (const s of this.requested()) q.append('scope', short(s));
+    if (data.get('prompt')) q.set('prompt', String(data.get('prompt')));
+    if (!data.has('include_granted_scopes')) q.set('include_granted_scopes', 'false');
+    const hint = String(data.get('login_hint') ?? '').trim();
+    if (hint) q.set('login_hint', hint);
+    if (data.get('path') !== 'server') q.set('path', String(data.get('path')));
+    const coop = new URLSearchParams(location.search).get('coop');
+    if (coop) q.set('coop', coop);
+    const query = q.toString();
+    history.replaceState(history.state, '', query ? `?${query}` : location.pathname);
   }
 
   /** The scopes the form asks for. */
