@@ -25,7 +25,6 @@ import {
   outcome,
   postToken,
   recordOutcome,
-  redact,
   sections,
   showAlert,
   showStatus,
@@ -194,8 +193,6 @@ class AjaxPage {
     if (!pending) return;
     const { section, next } = pending;
     const o = outcome(this.oauth2, answer, [section.scope], 'ajax_partial');
-    trace('popup', { answer: { ...answer, access_token: answer.access_token && redact(answer.access_token) } });
-    if (!o.code) trace('check', { scopes: [section.scope], missing: o.missing });
     if (o.kind !== 'granted') {
       showStatus(section.el, '');
       showAlert(section.el, ...o.alert, section.label);

@@ -167,7 +167,8 @@ class Lab {
         () => this.timelineList.append(el('li', title)),
       );
     const begin = kind === 'expire' || title.startsWith('google.accounts.oauth2.revoke');
-    if (kind !== 'request') trace('entry', { entry, lines, details, begin });
+    // The request, the popup's answer and the check are traced as on every page.
+    if (!['request', 'response', 'oauth-error', 'error_callback'].includes(kind)) trace('entry', { entry, lines, details, begin });
     return entry;
   }
 

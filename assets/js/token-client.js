@@ -70,14 +70,8 @@ export async function postToken(url, token, fields, { swapIn = true, signal, kee
     init.body = new URLSearchParams(fields);
   }
   if (traced) trace('postback', { url, token: redact(token), fields });
-  let res;
-  try {
-    res = await fetch(url, init);
-  } catch (err) {
-    if (traced) trace('unreachable', { url });
-    throw err;
-  }
-  if (traced) trace('answer', { url, status: res.status, headers: Object.fromEntries(res.headers) });
+  const res = await fetch(url, init);
+  if (traced) trace('answer', { res });
   if (swapIn) {
     const html = await res.text();
     const t = performance.now();
@@ -167,12 +161,15 @@ const errorKinds = { access_denied: 'denied', popup_closed: 'closed', popup_fail
  *   code     the OAuth error or error_callback type, when there is one
  *   alert    [title, detail] to show; null when everything asked was granted
  * partialKey names the page's own alert for a partial grant; its {missing}
- * lists the scopes not granted.
+ * lists the scopes not granted. The answer (redacted) and the check are
+ * steps of "What just happened".
  */
 export function outcome(oauth2, answer, asked, partialKey) {
   const code = answer.error ?? answer.type;
   const missing = code ? [] : asked.filter((s) => !oauth2.hasGrantedAllScopes(answer, s));
   const kind = code ? (errorKinds[code] ?? 'error') : missing.length ? 'partial' : 'granted';
+  trace('popup', { answer: { ...answer, access_token: answer.access_token && redact(answer.access_token) } });
+  if (!code) trace('check', { scopes: asked, missing });
   // An unknown OAuth error is Google's answer; an unknown type, the window's.
   const key = !code ? partialKey : alertTexts[code] ? code : answer.error ? 'error_response' : 'error_window';
   return { kind, code, missing, alert: kind === 'granted' ? null : alertText(key, { code, missing: missing.join(', ') }) };

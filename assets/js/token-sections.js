@@ -104,8 +104,6 @@ export class TokenSection {
   /** The callback's TokenResponse or error_callback's error. */
   onAnswer(answer) {
     const o = outcome(this.oauth2, answer, [this.scope], 'section_partial');
-    trace('popup', { answer: { ...answer, access_token: answer.access_token && redact(answer.access_token) } });
-    if (!o.code) trace('check', { scopes: [this.scope], missing: o.missing });
     if (o.kind !== 'granted') {
       showAlert(this.section, ...o.alert, this.label);
       recordOutcome(o, [this.scope]);

@@ -108,7 +108,8 @@ function popup(answer) {
 
 /** The server's answer to the postback: its verdict on the token, its API calls, the answer. */
 function answered(step, sent) {
-  const h = step.headers ?? {};
+  const { res } = step;
+  const h = { 'server-timing': res.headers.get('Server-Timing'), 'token-verdict': res.headers.get('Token-Verdict'), 'www-authenticate': res.headers.get('WWW-Authenticate') };
   const timings = serverTiming(h['server-timing']);
   const out = [];
   let verdict = null;
@@ -144,7 +145,7 @@ function answered(step, sent) {
   const app = timings.find((m) => m.name === 'app');
   const lines = [`Round trip ${span(step.t - sent)}${app ? `; this server’s part ${span(app.dur)}` : ''}.`];
   if (h['www-authenticate']) lines.push(`WWW-Authenticate: ${h['www-authenticate']}`);
-  out.push({ kind: 'answer', title: `The server answered ${step.status}`, lines, details: { status: step.status, 'server-timing': h['server-timing'] } });
+  out.push({ kind: 'answer', title: `The server answered ${res.status}`, lines, details: { status: res.status, 'server-timing': h['server-timing'] } });
   return out;
 }
 
@@ -185,8 +186,6 @@ function describe(step, state) {
       }];
     case 'answer':
       return answered(step, state.sent ?? step.t);
-    case 'unreachable':
-      return [{ kind: 'answer', title: 'No answer: the page could not reach its server', lines: [] }];
     case 'render':
       return [{
         kind: 'render',
@@ -230,7 +229,11 @@ export async function show(region, step, traced) {
   }
   if (step.kind === 'code' || step.kind === 'request') showCode(region, traced, step);
   if (step.kind === 'code') return;
-  const list = region.querySelector('[data-trace-steps]');
+  let list = region.querySelector('ol');
+  if (!list) {
+    list = el('ol', undefined, 'timeline');
+    region.querySelector('[data-trace-summary]').after(list);
+  }
   if (begins.has(step.kind) || step.begin) {
     Object.assign(state, { start: step.t, requested: undefined, sent: undefined });
     list.replaceChildren();
@@ -241,7 +244,6 @@ export async function show(region, step, traced) {
     const entry = { kind: e.kind, title: e.title, at: step.at };
     list.append(entryElement(entry, e.lines, e.details, { collapse: true, elapsed: `+${span(step.t - state.start)}` }));
   }
-  list.hidden = false;
 }
 
 // ------------------------------------------------------------- the code

@@ -165,10 +165,11 @@ for (const size of [
 }
 
 test.describe('the page’s code, as configured', () => {
-  test('docs: the printed code runs and makes the page’s own calls', async ({ page }) => {
+  test('docs: the printed code runs and makes the page’s own calls', async ({ page }, testInfo) => {
     await page.goto('/docs');
     // Before any request: opening the code loads it.
     const code = await pageCode(page);
+    await expectNoSeriousA11yViolations(page, testInfo, '/docs with its code open');
     const section = page.locator('[data-token-client]');
     const configured = { client_id: await section.getAttribute('data-client-id'), scope: await section.getAttribute('data-scope') };
     expect(configured).toEqual({ client_id: siteClientID, scope: docsScope });
