@@ -14,9 +14,10 @@ import (
 type HomeView struct {
 	Page   views.Page
 	Scopes []grants.Scope
+	Facts  []ConsentFact
 }
 
 // Home renders GET /.
 func (p *Pages) Home(c echo.Context) error {
-	return web.Render(c, http.StatusOK, HomePage(HomeView{Page: p.Base(c, "Incremental authorization, page by page"), Scopes: grants.Catalog}))
+	return web.Render(c, http.StatusOK, HomePage(HomeView{Page: p.Base(c, "Incremental authorization, page by page"), Scopes: grants.Catalog, Facts: consentFacts}))
 }

@@ -91,6 +91,8 @@ type LabView struct {
 	// served with Cross-Origin-Opener-Policy: same-origin, to show what
 	// such a page gets from the token model (popup_closed).
 	COOPSameOrigin bool
+	// Preset is the form's state, from the URL's query (labpreset.go).
+	Preset LabPreset
 }
 
 // LabREST are the API base URLs the page calls from the browser (Google's,
@@ -128,11 +130,13 @@ func (p *Pages) Lab(c echo.Context) error {
 	if coop {
 		c.Response().Header().Set("Cross-Origin-Opener-Policy", "same-origin")
 	}
+	scopes := labScopes()
 	return web.Render(c, http.StatusOK, LabPage(LabView{
+		Preset:         parseLabPreset(c.QueryParams(), scopes),
 		COOPSameOrigin: coop,
 		Page:           page,
 		ClientID:       p.Config.ClientID(),
-		Scopes:         labScopes(),
+		Scopes:         scopes,
 		Prompts:        labPrompts,
 		Emulator:       p.Config.EmulatorMode(),
 		REST:           rest,

@@ -92,11 +92,12 @@ func New(d Deps) *Pages {
 // bare name → asset path) through the import map.
 func (p *Pages) moduleAssets(extra map[string]string, pageScripts ...string) views.Assets {
 	shared := p.Assets.URL("js/token-client.js")
-	modules := map[string]string{"scopewise/token-client": shared}
+	// trace.js ("What just happened") is imported on first use only.
+	modules := map[string]string{"scopewise/token-client": shared, "scopewise/trace": p.Assets.URL("js/trace.js")}
 	for name, path := range extra {
 		modules[name] = p.Assets.URL(path)
 	}
-	a := views.Assets{CSS: p.Assets.URL("css/site.css"), Script: shared, ImportMap: views.NewImportMap(modules)}
+	a := views.Assets{CSS: p.Assets.URL("css/site.css"), Script: shared, ImportMap: views.NewImportMap(modules), TraceCSS: p.Assets.URL("css/trace.css")}
 	for _, s := range pageScripts {
 		a.PageScripts = append(a.PageScripts, p.Assets.URL(s))
 	}

@@ -36,6 +36,7 @@ func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, 
 	// verification cached before the revocation counts.
 	since := revokedAt(web.SessionOf(c).Ledger())
 	info, err := p.Verifier.VerifySince(c.Request().Context(), token, pb.Scope, since)
+	p.setVerdict(c, pb.Scope, info, err)
 	if err != nil {
 		return "", apis.TokenInfo{}, p.apiProblem(c, err, token, pb)
 	}

@@ -37,6 +37,9 @@ type Assets struct {
 	Script string
 	// PageScripts are the page's own modules, in order.
 	PageScripts []string
+	// TraceCSS is the stylesheet of the "What just happened" region, which
+	// its script loads on first use.
+	TraceCSS string
 	// ImportMap is the import map's JSON (bare module names → hashed URLs),
 	// made once by NewImportMap: a page only splices in the nonce.
 	ImportMap ImportMap

@@ -21,6 +21,7 @@ import {
   alertText,
   clearMessages,
   gis,
+  initTokenClient,
   outcome,
   postToken,
   recordOutcome,
@@ -28,6 +29,7 @@ import {
   showAlert,
   showStatus,
   swap,
+  trace,
 } from 'scopewise/token-client';
 
 addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
@@ -47,6 +49,9 @@ const held = {
 function tokenIsLive() {
   return held.response !== null && Date.now() < held.expiresAt - expiryMarginMs;
 }
+
+/** What opening a section asks for: its scope only (the token grows by it). */
+const overridesFor = (section) => ({ scope: section.scope });
 
 /** One collapsed section with its scope and its page's postback. */
 class AjaxSection {
@@ -105,7 +110,7 @@ class AjaxSection {
   openSection() {
     this.setOpen(true);
     if (this.token) {
-      if (!this.loaded) this.send(this.last);
+      if (!this.loaded) this.withToken(this.last);
       return;
     }
     clearMessages(this.el);
@@ -114,8 +119,10 @@ class AjaxSection {
 
   /** Posts next now when the token carries the scope; else asks for it first (inside the gesture). */
   withToken(next) {
-    if (this.token) this.send(next);
-    else this.page.request(this, next);
+    if (this.token) {
+      trace('reuse', { url: next.url });
+      this.send(next);
+    } else this.page.request(this, next);
   }
 
   /** Posts {url, fields} with the token and swaps the answer in. */
@@ -127,10 +134,11 @@ class AjaxSection {
     try {
       // The Photos section needs the Photos page's module before its answer.
       const module = this.el.dataset.key === 'photos' && import('scopewise/photos');
-      const res = await postToken(next.url, token, next.fields, { swapIn: false });
+      const res = await postToken(next.url, token, next.fields, { swapIn: false, traced: true });
       const html = await res.text();
       await module;
-      swap(html);
+      const t = performance.now();
+      trace('render', { ids: swap(html), ms: performance.now() - t });
       showStatus(this.el, '');
       if (res.ok) this.loaded = true;
       // Refused as expired or revoked: the next opening asks again.
@@ -151,12 +159,16 @@ class AjaxPage {
     this.scopeList = root.querySelector('[data-token-scopes]');
     this.sections = [...root.querySelectorAll('[data-ajax-section]')].map((el) => new AjaxSection(el, this));
     // initTokenClient needs a scope; every request overrides it with its section's.
-    this.client = oauth2.initTokenClient({
-      client_id: root.dataset.clientId,
-      scope: this.sections[0].scope,
-      callback: (resp) => this.onAnswer(resp),
-      error_callback: (err) => this.onAnswer(err),
-    });
+    this.client = initTokenClient(
+      oauth2,
+      {
+        client_id: root.dataset.clientId,
+        scope: this.sections[0].scope,
+        callback: (resp) => this.onAnswer(resp),
+        error_callback: (err) => this.onAnswer(err),
+      },
+      { requests: this.sections.map((s) => ({ label: s.label, overrides: overridesFor(s), scopes: [s.scope], postback: s.last.url })) },
+    );
     for (const s of this.sections) sections.set(s.el, s);
   }
 
@@ -171,7 +183,7 @@ class AjaxPage {
     if (this.pending && this.pending.section !== section) showStatus(this.pending.section.el, '');
     this.pending = { section, next };
     showStatus(section.el, 'Asking Google for permission…');
-    this.client.requestAccessToken({ scope: section.scope });
+    this.client.requestAccessToken(overridesFor(section));
   }
 
   /** The callback's TokenResponse or error_callback's error, for the section that asked. */

@@ -23,18 +23,25 @@
 //
 // The newest token lives in this module's memory only. The timeline, the
 // page and the export show it redacted: never its value.
-import { addAlertTexts, alertText, gis, outcome, postForm, postToken, recordOutcome, showAlert } from 'scopewise/token-client';
+import {
+  addAlertTexts,
+  alertText,
+  gis,
+  initTokenClient,
+  loadTrace,
+  outcome,
+  postForm,
+  postToken,
+  recordOutcome,
+  redact,
+  showAlert,
+  trace,
+} from 'scopewise/token-client';
 
 addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
 
 const root = document.querySelector('[data-lab]');
 const retry = 'Request access';
-
-/** "ya29…(redacted, 212 chars)": what a token looks like anywhere but memory. */
-function redact(token) {
-  const prefix = String(token).startsWith('ya29.') ? 'ya29' : '';
-  return `${prefix}…(redacted, ${String(token).length} chars)`;
-}
 
 /** lab-extras.js, imported once, on first use; a failed load is tried again next time. */
 let extras;
@@ -81,13 +88,21 @@ class Lab {
     this.timeline = []; // the entries, as exported: never a token
     this.tokens = []; // {n, scopes, expiresAt, state, token (newest only), countdown}
     this.pending = null; // the request waiting for its answer
+    this.rendered = Promise.resolve(); // the timeline's entries, drawn in order
     // initTokenClient needs a scope; every request overrides it.
-    this.client = oauth2.initTokenClient({
-      client_id: root.dataset.clientId,
-      scope: 'openid',
-      callback: (resp) => this.onResponse(resp),
-      error_callback: (err) => this.onError(err),
-    });
+    this.client = initTokenClient(
+      oauth2,
+      {
+        client_id: root.dataset.clientId,
+        scope: 'openid',
+        callback: (resp) => this.onResponse(resp),
+        error_callback: (err) => this.onError(err),
+      },
+      { requests: [{ label: retry, overrides: () => this.overrides(), scopes: () => this.requested(), postback: '/lab/verify' }] },
+    );
+    // The form's settings are the URL's query (pages/labpreset.go reads it).
+    this.form.addEventListener('change', () => this.share());
+    this.form.addEventListener('input', () => this.share());
     this.form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       this.request();
@@ -137,20 +152,23 @@ class Lab {
 
   // ------------------------------------------------------------- timeline
 
-  /** Adds an entry: a heading line, plain-language lines, and the details as JSON. */
+  /**
+   * Adds an entry: a heading line, plain-language lines, and the details as
+   * JSON. trace.js draws it (as it draws "What just happened", where the
+   * entry goes too: the request itself is traced by initTokenClient).
+   */
   log(kind, title, details = {}, lines = []) {
     const entry = { n: this.timeline.length + 1, at: new Date().toISOString(), kind, title, ...details };
     this.timeline.push(entry);
-    const li = el('li', undefined, `entry entry-${kind}`);
-    li.dataset.kind = kind;
-    const head = el('p', undefined, 'entry-head');
-    const time = el('time', new Date(entry.at).toLocaleTimeString());
-    time.dateTime = entry.at;
-    head.append(time, ' ', el('strong', title));
-    li.append(head);
-    for (const line of lines) li.append(el('p', line));
-    if (Object.keys(details).length > 0) li.append(el('pre', JSON.stringify(details, null, 2)));
-    this.timelineList.append(li);
+    this.rendered = this.rendered
+      .then(loadTrace)
+      .then(
+        (m) => this.timelineList.append(m.entryElement(entry, lines, details)),
+        () => this.timelineList.append(el('li', title)),
+      );
+    const begin = kind === 'expire' || title.startsWith('google.accounts.oauth2.revoke');
+    // The request, the popup's answer and the check are traced as on every page.
+    if (!['request', 'response', 'oauth-error', 'error_callback'].includes(kind)) trace('entry', { entry, lines, details, begin });
     return entry;
   }
 
@@ -199,23 +217,50 @@ class Lab {
   /** Runs inside the submit (a user gesture), or the browser blocks the popup. */
   request() {
     this.clearAlerts();
-    const data = new FormData(this.form);
-    const requested = data.getAll('scope').map(String);
+    const requested = this.requested();
     if (requested.length === 0) {
       this.alert(...alertText('lab_no_scope'));
       return;
     }
+    const overrides = this.overrides();
+    this.pending = { requested };
+    this.log('request', 'requestAccessToken(overrides)', { overrides });
+    this.status('Waiting for the consent window…');
+    this.client.requestAccessToken(overrides);
+  }
+
+  /** Writes the form's settings into the address: a URL to share, as /lab reads it. */
+  share() {
+    const data = new FormData(this.form);
+    const q = new URLSearchParams();
+    for (const s of this.requested()) q.append('scope', short(s));
+    if (data.get('prompt')) q.set('prompt', String(data.get('prompt')));
+    if (!data.has('include_granted_scopes')) q.set('include_granted_scopes', 'false');
+    const hint = String(data.get('login_hint') ?? '').trim();
+    if (hint) q.set('login_hint', hint);
+    if (data.get('path') !== 'server') q.set('path', String(data.get('path')));
+    const coop = new URLSearchParams(location.search).get('coop');
+    if (coop) q.set('coop', coop);
+    const query = q.toString();
+    history.replaceState(history.state, '', query ? `?${query}` : location.pathname);
+  }
+
+  /** The scopes the form asks for. */
+  requested() {
+    return new FormData(this.form).getAll('scope').map(String);
+  }
+
+  /** requestAccessToken's overrides as the form describes them. */
+  overrides() {
+    const data = new FormData(this.form);
     const overrides = {
-      scope: requested.join(' '),
+      scope: this.requested().join(' '),
       prompt: String(data.get('prompt') ?? ''),
       include_granted_scopes: data.has('include_granted_scopes'),
     };
     const hint = String(data.get('login_hint') ?? '').trim();
     if (hint) overrides.login_hint = hint;
-    this.pending = { requested };
-    this.log('request', 'requestAccessToken(overrides)', { overrides });
-    this.status('Waiting for the consent window…');
-    this.client.requestAccessToken(overrides);
+    return overrides;
   }
 
   async onResponse(resp) {

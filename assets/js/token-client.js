@@ -23,14 +23,19 @@ export function gis() {
   });
 }
 
-/** Replaces each top-level element of html that has an id with the page's element of that id. */
+/** Replaces each top-level element of html that has an id with the page's element of that id; returns the ids replaced. */
 export function swap(html) {
   const tpl = document.createElement('template');
   tpl.innerHTML = html;
+  const ids = [];
   for (const el of [...tpl.content.children]) {
     const old = el.id && document.getElementById(el.id);
-    if (old) old.replaceWith(el);
+    if (old) {
+      old.replaceWith(el);
+      ids.push(el.id);
+    }
   }
+  return ids;
 }
 
 /** Sends a form-encoded postback that carries no token (ledger events). */
@@ -48,9 +53,11 @@ export async function postForm(url, fields) {
 /**
  * Posts the token to a page route, with optional form fields; the answer is
  * HTML fragments, swapped in unless swapIn is false (then the caller reads
- * it). signal and keepalive go to fetch.
+ * it). signal and keepalive go to fetch. traced: the postback, its answer
+ * (the server's verdict and timings) and the swap are steps of "What just
+ * happened".
  */
-export async function postToken(url, token, fields, { swapIn = true, signal, keepalive } = {}) {
+export async function postToken(url, token, fields, { swapIn = true, signal, keepalive, traced = false } = {}) {
   const init = {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'X-CSRF-Token': csrf, Accept: 'text/html' },
@@ -62,9 +69,69 @@ export async function postToken(url, token, fields, { swapIn = true, signal, kee
     init.headers['Content-Type'] = 'application/x-www-form-urlencoded';
     init.body = new URLSearchParams(fields);
   }
+  if (traced) trace('postback', { url, token: redact(token), fields });
   const res = await fetch(url, init);
-  if (swapIn) swap(await res.text());
+  if (traced) trace('answer', { res });
+  if (swapIn) {
+    const html = await res.text();
+    const t = performance.now();
+    const ids = swap(html);
+    if (traced) trace('render', { ids, ms: performance.now() - t });
+  }
   return res;
+}
+
+/** "ya29…(redacted, 212 chars)": what a token looks like anywhere but memory. */
+export function redact(token) {
+  const prefix = String(token).startsWith('ya29.') ? 'ya29' : '';
+  return `${prefix}…(redacted, ${String(token).length} chars)`;
+}
+
+// ------------------------------------------------------------- the trace
+// "What just happened" ([data-trace]): each step of the page's last token
+// request, recorded here as it happens with its time; trace.js shows the
+// steps and the page's own code, and is loaded on first use (the first
+// step, or opening the code). A step holds no token: redact() first.
+
+const traceRegion = document.querySelector('[data-trace]');
+/** The page's token clients as made: {config, about}; the steps so far. */
+const traced = { clients: [] };
+let traceModule;
+let shown = Promise.resolve();
+
+/** trace.js, imported once; a failed load is tried again next time. */
+export function loadTrace() {
+  return (traceModule ??= import('scopewise/trace').catch((err) => {
+    traceModule = undefined;
+    throw err;
+  }));
+}
+
+/** Records a step of the request; kind 'request' (or begin: true) starts a new one. */
+export function trace(kind, data = {}) {
+  if (!traceRegion) return;
+  const step = { kind, t: performance.now(), at: Date.now(), ...data };
+  shown = shown.then(loadTrace).then((m) => m.show(traceRegion, step, traced), () => {});
+}
+
+traceRegion?.querySelector('details')?.addEventListener('toggle', () => trace('code'), { once: true });
+
+/**
+ * google.accounts.oauth2.initTokenClient(config), remembering config as
+ * passed (the page's code is printed from it) and tracing each
+ * requestAccessToken call with its overrides. about tells the code what
+ * the page does around it: {requests: [{label, overrides, scopes, postback}]},
+ * overrides as an object, or a function that gives them.
+ */
+export function initTokenClient(oauth2, config, about) {
+  const client = oauth2.initTokenClient(config);
+  traced.clients.push({ config, about });
+  return {
+    requestAccessToken(overrides) {
+      trace('request', { config, overrides });
+      client.requestAccessToken(overrides);
+    },
+  };
 }
 
 // The alert texts of the page's modules, key → [title, detail]. They are
@@ -94,12 +161,15 @@ const errorKinds = { access_denied: 'denied', popup_closed: 'closed', popup_fail
  *   code     the OAuth error or error_callback type, when there is one
  *   alert    [title, detail] to show; null when everything asked was granted
  * partialKey names the page's own alert for a partial grant; its {missing}
- * lists the scopes not granted.
+ * lists the scopes not granted. The answer (redacted) and the check are
+ * steps of "What just happened".
  */
 export function outcome(oauth2, answer, asked, partialKey) {
   const code = answer.error ?? answer.type;
   const missing = code ? [] : asked.filter((s) => !oauth2.hasGrantedAllScopes(answer, s));
   const kind = code ? (errorKinds[code] ?? 'error') : missing.length ? 'partial' : 'granted';
+  trace('popup', { answer: { ...answer, access_token: answer.access_token && redact(answer.access_token) } });
+  if (!code) trace('check', { scopes: asked, missing });
   // An unknown OAuth error is Google's answer; an unknown type, the window's.
   const key = !code ? partialKey : alertTexts[code] ? code : answer.error ? 'error_response' : 'error_window';
   return { kind, code, missing, alert: kind === 'granted' ? null : alertText(key, { code, missing: missing.join(', ') }) };

@@ -13,13 +13,16 @@ import {
   alertText,
   clearMessages,
   gis,
+  initTokenClient,
   outcome,
   postForm,
   postToken,
   recordOutcome,
+  redact,
   sections,
   showAlert,
   showStatus,
+  trace,
 } from 'scopewise/token-client';
 
 addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
@@ -44,12 +47,16 @@ export class TokenSection {
     this.token = null; // in memory only
     this.last = { url: this.postback, fields: null }; // what Refresh repeats
     this.pending = this.last; // what to post once a token arrives
-    this.client = oauth2.initTokenClient({
-      client_id: section.dataset.clientId,
-      scope: this.scope,
-      callback: (resp) => this.onAnswer(resp),
-      error_callback: (err) => this.onAnswer(err),
-    });
+    this.client = initTokenClient(
+      oauth2,
+      {
+        client_id: section.dataset.clientId,
+        scope: this.scope,
+        callback: (resp) => this.onAnswer(resp),
+        error_callback: (err) => this.onAnswer(err),
+      },
+      { requests: [{ label: this.label, scopes: [this.scope], postback: this.postback }] },
+    );
     section.addEventListener('click', (ev) => this.onClick(ev));
     section.addEventListener('submit', (ev) => this.onSubmit(ev));
     sections.set(section, this);
@@ -104,15 +111,17 @@ export class TokenSection {
     }
     this.token = answer.access_token;
     this.section.dispatchEvent(new CustomEvent('scopewise:token', { detail: { scope: answer.scope } }));
-    this.send(this.pending);
+    this.send(this.pending, true);
   }
 
-  /** Posts {url, fields} with the token and swaps the answer in. */
-  async send(next) {
+  /** Posts {url, fields} with the token and swaps the answer in; fresh: right after the popup's answer. */
+  async send(next, fresh = false) {
     this.last = next;
     showStatus(this.section, 'Loading…');
+    // A postback with the token the page already holds is a request of its own.
+    if (!fresh) trace('reuse', { url: next.url });
     try {
-      const res = await postToken(next.url, this.token, next.fields);
+      const res = await postToken(next.url, this.token, next.fields, { traced: true });
       showStatus(this.section, '');
       this.section.dispatchEvent(new CustomEvent('scopewise:answer', { detail: { url: next.url, status: res.status } }));
     } catch {
@@ -127,7 +136,9 @@ export class TokenSection {
       showAlert(this.section, ...alertText('section_unrevoked'), this.label);
       return;
     }
+    trace('revoke', { token: redact(this.token) });
     this.oauth2.revoke(this.token, async (done) => {
+      trace('revoked', { done });
       if (!done.successful) {
         showAlert(this.section, ...alertText('revoke_failed', { error: done.error ?? 'unknown' }));
         return;

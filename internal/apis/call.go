@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/internal/timing"
 )
 
 // DefaultTimeout bounds every upstream call, answer body included (config
@@ -55,6 +57,7 @@ type googleError struct {
 // getJSON calls an API with the bearer token and decodes a 2xx answer into
 // out. A GET is retried once where that is safe (see send); nothing else is.
 func getJSON(ctx context.Context, hc *http.Client, api, method, rawURL, token string, out any) error {
+	defer timing.Track(ctx, api)()
 	newReq := func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
 		if err != nil {

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopewise/scopewise/internal/timing"
 )
 
 // PickerScope is the one scope the Photos page asks for.
@@ -213,6 +215,7 @@ var ErrMediaOrigin = errors.New("baseUrl is not on the media origin")
 // must be on the media origin, the answer an image of a known type and at
 // most MaxMediaBytes long.
 func (p *Picker) FetchMedia(ctx context.Context, token, baseURL, size string) (Media, error) {
+	defer timing.Track(ctx, apiMedia)()
 	if !sizeSuffix.MatchString(size) {
 		return Media{}, &Error{API: apiMedia, Kind: KindBadRequest, Err: fmt.Errorf("size suffix %q", size)}
 	}

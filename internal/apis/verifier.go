@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/scopewise/scopewise/internal/timing"
 )
 
 // TokenInfo is what tokeninfo says of a token, parsed.
@@ -162,6 +164,7 @@ type tokenInfoBody struct {
 }
 
 func (v *Verifier) fetch(ctx context.Context, token string) (TokenInfo, error) {
+	defer timing.Track(ctx, apiTokenInfo)()
 	// POST keeps the token out of the URL, and so out of every proxy log. A
 	// POST is never retried (send): an outage is passed on as one.
 	form := url.Values{"access_token": {token}}.Encode()

@@ -11,6 +11,7 @@ import (
 	"github.com/scopewise/scopewise/assets"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/httpserve"
+	"github.com/scopewise/scopewise/internal/timing"
 	"github.com/scopewise/scopewise/internal/web"
 	"github.com/scopewise/scopewise/pages"
 )
@@ -33,6 +34,7 @@ func newRouter(cfg config.Config, log *slog.Logger, p *pages.Pages, a *assets.As
 	}
 	e.Use(
 		web.SecureHeaders(cspFor(cfg), cfg.SecureCookies),
+		timing.Middleware(),
 		web.BodyLimit(64<<10),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 			Timeout: httpserve.RequestDeadline,
