@@ -7,8 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/scopewise/scopewise/emulator"
-	emuclient "github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/grants"
 	"github.com/scopewise/scopewise/internal/web"
@@ -184,15 +182,17 @@ func (p *Pages) LabVerify(c echo.Context) error {
 		info = i
 		v.Catalog = append(v.Catalog, LabScopeVerdict{Label: s.Label, Scope: s.ID, Verified: err == nil})
 	}
-	now := p.Now()
+	// ExpiresAt is on the page clock (the emulator's, there), as every
+	// time the page shows; info.Expiry is on ours.
+	clk := p.clock(c)
 	v.Scopes, v.Account = info.Scopes, info.Email
-	v.ExpiresAt = info.Expiry.UTC().Truncate(time.Second)
-	v.ExpiresIn = int64(info.Expiry.Sub(now) / time.Second)
+	v.ExpiresAt = info.Expiry.Add(clk.Moved).UTC().Truncate(time.Second)
+	v.ExpiresIn = int64(info.Expiry.Sub(p.Now()) / time.Second)
 	web.SessionOf(c).SwitchAccount(info.Subject)
 	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
 		for _, s := range v.Catalog {
 			if s.Verified {
-				l.Grant(s.Scope, info.Expiry, now)
+				l.Grant(s.Scope, info.Expiry.Add(clk.Moved), clk.Now)
 			}
 		}
 	})
@@ -225,7 +225,8 @@ type LabClock struct {
 
 // LabExpire moves the emulator's clock forward, past the lab's tokens:
 // POST /lab/expire, form seconds=<1…86400>. Emulator mode only (404 with
-// Google). Ledger grants that end within the jump read as expired.
+// Google). Ledger grants that end within the jump read as expired (the
+// ledger is on the emulator's clock).
 func (p *Pages) LabExpire(c echo.Context) error {
 	if p.EmulatorClock == nil { // Google mode: there is no clock to move
 		return echo.ErrNotFound
@@ -240,13 +241,9 @@ func (p *Pages) LabExpire(c echo.Context) error {
 			Err:    err,
 		}
 	}
-	ctx := c.Request().Context()
 	// A browser in one of the emulator's worlds (parallel tests) moves that
 	// world's clock, where its tokens live.
-	if ck, err := c.Cookie(emulator.WorldCookie); err == nil && ck.Value != "" {
-		ctx = emuclient.WithWorld(ctx, ck.Value)
-	}
-	emuNow, err := p.EmulatorClock.AdvanceClock(ctx, advance)
+	emuNow, err := p.EmulatorClock.AdvanceClock(worldContext(c), advance)
 	if err != nil {
 		return &web.Problem{
 			Status: http.StatusBadGateway,
@@ -255,14 +252,10 @@ func (p *Pages) LabExpire(c echo.Context) error {
 			Err:    err,
 		}
 	}
-	now := p.Now()
-	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
-		for _, s := range grants.Catalog {
-			if e := l.Current(s.ID, now); e.State == grants.Granted && !now.Add(advance).Before(e.Until) {
-				l.Set(s.ID, grants.Expired, now)
-			}
-		}
-	})
+	// The ledger's times are on the emulator's clock, so grants that ended
+	// within the jump now read as expired, since their expiry. Read the
+	// clock again for the answer.
+	c.Set(clockKey, nil)
 	return web.Render(c, http.StatusOK, LabClockAnswer(LabClock{Advanced: advance, EmulatorNow: emuNow}, p.LedgerRows(c)))
 }
 
