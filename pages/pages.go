@@ -58,8 +58,8 @@ type Deps struct {
 	// EmulatorTime is set in emulator mode only: every time the pages record
 	// and show is on the emulator's clock, which decides expiry there.
 	EmulatorTime EmulatorTime
-	Assets        AssetURLs
-	Now           func() time.Time
+	Assets       AssetURLs
+	Now          func() time.Time
 	// DocSamples are seed documents the Docs page offers in emulator mode.
 	DocSamples DocSamples
 }
