@@ -75,7 +75,7 @@ async function main() {
 
     await page.goto('/calendar');
     await consent(page, 'Show calendar info');
-    await page.getByRole('region', { name: 'Upcoming events' }).getByRole('listitem').first().waitFor();
+    await page.getByRole('region', { name: 'Your next events' }).getByRole('listitem').first().waitFor();
     await page.screenshot({ path: path.join(outDir, 'calendar.png') });
 
     // The lab in a fresh context, so the popup asks for both scopes again.

@@ -259,5 +259,22 @@ func (p *Pages) LabExpire(c echo.Context) error {
 	return web.Render(c, http.StatusOK, LabClockAnswer(LabClock{Advanced: advance, EmulatorNow: emuNow}, p.LedgerRows(c)))
 }
 
+// breakPoints splits s after each slash and dot ("https:/", "/",
+// "www.", …); a run of them stays together.
+func breakPoints(s string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if (s[i] == '/' || s[i] == '.') && (i+1 == len(s) || (s[i+1] != '/' && s[i+1] != '.')) {
+			parts = append(parts, s[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(s) {
+		parts = append(parts, s[start:])
+	}
+	return parts
+}
+
 // labSeconds says "3601 s".
 func labSeconds(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) + " s" }

@@ -24,6 +24,7 @@ import {
   outcome,
   postToken,
   recordOutcome,
+  revealAnswer,
   sections,
   showAlert,
   showStatus,
@@ -130,8 +131,10 @@ class AjaxSection {
       const res = await postToken(next.url, token, next.fields, { swapIn: false });
       const html = await res.text();
       await module;
-      swap(html);
+      const swapped = swap(html);
       showStatus(this.el, '');
+      // Where the answer landed: on a phone, often a screen below the button.
+      revealAnswer(swapped);
       if (res.ok) this.loaded = true;
       // Refused as expired or revoked: the next opening asks again.
       if (res.status === 401) this.page.forget(token);
@@ -183,7 +186,7 @@ class AjaxPage {
     const o = outcome(this.oauth2, answer, [section.scope], 'ajax_partial');
     if (o.kind !== 'granted') {
       showStatus(section.el, '');
-      showAlert(section.el, ...o.alert, section.label);
+      showAlert(section.el, ...o.alert, section.label, o.kind === 'partial' ? 'notice' : undefined);
       recordOutcome(o, [section.scope]);
       return;
     }

@@ -23,7 +23,20 @@
 //
 // The newest token lives in this module's memory only. The timeline, the
 // page and the export show it redacted: never its value.
-import { addAlertTexts, alertText, gis, outcome, postForm, postToken, recordOutcome, showAlert } from 'scopewise/token-client';
+import {
+  addAlertTexts,
+  alertText,
+  clockOffset,
+  clockTime,
+  gis,
+  outcome,
+  pageNow,
+  postForm,
+  postToken,
+  recordOutcome,
+  reveal,
+  showAlert,
+} from 'scopewise/token-client';
 
 addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
 
@@ -114,6 +127,18 @@ class Lab {
     });
     setInterval(() => this.tick(), 1000);
     for (const b of root.querySelectorAll('button[disabled]')) b.disabled = false;
+    this.updateRevoke();
+  }
+
+  /** Revoke access needs a live token: without one it is disabled, and its note says why. */
+  updateRevoke() {
+    const live = !!this.current;
+    const revoke = root.querySelector('[data-action="revoke"]');
+    const note = root.querySelector('[data-revoke-note]');
+    if (revoke) revoke.disabled = !live;
+    if (!note) return;
+    note.hidden = live;
+    if (!live) note.textContent = alertText('lab_revoke_note').join(' ');
   }
 
   /** The newest token, when it is still live: the one revoke and verify use. */
@@ -137,20 +162,31 @@ class Lab {
 
   // ------------------------------------------------------------- timeline
 
-  /** Adds an entry: a heading line, plain-language lines, and the details as JSON. */
+  /**
+   * Adds an entry: a heading line, plain-language lines, and the details as
+   * JSON, collapsed. Its time is on the page clock (the emulator's, in
+   * emulator mode), labelled when that clock was moved.
+   */
   log(kind, title, details = {}, lines = []) {
-    const entry = { n: this.timeline.length + 1, at: new Date().toISOString(), kind, title, ...details };
+    const now = pageNow();
+    const entry = { n: this.timeline.length + 1, at: now.toISOString(), kind, title, ...details };
     this.timeline.push(entry);
     const li = el('li', undefined, `entry entry-${kind}`);
     li.dataset.kind = kind;
     const head = el('p', undefined, 'entry-head');
-    const time = el('time', new Date(entry.at).toLocaleTimeString());
+    const moved = clockOffset() > 0 ? ' (emulator clock, moved)' : '';
+    const time = el('time', clockTime(now) + moved);
     time.dateTime = entry.at;
     head.append(time, ' ', el('strong', title));
     li.append(head);
     for (const line of lines) li.append(el('p', line));
-    if (Object.keys(details).length > 0) li.append(el('pre', JSON.stringify(details, null, 2)));
+    if (Object.keys(details).length > 0) {
+      const raw = el('details');
+      raw.append(el('summary', 'JSON'), el('pre', JSON.stringify(details, null, 2)));
+      li.append(raw);
+    }
     this.timelineList.append(li);
+    this.newest = li;
     return entry;
   }
 
@@ -173,12 +209,14 @@ class Lab {
     this.tokensEmpty.hidden = true;
     this.tokens.push(t);
     this.show(t);
+    this.updateRevoke();
     return t;
   }
 
   setState(t, state) {
     t.state = state;
     this.show(t);
+    this.updateRevoke();
   }
 
   show(t) {
@@ -257,10 +295,15 @@ class Lab {
       ],
     );
     if (o.kind === 'partial') {
-      this.alert(...o.alert);
+      // Part of a request is an outcome, not a failure.
+      showAlert(root, ...o.alert, undefined, 'notice');
       await recordOutcome(o, requested);
     }
+    const response = this.newest;
     await this.verify(t.token, 'after the grant');
+    // On a phone the timeline is screens below the button: show the answer
+    // there, unless an alert already took the view.
+    if (o.kind !== 'partial') reveal(response);
     await this.callFromBrowser(t.token, t.scopes);
   }
 
@@ -365,13 +408,11 @@ class Lab {
     }
   }
 
+  /** Ends the whole grant; Revoke access is enabled only while a live token is here. */
   revoke() {
     this.clearAlerts();
     const t = this.current;
-    if (!t) {
-      this.alert(...alertText('lab_unrevoked'), retry);
-      return;
-    }
+    if (!t) return;
     const token = t.token;
     this.log('revoke', 'google.accounts.oauth2.revoke(token)', { token: redact(token) });
     this.oauth2.revoke(token, async (done) => {

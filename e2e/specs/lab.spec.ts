@@ -128,7 +128,7 @@ test.describe('Consent lab', () => {
     const verdict = entry(page, /verdict after the grant: 200, valid/);
     await expect(verdict).toContainText('Calendar verified');
     await expect(verdict).toContainText('Docs not in this token');
-    await expect(ledgerRow(page, /docs/i)).toContainText(/partly granted/i);
+    await expect(ledgerRow(page, /docs/i)).toContainText(/not granted/i);
     await expect(ledgerRow(page, /calendar/i)).toContainText(/(?<!not )granted/i);
   });
 
