@@ -81,3 +81,34 @@ func TestLedgerUntickedScope(t *testing.T) {
 		t.Errorf("detail = %q", got)
 	}
 }
+
+// The lab's Expire now moves the emulator's clock: its answer's ledger says
+// so, and a grant the jump passed reads as expired.
+func TestLabExpireLabelsTheClock(t *testing.T) {
+	s := sitetest.Start(t)
+	s.Page("/lab")
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	if res := s.Postback("/lab/verify", tok); res.StatusCode != 200 {
+		t.Fatalf("verify: %d", res.StatusCode)
+	}
+	res := s.Postback("/lab/expire", "", sitetest.Form("seconds=3700"))
+	if res.StatusCode != 200 {
+		t.Fatalf("expire: %d\n%s", res.StatusCode, res.Body)
+	}
+	doc := sitetest.Parse(t, res.Body)
+	if note := doc.Find("#ledger [data-clock-note]").Text(); !strings.Contains(note, "moved 1 h 1 min 40 s ahead") {
+		t.Errorf("clock note = %q\n%s", note, res.Body)
+	}
+	if got := sitetest.LedgerState(t, res.Body, sitetest.CalendarScope); got != "expired" {
+		t.Errorf("ledger = %q, want expired", got)
+	}
+	// A refusal's fragment is rendered after the handler returned (its
+	// request context is done by then): its ledger is on the same clock.
+	res = s.Postback("/lab/verify", tok)
+	if res.StatusCode != 401 {
+		t.Fatalf("verify after expire: %d", res.StatusCode)
+	}
+	if note := sitetest.Parse(t, res.Body).Find("#ledger [data-clock-note]").Text(); !strings.Contains(note, "moved 1 h 1 min 40 s ahead") {
+		t.Errorf("the refusal's ledger has clock note %q", note)
+	}
+}

@@ -1,10 +1,13 @@
 package pages
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/scopewise/scopewise/internal/apis"
@@ -257,6 +260,24 @@ func (p *Pages) LabExpire(c echo.Context) error {
 	// clock again for the answer.
 	c.Set(clockKey, nil)
 	return web.Render(c, http.StatusOK, LabClockAnswer(LabClock{Advanced: advance, EmulatorNow: emuNow}, p.LedgerRows(c)))
+}
+
+// breakable writes s with a line-break opportunity (<wbr>) after each
+// slash and dot: a scope URL may wrap there on a phone, never inside a word.
+func breakable(s string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		for i, part := range breakPoints(s) {
+			if i > 0 {
+				if _, err := io.WriteString(w, "<wbr>"); err != nil {
+					return err
+				}
+			}
+			if _, err := io.WriteString(w, templ.EscapeString(part)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // breakPoints splits s after each slash and dot ("https:/", "/",

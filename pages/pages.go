@@ -200,7 +200,9 @@ func (p *Pages) clock(c echo.Context) views.Clock {
 	}
 	offset, ok := c.Get(clockKey).(time.Duration)
 	if !ok {
-		ctx, cancel := context.WithTimeout(worldContext(c), 2*time.Second)
+		// Not cancelled with the request: a refusal's fragment is rendered
+		// by the error handler, after the handler's context is done.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(worldContext(c)), 2*time.Second)
 		defer cancel()
 		_, off, err := p.EmulatorTime.Clock(ctx)
 		if err != nil {
