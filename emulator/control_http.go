@@ -148,6 +148,14 @@ func (s *Server) handleOptions(w http.ResponseWriter, r *http.Request) {
 	googleapi.WriteJSON(w, http.StatusOK, s.worldOptions(r.Context()))
 }
 
+// handleClockNow answers the world's clock and how far it was moved: a
+// backend that shows times (the site's ledger) reads them on this clock.
+func (s *Server) handleClockNow(w http.ResponseWriter, r *http.Request) {
+	c := s.worldOf(r.Context()).clock
+	w.Header().Set("Cache-Control", "no-store")
+	googleapi.WriteJSON(w, http.StatusOK, map[string]any{"now": c.Now(), "clock_offset": c.Offset().String()})
+}
+
 // clockRequest is the body of POST /_emu/clock.
 type clockRequest struct {
 	Advance string `json:"advance"`

@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /_emu/about", s.handleAbout) // popup.go: the popup footer's Help, Privacy, Terms
 	s.mux.HandleFunc("GET /_emu/issued", s.handleIssued)
 	s.mux.HandleFunc("POST /_emu/reset", s.handleReset)
+	s.mux.HandleFunc("GET /_emu/clock", s.handleClockNow)
 	s.mux.HandleFunc("POST /_emu/clock", s.handleClock)
 	s.mux.HandleFunc("POST /_emu/faults", s.handleFaults)
 	s.mux.HandleFunc("POST /_emu/tokens", s.handleMintToken)

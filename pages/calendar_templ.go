@@ -84,7 +84,7 @@ func CalendarResults(events []apis.Event) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<section class=\"result-region\" aria-labelledby=\"calendar-results-title\"><h2 id=\"calendar-results-title\">Upcoming events</h2>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<section class=\"result-region\" aria-labelledby=\"calendar-results-title\"><h2 id=\"calendar-results-title\">Your next events</h2>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

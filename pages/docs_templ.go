@@ -212,7 +212,7 @@ func docsSamples(s DocSamples) templ.Component {
 
 // DocsListAnswer is POST /docs's answer: the recent list, and an empty
 // document view (the list replaces what was shown there, alerts included).
-func DocsListAnswer(recent []RecentDoc, ledger []views.LedgerRow) templ.Component {
+func DocsListAnswer(recent []RecentDoc, ledger views.LedgerView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -256,7 +256,7 @@ func DocsListAnswer(recent []RecentDoc, ledger []views.LedgerRow) templ.Componen
 
 // DocsOpenAnswer is POST /docs/open's answer: the document and the updated
 // recent list.
-func DocsOpenAnswer(doc DocView, recent []RecentDoc, ledger []views.LedgerRow) templ.Component {
+func DocsOpenAnswer(doc DocView, recent []RecentDoc, ledger views.LedgerView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/scopewise/scopewise/internal/apis"
+	"github.com/scopewise/scopewise/views"
 )
 
 // outlineString shows a tree as "Title(Sub,H1(H2))".
@@ -96,7 +97,7 @@ const docsEvil = `<script>alert(1)</script><img src=x onerror=alert(2)>"'`
 func TestDocsNoHTMLInjection(t *testing.T) {
 	doc := apis.Document{ID: "id", Title: docsEvil, FirstParagraph: docsEvil, Outline: []apis.Heading{{Level: 1, Style: "HEADING_1", Text: docsEvil}}}
 	recent := []RecentDoc{{ID: strings.Repeat("a", 44), Title: docsEvil}, {ID: strings.Repeat("b", 44), Unavailable: "it no longer exists"}}
-	page := renderDocs(t, DocsOpenAnswer(newDocView(doc), recent, nil))
+	page := renderDocs(t, DocsOpenAnswer(newDocView(doc), recent, views.LedgerView{}))
 	if n := page.Find("script, img").Length(); n != 0 {
 		t.Fatalf("%d injected elements rendered", n)
 	}
@@ -115,7 +116,7 @@ func TestDocsNoHTMLInjection(t *testing.T) {
 }
 
 func TestDocsRecentEmpty(t *testing.T) {
-	page := renderDocs(t, DocsListAnswer(nil, nil))
+	page := renderDocs(t, DocsListAnswer(nil, views.LedgerView{}))
 	if got := page.Find("#docs-results h2").Text(); got != "Recent documents" {
 		t.Errorf("region heading = %q", got)
 	}
@@ -141,7 +142,7 @@ func TestDocsTabs(t *testing.T) {
 			}},
 		}},
 	}}
-	page := renderDocs(t, DocsOpenAnswer(newDocView(doc), nil, nil))
+	page := renderDocs(t, DocsOpenAnswer(newDocView(doc), nil, views.LedgerView{}))
 	var got []string
 	page.Find("section.doc-tab").Each(func(_ int, s *goquery.Selection) {
 		depth := s.ParentsFiltered("section.doc-tab").Length()
@@ -161,7 +162,7 @@ func TestDocsTabs(t *testing.T) {
 	}
 	// One tab without children: the plain outline, no tab list.
 	single := renderDocs(t, DocsOpenAnswer(newDocView(apis.Document{ID: "id", Title: "One", Outline: []apis.Heading{h(1, "A")},
-		Tabs: []apis.Tab{{ID: "t.0", Title: "Tab 1", Outline: []apis.Heading{h(1, "A")}}}}), nil, nil))
+		Tabs: []apis.Tab{{ID: "t.0", Title: "Tab 1", Outline: []apis.Heading{h(1, "A")}}}}), nil, views.LedgerView{}))
 	if single.Find("section.doc-tab").Length() != 0 || single.Find("ol.outline").Length() != 1 {
 		t.Error("a one-tab document shows a tab list")
 	}

@@ -21,7 +21,7 @@ import (
 func hostileFragments(s string) []templ.Component {
 	doc := apis.Document{ID: "id", Title: s, FirstParagraph: s, Outline: []apis.Heading{{Level: 1, Style: "HEADING_1", Text: s}, {Level: 2, Style: "HEADING_2", Text: s}}}
 	recent := []RecentDoc{{ID: strings.Repeat("a", 44), Title: s}, {ID: strings.Repeat("b", 44), Unavailable: s}}
-	ledger := []views.LedgerRow{{Label: s, Scope: s, Page: "/calendar", State: s, Detail: s}}
+	ledger := views.LedgerView{Rows: []views.LedgerRow{{Label: s, Scope: s, Page: "/calendar", State: s, Detail: s, Until: s}}}
 	when := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	return []templ.Component{
 		DocsOpenAnswer(newDocView(doc), recent, ledger),

@@ -1,14 +1,15 @@
 package pages
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"github.com/scopewise/scopewise/emulator"
-	emuclient "github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/grants"
 	"github.com/scopewise/scopewise/internal/web"
@@ -188,15 +189,17 @@ func (p *Pages) LabVerify(c echo.Context) error {
 		info = i
 		v.Catalog = append(v.Catalog, LabScopeVerdict{Label: s.Label, Scope: s.ID, Verified: err == nil})
 	}
-	now := p.Now()
+	// ExpiresAt is on the page clock (the emulator's, there), as every
+	// time the page shows; info.Expiry is on ours.
+	clk := p.clock(c)
 	v.Scopes, v.Account = info.Scopes, info.Email
-	v.ExpiresAt = info.Expiry.UTC().Truncate(time.Second)
-	v.ExpiresIn = int64(info.Expiry.Sub(now) / time.Second)
+	v.ExpiresAt = info.Expiry.Add(clk.Moved).UTC().Truncate(time.Second)
+	v.ExpiresIn = int64(info.Expiry.Sub(p.Now()) / time.Second)
 	web.SessionOf(c).SwitchAccount(info.Subject)
 	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
 		for _, s := range v.Catalog {
 			if s.Verified {
-				l.Grant(s.Scope, info.Expiry, now)
+				l.Grant(s.Scope, info.Expiry.Add(clk.Moved), clk.Now)
 			}
 		}
 	})
@@ -229,7 +232,8 @@ type LabClock struct {
 
 // LabExpire moves the emulator's clock forward, past the lab's tokens:
 // POST /lab/expire, form seconds=<1…86400>. Emulator mode only (404 with
-// Google). Ledger grants that end within the jump read as expired.
+// Google). Ledger grants that end within the jump read as expired (the
+// ledger is on the emulator's clock).
 func (p *Pages) LabExpire(c echo.Context) error {
 	if p.EmulatorClock == nil { // Google mode: there is no clock to move
 		return echo.ErrNotFound
@@ -244,13 +248,9 @@ func (p *Pages) LabExpire(c echo.Context) error {
 			Err:    err,
 		}
 	}
-	ctx := c.Request().Context()
 	// A browser in one of the emulator's worlds (parallel tests) moves that
 	// world's clock, where its tokens live.
-	if ck, err := c.Cookie(emulator.WorldCookie); err == nil && ck.Value != "" {
-		ctx = emuclient.WithWorld(ctx, ck.Value)
-	}
-	emuNow, err := p.EmulatorClock.AdvanceClock(ctx, advance)
+	emuNow, err := p.EmulatorClock.AdvanceClock(worldContext(c), advance)
 	if err != nil {
 		return &web.Problem{
 			Status: http.StatusBadGateway,
@@ -259,15 +259,46 @@ func (p *Pages) LabExpire(c echo.Context) error {
 			Err:    err,
 		}
 	}
-	now := p.Now()
-	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
-		for _, s := range grants.Catalog {
-			if e := l.Current(s.ID, now); e.State == grants.Granted && !now.Add(advance).Before(e.Until) {
-				l.Set(s.ID, grants.Expired, now)
+	// The ledger's times are on the emulator's clock, so grants that ended
+	// within the jump now read as expired, since their expiry. Read the
+	// clock again for the answer.
+	c.Set(clockKey, nil)
+	return web.Render(c, http.StatusOK, LabClockAnswer(LabClock{Advanced: advance, EmulatorNow: emuNow}, p.LedgerRows(c)))
+}
+
+// breakable writes s with a line-break opportunity (<wbr>) after each
+// slash and dot: a scope URL may wrap there on a phone, never inside a word.
+func breakable(s string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		for i, part := range breakPoints(s) {
+			if i > 0 {
+				if _, err := io.WriteString(w, "<wbr>"); err != nil {
+					return err
+				}
+			}
+			if _, err := io.WriteString(w, templ.EscapeString(part)); err != nil {
+				return err
 			}
 		}
+		return nil
 	})
-	return web.Render(c, http.StatusOK, LabClockAnswer(LabClock{Advanced: advance, EmulatorNow: emuNow}, p.LedgerRows(c)))
+}
+
+// breakPoints splits s after each slash and dot ("https:/", "/",
+// "www.", …); a run of them stays together.
+func breakPoints(s string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if (s[i] == '/' || s[i] == '.') && (i+1 == len(s) || (s[i+1] != '/' && s[i+1] != '.')) {
+			parts = append(parts, s[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(s) {
+		parts = append(parts, s[start:])
+	}
+	return parts
 }
 
 // labSeconds says "3601 s".

@@ -9,6 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/scopewise/scopewise/emulator"
+	emuclient "github.com/scopewise/scopewise/emulator/client"
 	"github.com/scopewise/scopewise/internal/apis"
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/grants"
@@ -37,6 +39,12 @@ type EmulatorClock interface {
 	AdvanceClock(ctx context.Context, d time.Duration) (now time.Time, err error)
 }
 
+// EmulatorTime reads the emulator's clock and how far it was moved ahead of
+// the wall clock (emulator/client.Client's Clock).
+type EmulatorTime interface {
+	Clock(ctx context.Context) (now time.Time, offset time.Duration, err error)
+}
+
 // Deps are the pages' dependencies, built once in run.
 type Deps struct {
 	Config      config.Config
@@ -47,8 +55,11 @@ type Deps struct {
 	PickerAPI   *apis.Picker
 	// EmulatorClock is set in emulator mode only (the lab's Expire now).
 	EmulatorClock EmulatorClock
-	Assets        AssetURLs
-	Now           func() time.Time
+	// EmulatorTime is set in emulator mode only: every time the pages record
+	// and show is on the emulator's clock, which decides expiry there.
+	EmulatorTime EmulatorTime
+	Assets       AssetURLs
+	Now          func() time.Time
 	// DocSamples are seed documents the Docs page offers in emulator mode.
 	DocSamples DocSamples
 }
@@ -147,10 +158,12 @@ func (p *Pages) tokenClient(id, scope, postback, button string) views.TokenClien
 	return views.TokenClient{ID: id, Scope: scope, Postback: postback, Button: button, ClientID: p.Config.ClientID(), Permission: s.Permission}
 }
 
-// LedgerRows is the session's ledger as of now, one row per catalog scope.
-func (p *Pages) LedgerRows(c echo.Context) []views.LedgerRow {
+// LedgerRows is the session's ledger as of now, one row per catalog scope,
+// with the clock its times are on.
+func (p *Pages) LedgerRows(c echo.Context) views.LedgerView {
 	ledger := web.SessionOf(c).Ledger()
-	now := p.Now()
+	clk := p.clock(c)
+	now := clk.Now
 	rows := make([]views.LedgerRow, 0, len(grants.Catalog))
 	for _, s := range grants.Catalog {
 		e := ledger.Current(s.ID, now)
@@ -159,19 +172,58 @@ func (p *Pages) LedgerRows(c echo.Context) []views.LedgerRow {
 		case grants.NeverAsked:
 			row.State, row.Detail = "never asked", "—"
 		case grants.Granted:
-			row.State, row.Detail = "granted", "until "+clock(e.Until)+", verified by the server"
+			row.Until = views.ClockTime(e.Until)
+			row.State, row.Detail = "granted", "until "+row.Until+", verified by the server"
 		case grants.Partial:
-			row.State, row.Detail = "partly granted", "left unticked on the consent screen at "+clock(e.At)
+			// A scope is granted or not; "partly" describes a request.
+			row.State, row.Detail = "not granted", "left unticked on the consent screen at "+views.ClockTime(e.At)
 		case grants.Denied:
-			row.State, row.Detail = "denied", "consent cancelled at "+clock(e.At)
+			row.State, row.Detail = "denied", "consent cancelled at "+views.ClockTime(e.At)
 		case grants.Expired:
-			row.State, row.Detail = "expired", "since "+clock(e.At)+"; authorize again"
+			row.State, row.Detail = "expired", "since "+views.ClockTime(e.At)+"; authorize again"
 		case grants.Revoked:
-			row.State, row.Detail = "revoked", "the whole grant was revoked at "+clock(e.At)
+			row.State, row.Detail = "revoked", "the whole grant was revoked at "+views.ClockTime(e.At)
 		}
 		rows = append(rows, row)
 	}
-	return rows
+	return views.LedgerView{Rows: rows, Clock: clk}
 }
 
-func clock(t time.Time) string { return t.UTC().Format("15:04:05 UTC") }
+// clockKey caches the request's clock offset in the echo context.
+const clockKey = "page-clock-offset"
+
+// clock is the clock of this request's times: the wall clock with Google;
+// in emulator mode the emulator's (the browser's world's, in parallel
+// tests), read once per request. If the emulator cannot say, the wall clock.
+func (p *Pages) clock(c echo.Context) views.Clock {
+	if p.EmulatorTime == nil {
+		return views.Clock{Now: p.Now()}
+	}
+	offset, ok := c.Get(clockKey).(time.Duration)
+	if !ok {
+		// Not cancelled with the request: a refusal's fragment is rendered
+		// by the error handler, after the handler's context is done.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(worldContext(c)), 2*time.Second)
+		defer cancel()
+		_, off, err := p.EmulatorTime.Clock(ctx)
+		if err != nil {
+			p.Log.Warn("cannot read the emulator's clock; showing the wall clock", "err", err)
+		}
+		offset = off
+		c.Set(clockKey, offset)
+	}
+	return views.Clock{Emulator: true, Moved: offset, Now: p.Now().Add(offset)}
+}
+
+// now is the request's clock's now (clock).
+func (p *Pages) now(c echo.Context) time.Time { return p.clock(c).Now }
+
+// worldContext is the request's context, in the emulator world the browser
+// belongs to (its emulator.WorldCookie; parallel tests each have one).
+func worldContext(c echo.Context) context.Context {
+	ctx := c.Request().Context()
+	if ck, err := c.Cookie(emulator.WorldCookie); err == nil && ck.Value != "" {
+		ctx = emuclient.WithWorld(ctx, ck.Value)
+	}
+	return ctx
+}

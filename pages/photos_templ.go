@@ -233,7 +233,7 @@ func pollTiming(panel PickerPanel) templ.Component {
 
 // PhotosPollAnswer is a poll's answer while the user picks: the next poll's
 // timing (Google may change it) and the ledger.
-func PhotosPollAnswer(panel PickerPanel, ledger []views.LedgerRow) templ.Component {
+func PhotosPollAnswer(panel PickerPanel, ledger views.LedgerView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

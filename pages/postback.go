@@ -41,13 +41,16 @@ func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, 
 		return "", apis.TokenInfo{}, p.apiProblem(c, err, token, pb)
 	}
 	web.SessionOf(c).SwitchAccount(info.Subject)
+	// The ledger's times are on the page clock (the emulator's, there):
+	// info.Expiry is on ours.
+	clk := p.clock(c)
 	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
 		// A cached verification can pass a token revoked since; remember what
 		// the ledger said, so a refusal by the API below can restore it.
 		c.Set(ledgerBeforeKey, l.Clone())
 		for _, s := range grants.Catalog {
 			if info.HasScope(s.ID) {
-				l.Grant(s.ID, info.Expiry, p.Now())
+				l.Grant(s.ID, info.Expiry.Add(clk.Moved), clk.Now)
 			}
 		}
 	})
@@ -102,7 +105,7 @@ func (p *Pages) apiProblem(c echo.Context, err error, token string, pb postback)
 				l.Restore(before)
 			}
 			if l[pb.Scope].State != grants.Revoked {
-				l.Set(pb.Scope, grants.Expired, p.Now())
+				l.Set(pb.Scope, grants.Expired, p.now(c))
 			}
 		})
 		prob.Status = http.StatusUnauthorized
@@ -113,7 +116,7 @@ func (p *Pages) apiProblem(c echo.Context, err error, token string, pb postback)
 		prob.Challenge = `Bearer error="invalid_token"`
 		prob.Alert = views.AlertOtherAppsToken.Problem(pb.Button)
 	case apis.KindInsufficientScope:
-		web.SessionOf(c).UpdateLedger(func(l grants.Ledger) { l.Set(pb.Scope, grants.Partial, p.Now()) })
+		web.SessionOf(c).UpdateLedger(func(l grants.Ledger) { l.Set(pb.Scope, grants.Partial, p.now(c)) })
 		prob.Status = http.StatusForbidden
 		prob.Challenge = fmt.Sprintf(`Bearer error="insufficient_scope", scope="%s"`, pb.Scope)
 		prob.Alert = views.AlertPermissionMissing.Problem(pb.Button, "permission", scope.Permission, "scope", pb.Scope)
@@ -202,7 +205,7 @@ func (p *Pages) GrantEvent(c echo.Context) error {
 	if _, known := grants.Lookup(scope); !known && state != grants.Revoked {
 		return badForm(fmt.Sprintf("unknown scope %q", scope))
 	}
-	now := p.Now()
+	now := p.now(c)
 	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
 		if state == grants.Revoked {
 			l.RevokeAll(now)

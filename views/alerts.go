@@ -93,16 +93,22 @@ var scriptAlerts = map[string]map[string]AlertText{
 		"no_token":             {"No token on this page", "This page holds no token yet (tokens live in memory only, so a reload forgets them)."},
 		"access_denied":        {"Access was not granted", "You cancelled the consent screen, so the page got no token."},
 		"popup_closed":         {"The sign-in window was closed", "The window was closed before you answered, so nothing was granted."},
-		"popup_failed_to_open": {"The sign-in window was blocked", "The browser blocked the popup window. Allow popups for this site, then press the button again."},
+		"popup_failed_to_open": {"The sign-in window was blocked", "The browser blocked the popup window: allow popups for this site."},
 		"interaction_required": {"Sign-in needed", "Google needs you to choose an account first, which a silent request (prompt none) cannot do."},
 		"consent_required":     {"Consent needed", "This permission has not been granted yet, and a silent request (prompt none) cannot ask for it."},
 		"error_response":       {"Authorization failed", "Google answered “{code}”."},
 		"error_window":         {"Authorization failed", "The sign-in window failed for an unknown reason."},
+		// Google's library ({host}: where it comes from) did not load.
+		"gis_failed": {"Google's sign-in library could not load", "The browser could not load it from {host}, so the page's buttons cannot ask for access. An ad or tracker blocker, being offline, or an outage at Google causes this: allow {host} in your blocker or check your connection, then reload the page."},
+		"gis_slow":   {"Google's sign-in library has not loaded", "After a few seconds it has still not arrived from {host}, so the page's buttons cannot ask for access yet. An ad or tracker blocker, being offline, or an outage at Google causes this: allow {host} in your blocker or check your connection, then reload the page. This alert goes away if the library arrives."},
 	},
 	// The pages with token sections.
 	"token-sections.js": {
-		"section_partial":   {"Permission not granted", "The consent answer did not include {missing}. Press the button again and tick that permission."},
-		"section_unrevoked": {"Nothing to revoke yet", "This page holds no token. Authorize first; the revoke then ends the whole grant, every scope at once."},
+		"section_partial": {"Permission not granted", "The consent answer did not include {missing}. Press the button again and tick that permission."},
+		// Why Revoke access is disabled ({button}: the page's button; {until}: the grant's end).
+		"revoke_never":   {"Nothing to revoke yet.", "Nothing is granted; “{button}” asks for it."},
+		"revoke_granted": {"Granted until {until}.", "This page has had no token since it loaded (tokens live in page memory only); “{button}” gets one, and then Revoke access can end the grant."},
+		"revoke_none":    {"This page holds no live token.", "Revoke access needs one; “{button}” asks for it."},
 	},
 	// The Ajax page.
 	"ajax.js": {
@@ -117,10 +123,10 @@ var scriptAlerts = map[string]map[string]AlertText{
 	},
 	// The consent lab.
 	"lab.js": {
-		"lab_partial":   {"Part of the request was granted", "Not granted: {missing}. The page must work with what it got, or ask again."},
-		"lab_no_scope":  {"No scope chosen", "Tick at least one scope to request, then press “Request access”."},
-		"lab_no_token":  {"No live token", "Request access first: Expire now moves the emulator’s clock past the tokens on this page."},
-		"lab_unrevoked": {"No live token to revoke", "Revoking needs a live token. Request access first; the revoke then ends the whole grant, every scope at once."},
+		"lab_partial":     {"Part of the request was granted", "Not granted: {missing}. The page must work with what it got, or ask again."},
+		"lab_no_scope":    {"No scope chosen", "Tick at least one scope to request, then press “Request access”."},
+		"lab_no_token":    {"No live token", "Request access first: Expire now moves the emulator’s clock past the tokens on this page."},
+		"lab_revoke_note": {"No live token on this page.", "Revoke access needs one: press “Request access” first; the revoke then ends the whole grant, every scope at once."},
 	},
 }
 

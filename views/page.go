@@ -6,6 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 )
@@ -17,7 +20,7 @@ type Page struct {
 	Description string
 	Path        string // the current path, to mark the nav link
 	CSRF        string // rendered for the page script's postbacks
-	Ledger      []LedgerRow
+	Ledger      LedgerView
 	Assets      Assets
 	// GIS is set on pages with a token client.
 	GIS *GIS
@@ -65,13 +68,74 @@ type GIS struct {
 	Integrity string
 }
 
+// LedgerView is the "Your grants" ledger: a row per scope, and the clock
+// its times are on.
+type LedgerView struct {
+	Rows  []LedgerRow
+	Clock Clock
+}
+
 // LedgerRow is one scope in the "Your grants" ledger.
 type LedgerRow struct {
 	Label  string // "Calendar"
 	Scope  string // the full scope string
 	Page   string // where it is asked for
-	State  string // "never asked", "granted", "partly granted", "denied", "expired", "revoked"
-	Detail string // e.g. "until 16:05 UTC (server-verified)"
+	State  string // "never asked", "granted", "not granted", "denied", "expired", "revoked"
+	Detail string // e.g. "until 16:05:00 UTC, verified by the server"
+	// Until is a grant's expiry as the page shows times ("16:05:00 UTC");
+	// empty for other states. Page scripts quote it.
+	Until string
+}
+
+// Clock is the clock the site's times are on: in emulator mode the
+// emulator's, which its control API (or the lab's Expire now) can move
+// ahead of the wall clock.
+type Clock struct {
+	Emulator bool
+	// Moved is how far the emulator's clock is ahead of the wall clock.
+	Moved time.Duration
+	Now   time.Time
+}
+
+// TimeFormat is the one way the site writes a time of day; page scripts
+// write it the same way (clockTime in token-client.js).
+const TimeFormat = "15:04:05 UTC"
+
+// ClockTime writes t as the site writes times: "16:05:00 UTC".
+func ClockTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
+
+// Note says which clock the times are on, when that needs saying: only an
+// emulator clock that was moved differs from the wall clock.
+func (c Clock) Note() string {
+	if !c.Emulator || c.Moved <= 0 {
+		return ""
+	}
+	return "Times are on the emulator's clock, moved " + Duration(c.Moved) + " ahead of real time: it now reads " + ClockTime(c.Now) + "."
+}
+
+// Duration writes d to the second in words: "1 h 2 min 5 s", "90 days 1 h".
+func Duration(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d <= 0 {
+		return "0 s"
+	}
+	days, rest := d/(24*time.Hour), d%(24*time.Hour)
+	parts := []string{}
+	if days == 1 {
+		parts = append(parts, "1 day")
+	} else if days > 1 {
+		parts = append(parts, strconv.FormatInt(int64(days), 10)+" days")
+	}
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "min"}, {time.Second, "s"}} {
+		if n := rest / u.d; n > 0 {
+			parts = append(parts, strconv.FormatInt(int64(n), 10)+" "+u.name)
+		}
+		rest %= u.d
+	}
+	return strings.Join(parts, " ")
 }
 
 // Problem is an alert: what happened and what to do next.

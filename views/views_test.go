@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
@@ -31,7 +32,7 @@ func TestNoHTMLInjection(t *testing.T) {
 	page := Page{
 		Title:  evil,
 		CSRF:   evil,
-		Ledger: []LedgerRow{{Label: evil, Scope: evil, Page: "/calendar", State: evil, Detail: evil}},
+		Ledger: LedgerView{Rows: []LedgerRow{{Label: evil, Scope: evil, Page: "/calendar", State: evil, Detail: evil, Until: evil}}},
 		Assets: Assets{CSS: "/assets/css/site.css", Script: "/assets/js/token-client.js"},
 		GIS:    &GIS{ScriptURL: "http://localhost:8081/gsi/client", ClientID: evil},
 	}
@@ -57,7 +58,7 @@ func TestLedgerRegion(t *testing.T) {
 		{Label: "Docs", Scope: "s1", Page: "/docs", State: "never asked", Detail: "—"},
 		{Label: "Calendar", Scope: "s2", Page: "/calendar", State: "granted", Detail: "until 12:00:00 UTC"},
 	}
-	doc := render(t, Ledger(rows))
+	doc := render(t, Ledger(LedgerView{Rows: rows}))
 	region := doc.Find("section#ledger")
 	label, _ := region.Attr("aria-labelledby")
 	if doc.Find("#"+label).Text() != "Your grants" {
@@ -69,6 +70,37 @@ func TestLedgerRegion(t *testing.T) {
 	row := region.Find(`tbody tr[data-state="granted"]`)
 	if !strings.Contains(row.Text(), "Calendar") || !strings.Contains(row.Text(), "until 12:00:00 UTC") {
 		t.Errorf("granted row = %q", row.Text())
+	}
+}
+
+// The ledger names the clock its times are on only when that clock is not
+// the wall clock's: an emulator clock that was moved.
+func TestLedgerClockNote(t *testing.T) {
+	now := time.Date(2026, 5, 1, 21, 5, 3, 0, time.UTC)
+	for _, tt := range []struct {
+		name   string
+		clock  Clock
+		note   string
+		offset string
+	}{
+		{"Google", Clock{Now: now}, "", "0"},
+		{"emulator, not moved", Clock{Emulator: true, Now: now}, "", "0"},
+		{"emulator, moved", Clock{Emulator: true, Moved: time.Hour + 2*time.Second, Now: now}, "Times are on the emulator's clock, moved 1 h 2 s ahead of real time: it now reads 21:05:03 UTC.", "3602000"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			region := render(t, Ledger(LedgerView{Clock: tt.clock})).Find("section#ledger")
+			if got := strings.TrimSpace(region.Find("[data-clock-note]").Text()); got != tt.note {
+				t.Errorf("note = %q, want %q", got, tt.note)
+			}
+			if got, _ := region.Attr("data-clock-offset-ms"); got != tt.offset {
+				t.Errorf("data-clock-offset-ms = %q, want %q", got, tt.offset)
+			}
+		})
+	}
+	for d, want := range map[time.Duration]string{0: "0 s", time.Second: "1 s", time.Hour: "1 h", 25*time.Hour + 30*time.Minute: "1 day 1 h 30 min", 72 * time.Hour: "3 days"} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%s) = %q, want %q", d, got, want)
+		}
 	}
 }
 

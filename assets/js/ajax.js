@@ -25,6 +25,7 @@ import {
   outcome,
   postToken,
   recordOutcome,
+  revealAnswer,
   sections,
   showAlert,
   showStatus,
@@ -138,8 +139,11 @@ class AjaxSection {
       const html = await res.text();
       await module;
       const t = performance.now();
-      trace('render', { ids: swap(html), ms: performance.now() - t });
+      const swapped = swap(html);
+      trace('render', { ids: swapped.map((el) => el.id), ms: performance.now() - t });
       showStatus(this.el, '');
+      // Where the answer landed: on a phone, often a screen below the button.
+      revealAnswer(swapped);
       if (res.ok) this.loaded = true;
       // Refused as expired or revoked: the next opening asks again.
       if (res.status === 401) this.page.forget(token);
@@ -195,7 +199,7 @@ class AjaxPage {
     const o = outcome(this.oauth2, answer, [section.scope], 'ajax_partial');
     if (o.kind !== 'granted') {
       showStatus(section.el, '');
-      showAlert(section.el, ...o.alert, section.label);
+      showAlert(section.el, ...o.alert, section.label, o.kind === 'partial' ? 'notice' : undefined);
       recordOutcome(o, [section.scope]);
       return;
     }

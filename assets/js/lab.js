@@ -26,14 +26,17 @@
 import {
   addAlertTexts,
   alertText,
+  clockOffset,
   gis,
   initTokenClient,
   loadTrace,
   outcome,
+  pageNow,
   postForm,
   postToken,
   recordOutcome,
   redact,
+  reveal,
   showAlert,
   trace,
 } from 'scopewise/token-client';
@@ -129,6 +132,18 @@ class Lab {
     });
     setInterval(() => this.tick(), 1000);
     for (const b of root.querySelectorAll('button[disabled]')) b.disabled = false;
+    this.updateRevoke();
+  }
+
+  /** Revoke access needs a live token: without one it is disabled, and its note says why. */
+  updateRevoke() {
+    const live = !!this.current;
+    const revoke = root.querySelector('[data-action="revoke"]');
+    const note = root.querySelector('[data-revoke-note]');
+    if (revoke) revoke.disabled = !live;
+    if (!note) return;
+    note.hidden = live;
+    if (!live) note.textContent = alertText('lab_revoke_note').join(' ');
   }
 
   /** The newest token, when it is still live: the one revoke and verify use. */
@@ -154,17 +169,21 @@ class Lab {
 
   /**
    * Adds an entry: a heading line, plain-language lines, and the details as
-   * JSON. trace.js draws it (as it draws "What just happened", where the
-   * entry goes too: the request itself is traced by initTokenClient).
+   * JSON, collapsed. trace.js draws it (as it draws "What just happened",
+   * where the entry goes too: the request itself is traced by
+   * initTokenClient). Its time is on the page clock (the emulator's, in
+   * emulator mode), labelled when that clock was moved.
    */
   log(kind, title, details = {}, lines = []) {
-    const entry = { n: this.timeline.length + 1, at: new Date().toISOString(), kind, title, ...details };
+    const now = pageNow();
+    const entry = { n: this.timeline.length + 1, at: now.toISOString(), kind, title, ...details };
     this.timeline.push(entry);
-    this.rendered = this.rendered
+    const moved = clockOffset() > 0;
+    this.shown = this.rendered = this.rendered
       .then(loadTrace)
       .then(
-        (m) => this.timelineList.append(m.entryElement(entry, lines, details)),
-        () => this.timelineList.append(el('li', title)),
+        (m) => this.timelineList.appendChild(m.entryElement(entry, lines, details, { collapse: true, moved })),
+        () => this.timelineList.appendChild(el('li', title)),
       );
     const begin = kind === 'expire' || title.startsWith('google.accounts.oauth2.revoke');
     // The request, the popup's answer and the check are traced as on every page.
@@ -191,12 +210,14 @@ class Lab {
     this.tokensEmpty.hidden = true;
     this.tokens.push(t);
     this.show(t);
+    this.updateRevoke();
     return t;
   }
 
   setState(t, state) {
     t.state = state;
     this.show(t);
+    this.updateRevoke();
   }
 
   show(t) {
@@ -302,10 +323,15 @@ class Lab {
       ],
     );
     if (o.kind === 'partial') {
-      this.alert(...o.alert);
+      // Part of a request is an outcome, not a failure.
+      showAlert(root, ...o.alert, undefined, 'notice');
       await recordOutcome(o, requested);
     }
+    const response = this.shown;
     await this.verify(t.token, 'after the grant');
+    // On a phone the timeline is screens below the button: show the answer
+    // there, unless an alert already took the view.
+    if (o.kind !== 'partial') reveal(await response);
     await this.callFromBrowser(t.token, t.scopes);
   }
 
@@ -410,13 +436,11 @@ class Lab {
     }
   }
 
+  /** Ends the whole grant; Revoke access is enabled only while a live token is here. */
   revoke() {
     this.clearAlerts();
     const t = this.current;
-    if (!t) {
-      this.alert(...alertText('lab_unrevoked'), retry);
-      return;
-    }
+    if (!t) return;
     const token = t.token;
     this.log('revoke', 'google.accounts.oauth2.revoke(token)', { token: redact(token) });
     this.oauth2.revoke(token, async (done) => {

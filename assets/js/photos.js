@@ -68,6 +68,17 @@ class Poller {
     this.schedule();
   }
 
+  /**
+   * The picker window closed (Done closes it): ask now rather than at the
+   * next interval, and say so.
+   */
+  pickerClosed() {
+    if (!this.running) return;
+    setStatus(this.panel, 'Getting your photos…');
+    clearTimeout(this.timer);
+    if (!this.inFlight) this.tick();
+  }
+
   schedule() {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.tick(), this.interval);
@@ -101,6 +112,7 @@ class Poller {
     }
     let res, html;
     try {
+      this.inFlight = true;
       res = await post('/photos/session', client.token, { session: this.sessionId }, { signal: this.abort.signal });
       html = await res.text();
     } catch {
@@ -108,10 +120,14 @@ class Poller {
       this.stop();
       showAlert(section, ...alertText('picking_unreachable'), section.dataset.label);
       return;
+    } finally {
+      this.inFlight = false;
     }
     if (!this.running) return;
     swap(html);
     if (res.status === 202) {
+      // Closed without Done: still waiting, and the window can open again.
+      if (this.panel.isConnected) setStatus(this.panel, 'Waiting for you to pick photos…');
       const timing = document.getElementById('photos-poll');
       if (timing) this.readTiming(timing);
       this.schedule();
@@ -145,6 +161,18 @@ function openPicker(panel) {
     pollers.set(panel, poller);
   }
   poller.start();
+  watchClose(win, poller);
+}
+
+/** Tells the poller when the picker window closes (the page keeps its handle: COOP allows popups). */
+function watchClose(win, poller) {
+  const timer = setInterval(() => {
+    if (!poller.running) clearInterval(timer);
+    else if (win.closed) {
+      clearInterval(timer);
+      poller.pickerClosed();
+    }
+  }, 250);
 }
 
 /** "Show picked photos": list now; 409 means not done yet, and polling goes on. */

@@ -11,31 +11,94 @@
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 
-/** Waits for the GIS library (loaded async) to define google.accounts.oauth2. */
+// How long the page waits for the GIS library before it says so.
+const gisPatienceMs = 3000;
+let gisLoaded;
+
+/**
+ * Waits for the GIS library (loaded async) to define google.accounts.oauth2.
+ * If its script fails to load (an ad blocker, offline, Google down), or has
+ * not run after a few seconds, an alert says why and what to try; it goes
+ * away if the library arrives after all.
+ */
 export function gis() {
-  return new Promise((resolve) => {
+  gisLoaded ??= new Promise((resolve) => {
+    const script = document.querySelector('script[data-gis]');
+    const host = script ? new URL(script.src, location.href).host : 'accounts.google.com';
+    let alert = null;
+    // Under the page's heading: where a reader starts, and shown on every
+    // page (a section's own alert box may be collapsed).
+    const warn = ([title, detail]) => {
+      if (alert) return;
+      const box = document.createElement('div');
+      box.className = 'alerts';
+      box.dataset.alerts = '';
+      const h1 = document.querySelector('main h1');
+      if (h1) h1.after(box);
+      else (document.querySelector('main') ?? document.body).prepend(box);
+      alert = showAlert(box, title, detail);
+    };
+    script?.addEventListener('error', () => warn(alertText('gis_failed', { host })));
+    const timer = setTimeout(() => warn(alertText('gis_slow', { host })), gisPatienceMs);
     const check = () => {
       const oauth2 = window.google?.accounts?.oauth2;
-      if (oauth2) resolve(oauth2);
-      else setTimeout(check, 30);
+      if (!oauth2) {
+        setTimeout(check, 30);
+        return;
+      }
+      clearTimeout(timer);
+      alert?.parentElement.remove();
+      resolve(oauth2);
     };
     check();
   });
+  return gisLoaded;
 }
 
-/** Replaces each top-level element of html that has an id with the page's element of that id; returns the ids replaced. */
+/** Milliseconds the page clock is ahead of this browser's: the emulator's clock may have been moved (the ledger says). */
+export function clockOffset() {
+  return Number(document.getElementById('ledger')?.dataset.clockOffsetMs) || 0;
+}
+
+/** The page clock's now, as a Date: the emulator's clock in emulator mode. */
+export function pageNow() {
+  return new Date(Date.now() + clockOffset());
+}
+
+/**
+ * Brings el into view when it is not (on a phone, a result or alert can land
+ * a screen or more below the button that caused it).
+ */
+export function reveal(el) {
+  if (!el?.isConnected) return;
+  const r = el.getBoundingClientRect();
+  if (r.top >= 0 && r.top < innerHeight - Math.min(r.height, innerHeight / 3)) return;
+  const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+  el.scrollIntoView({ block: r.height > innerHeight ? 'start' : 'nearest', behavior: smooth ? 'smooth' : 'auto' });
+}
+
+/**
+ * Replaces each top-level element of html that has an id with the page's
+ * element of that id; returns the elements swapped in.
+ */
 export function swap(html) {
   const tpl = document.createElement('template');
   tpl.innerHTML = html;
-  const ids = [];
+  const swapped = [];
   for (const el of [...tpl.content.children]) {
     const old = el.id && document.getElementById(el.id);
     if (old) {
       old.replaceWith(el);
-      ids.push(el.id);
+      swapped.push(el);
     }
   }
-  return ids;
+  return swapped;
+}
+
+/** Brings a postback's answer into view (its alert, else its first result), from what swap returned. */
+export function revealAnswer(swapped) {
+  const shown = swapped.filter((el) => el.id !== 'ledger' && el.childElementCount > 0);
+  reveal(shown.map((el) => el.querySelector('[role="alert"]')).find(Boolean) ?? shown[0]);
 }
 
 /** Sends a form-encoded postback that carries no token (ledger events). */
@@ -75,8 +138,10 @@ export async function postToken(url, token, fields, { swapIn = true, signal, kee
   if (swapIn) {
     const html = await res.text();
     const t = performance.now();
-    const ids = swap(html);
-    if (traced) trace('render', { ids, ms: performance.now() - t });
+    const swapped = swap(html);
+    if (traced) trace('render', { ids: swapped.map((el) => el.id), ms: performance.now() - t });
+    // Where the answer landed: on a phone, often a screen below the button.
+    revealAnswer(swapped);
   }
   return res;
 }
@@ -186,11 +251,15 @@ export async function recordOutcome(o, asked) {
   }
 }
 
-/** Shows an alert that says what happened and what to do next. */
-export function showAlert(section, title, detail, retry) {
-  const box = section.querySelector('[data-alerts]');
+/**
+ * Shows an alert that says what happened and what to do next, and brings it
+ * into view. tone 'notice' is for an outcome that is no failure (a partial
+ * grant): the same role=alert, not styled as an error. Returns the alert.
+ */
+export function showAlert(section, title, detail, retry, tone) {
+  const box = section.matches('[data-alerts]') ? section : section.querySelector('[data-alerts]');
   const alert = document.createElement('div');
-  alert.className = 'alert';
+  alert.className = tone === 'notice' ? 'alert notice' : 'alert';
   alert.setAttribute('role', 'alert');
   const t = document.createElement('p');
   const strong = document.createElement('strong');
@@ -206,6 +275,8 @@ export function showAlert(section, title, detail, retry) {
     alert.append(r);
   }
   box.replaceChildren(alert);
+  reveal(alert);
+  return alert;
 }
 
 /** Sets the section's role=status line ('' hides it). */

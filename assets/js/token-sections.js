@@ -45,6 +45,7 @@ export class TokenSection {
     this.postback = section.dataset.postback;
     this.label = section.dataset.label;
     this.token = null; // in memory only
+    this.revoked = false; // the token was revoked: Refresh may send it, Revoke not
     this.last = { url: this.postback, fields: null }; // what Refresh repeats
     this.pending = this.last; // what to post once a token arrives
     this.client = initTokenClient(
@@ -60,7 +61,28 @@ export class TokenSection {
     section.addEventListener('click', (ev) => this.onClick(ev));
     section.addEventListener('submit', (ev) => this.onSubmit(ev));
     sections.set(section, this);
-    for (const b of section.querySelectorAll('[data-action="authorize"], [data-action="revoke"]')) b.disabled = false;
+    for (const b of section.querySelectorAll('[data-action="authorize"]')) b.disabled = false;
+    this.updateRevoke();
+  }
+
+  /**
+   * Revoke access needs the page's token: without one it is disabled, and
+   * the note beside it (its description) says why, from the ledger's row.
+   */
+  updateRevoke() {
+    const revoke = this.section.querySelector('[data-action="revoke"]');
+    const note = this.section.querySelector('[data-revoke-note]');
+    const live = !!this.token && !this.revoked;
+    if (revoke) revoke.disabled = !live;
+    if (!note) return;
+    note.hidden = live;
+    if (live) return;
+    const row = document.querySelector(`#ledger tr[data-scope="${CSS.escape(this.scope)}"]`);
+    const vars = { button: this.label, until: row?.dataset.until };
+    const state = row?.dataset.state;
+    const [lead, rest] =
+      state === 'granted' ? alertText('revoke_granted', vars) : !state || state === 'never asked' ? alertText('revoke_never', vars) : alertText('revoke_none', vars);
+    note.textContent = `${lead} ${rest}`;
   }
 
   onClick(ev) {
@@ -105,11 +127,14 @@ export class TokenSection {
   onAnswer(answer) {
     const o = outcome(this.oauth2, answer, [this.scope], 'section_partial');
     if (o.kind !== 'granted') {
-      showAlert(this.section, ...o.alert, this.label);
-      recordOutcome(o, [this.scope]);
+      // The popup's retry line says how to try again: the texts do not repeat it.
+      showAlert(this.section, ...o.alert, this.label, o.kind === 'partial' ? 'notice' : undefined);
+      recordOutcome(o, [this.scope]).then(() => this.updateRevoke());
       return;
     }
     this.token = answer.access_token;
+    this.revoked = false;
+    this.updateRevoke();
     this.section.dispatchEvent(new CustomEvent('scopewise:token', { detail: { scope: answer.scope } }));
     this.send(this.pending, true);
   }
@@ -130,12 +155,10 @@ export class TokenSection {
     }
   }
 
+  /** Ends the whole grant; Revoke access is enabled only while the page holds a token. */
   revoke() {
     clearMessages(this.section);
-    if (!this.token) {
-      showAlert(this.section, ...alertText('section_unrevoked'), this.label);
-      return;
-    }
+    if (!this.token) return;
     trace('revoke', { token: redact(this.token) });
     this.oauth2.revoke(this.token, async (done) => {
       trace('revoked', { done });
@@ -143,7 +166,22 @@ export class TokenSection {
         showAlert(this.section, ...alertText('revoke_failed', { error: done.error ?? 'unknown' }));
         return;
       }
+      // What the dead token fetched goes. The token stays in memory, so
+      // Refresh can show Google refusing it.
+      this.revoked = true;
+      const results = document.getElementById(this.section.dataset.results);
+      if (results) {
+        const p = document.createElement('p');
+        p.textContent = 'What this page showed is cleared: the grant that read it is gone. Refresh sends the revoked token again, to see it refused.';
+        const refresh = document.createElement('button');
+        refresh.type = 'button';
+        refresh.className = 'secondary';
+        refresh.dataset.action = 'refresh';
+        refresh.textContent = 'Refresh';
+        results.replaceChildren(p, refresh);
+      }
       await postForm('/grants/events', { event: 'revoked', scope: this.scope });
+      this.updateRevoke();
       showStatus(this.section, 'Access revoked: every scope this site held is gone, and the old token no longer works.');
     });
   }

@@ -35,13 +35,14 @@ function el(tag, text, className) {
 
 /**
  * One timeline entry as the lab shows it: the time and a title, the
- * plain-language lines, then the details as JSON (collapsed when collapse).
+ * plain-language lines, then the details as JSON (collapsed when collapse);
+ * moved: the page clock (the emulator's) was moved, and the time says so.
  */
-export function entryElement(entry, lines = [], details = {}, { collapse = false, elapsed } = {}) {
+export function entryElement(entry, lines = [], details = {}, { collapse = false, elapsed, moved = false } = {}) {
   const li = el('li', undefined, `entry entry-${entry.kind}`);
   li.dataset.kind = entry.kind;
   const head = el('p', undefined, 'entry-head');
-  const time = el('time', elapsed ?? utc(Date.parse(entry.at)));
+  const time = el('time', elapsed ?? utc(Date.parse(entry.at)) + (moved ? ' (emulator clock, moved)' : ''));
   time.dateTime = new Date(entry.at).toISOString();
   head.append(time, ' ', el('strong', entry.title));
   li.append(head);

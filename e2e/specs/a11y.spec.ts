@@ -18,7 +18,7 @@ test.describe('accessibility (axe: no serious or critical violations)', () => {
   test('calendar with events', async ({ page }, testInfo) => {
     await page.goto('/calendar');
     await consent(page, { button });
-    await expect(page.getByRole('region', { name: 'Upcoming events' }).getByRole('listitem').first()).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Your next events' }).getByRole('listitem').first()).toBeVisible();
     await expectNoSeriousA11yViolations(page, testInfo, '/calendar with events');
   });
 

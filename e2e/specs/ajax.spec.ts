@@ -36,7 +36,7 @@ function nextPostback(page: Page, path: string): Promise<Response> {
 }
 
 function events(page: Page): Locator {
-  return page.getByRole('region', { name: 'Upcoming events' }).getByRole('listitem');
+  return page.getByRole('region', { name: 'Your next events' }).getByRole('listitem');
 }
 
 /** Waits for a section's data, as its page shows it. */

@@ -23,7 +23,7 @@ function nextPostback(page: Page): Promise<Response> {
 }
 
 function events(page: Page) {
-  return page.getByRole('region', { name: 'Upcoming events' }).getByRole('listitem');
+  return page.getByRole('region', { name: 'Your next events' }).getByRole('listitem');
 }
 
 function calendarRow(page: Page) {
@@ -216,7 +216,7 @@ test.describe('Calendar page', () => {
     expect((await postback).status()).toBe(200);
     const list = events(page);
     await expect(list.first()).toBeVisible();
-    const ofType = (t: string) => page.getByRole('region', { name: 'Upcoming events' }).locator(`li[data-event-type="${t}"]`);
+    const ofType = (t: string) => page.getByRole('region', { name: 'Your next events' }).locator(`li[data-event-type="${t}"]`);
     await expect(ofType('birthday').first()).toContainText(/Birthday:.*birthday.*all day/s);
     await expect(ofType('workingLocation').filter({ hasText: 'Working from home' })).toHaveCount(1);
     await expect(ofType('workingLocation').filter({ hasText: 'Working from the office London office' })).toHaveCount(1);
@@ -227,6 +227,6 @@ test.describe('Calendar page', () => {
     // A plain meeting carries no type label.
     await expect(ofType('default').first().locator('.event-kind')).toHaveCount(0);
     // One item per event, every one typed.
-    await expect(page.getByRole('region', { name: 'Upcoming events' }).locator('li:not([data-event-type])')).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Your next events' }).locator('li:not([data-event-type])')).toHaveCount(0);
   });
 });

@@ -225,7 +225,7 @@ test.describe('Docs page', () => {
     expect(res.status()).toBe(403);
     expect(await res.headerValue('www-authenticate')).toBe(`Bearer error="insufficient_scope", scope="${docsScope}"`);
     await expect(alertSaying(page, /permission missing/i)).toBeVisible();
-    await expect(ledgerRow(page, /docs/i)).toContainText(/partly granted/i);
+    await expect(ledgerRow(page, /docs/i)).toContainText(/not granted/i);
 
     await page.unroute('**/docs/open');
     const list = nextPostback(page, '/docs');

@@ -24,7 +24,7 @@ test.describe('home page', () => {
   test('a grant made on the Calendar page shows in the ledger on home', async ({ page }) => {
     await page.goto('/calendar');
     await consent(page, { button: 'Show calendar info' });
-    await expect(page.getByRole('region', { name: 'Upcoming events' }).getByRole('listitem').first()).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Your next events' }).getByRole('listitem').first()).toBeVisible();
 
     await page.goto('/');
     const row = ledgerRow(page, /calendar/i);

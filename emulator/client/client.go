@@ -122,6 +122,23 @@ func (c *Client) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, 
 	return out.Now, err
 }
 
+// Clock reads the emulator's clock and how far it has been moved ahead of
+// the wall clock (GET /_emu/clock).
+func (c *Client) Clock(ctx context.Context) (now time.Time, offset time.Duration, err error) {
+	var out struct {
+		Now    time.Time `json:"now"`
+		Offset string    `json:"clock_offset"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/_emu/clock", nil, &out); err != nil {
+		return time.Time{}, 0, err
+	}
+	offset, err = time.ParseDuration(out.Offset)
+	if err != nil {
+		return time.Time{}, 0, fmt.Errorf("emulator: GET /_emu/clock: clock_offset %q: %w", out.Offset, err)
+	}
+	return out.Now, offset, nil
+}
+
 // InjectFault queues a fault for the next calls of its path (POST
 // /_emu/faults).
 func (c *Client) InjectFault(ctx context.Context, f emulator.Fault) error {

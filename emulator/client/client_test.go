@@ -37,6 +37,11 @@ func TestClientAgainstAnEmulator(t *testing.T) {
 		t.Fatalf("advance: %s %v", now, err)
 	}
 
+	clockNow, offset, err := c.Clock(ctx)
+	if err != nil || !clockNow.Equal(time.Date(2026, 5, 1, 9, 30, 0, 0, time.UTC)) || offset != 90*time.Minute {
+		t.Errorf("clock: %s offset %s %v", clockNow, offset, err)
+	}
+
 	st, err := c.State(ctx)
 	if err != nil {
 		t.Fatal(err)

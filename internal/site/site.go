@@ -44,7 +44,9 @@ func New(cfg config.Config, log *slog.Logger, docSamples pages.DocSamples) (http
 	if cfg.EmulatorMode() {
 		// Each move of the clock empties the verifier's cache: its expiries
 		// were counted on the old clock.
-		deps.EmulatorClock = verifier.FollowClock(emuclient.New(cfg.Endpoints.AccountsOrigin, hc))
+		emu := emuclient.New(cfg.Endpoints.AccountsOrigin, hc)
+		deps.EmulatorClock = verifier.FollowClock(emu)
+		deps.EmulatorTime = emu
 	}
 	p := pages.New(deps)
 	return newRouter(cfg, log, p, a), nil

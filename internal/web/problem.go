@@ -45,7 +45,7 @@ type Pages interface {
 	// Base is the layout's view model for this request.
 	Base(c echo.Context, title string) views.Page
 	// LedgerRows is the ledger as of now.
-	LedgerRows(c echo.Context) []views.LedgerRow
+	LedgerRows(c echo.Context) views.LedgerView
 }
 
 // StatusClientClosed is logged for a request whose client left before the
