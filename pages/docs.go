@@ -90,6 +90,7 @@ func (p *Pages) Docs(c echo.Context) error {
 		Page:   p.withGIS(c, "Docs to read"),
 		Client: p.tokenClient("docs", apis.DocsScope, "/docs", docsPostback.Button),
 	}
+	v.Page.Assets = p.assets.docs
 	if p.Config.EmulatorMode() {
 		v.Samples = p.DocSamples
 	}

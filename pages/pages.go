@@ -74,11 +74,16 @@ type Pages struct {
 // once: hashed URLs do not change while the binary runs.
 type pageAssets struct {
 	plain    views.Assets // no token client: the stylesheet only
-	sections views.Assets // /docs and /calendar: [data-token-client] sections
+	sections views.Assets // /calendar: [data-token-client] sections
+	docs     views.Assets // /docs: the sections and the Docs section's rules
 	photos   views.Assets // /photos: the sections and the picker + carousel
 	ajax     views.Assets // /ajax runs its own token client and reuses photos.js
 	lab      views.Assets // /lab: its own module and stylesheet
 }
+
+// photosModule is the Photos section's module and its stylesheet, by the
+// bare names photos.js imports and resolves them by.
+var photosModule = map[string]string{"scopewise/photos": "js/photos.js", "scopewise/photos.css": "css/photos.css"}
 
 // New builds the pages.
 func New(d Deps) *Pages {
@@ -89,12 +94,19 @@ func New(d Deps) *Pages {
 	p.assets = pageAssets{
 		plain:    views.Assets{CSS: d.Assets.URL("css/site.css")},
 		sections: p.moduleAssets(nil, "js/token-sections.js"),
-		photos:   p.moduleAssets(nil, "js/token-sections.js", "js/photos.js"),
-		// The Photos section reuses the Photos page's module (picker + carousel).
-		ajax: p.moduleAssets(map[string]string{"scopewise/photos": "js/photos.js"}, "js/ajax.js"),
+		docs:     p.moduleAssets(nil, "js/token-sections.js"),
+		// photos.js (picker + carousel) is imported with the Photos
+		// section's first postback (views.TokenClient.Module).
+		photos: p.moduleAssets(photosModule, "js/token-sections.js"),
+		ajax:   p.moduleAssets(photosModule, "js/ajax.js"),
 		lab:  p.moduleAssets(nil, "js/lab.js"),
 	}
-	p.assets.lab.PageCSS = d.Assets.URL("css/lab.css")
+	// Each section's rules go with the pages that show it.
+	// The Photos section's are photos.js's, loaded with it (the import map).
+	docsCSS := d.Assets.URL("css/docs.css")
+	p.assets.docs.PageCSS = []string{docsCSS}
+	p.assets.ajax.PageCSS = []string{docsCSS, d.Assets.URL("css/ajax.css")}
+	p.assets.lab.PageCSS = []string{d.Assets.URL("css/lab.css")}
 	return p
 }
 
@@ -103,8 +115,9 @@ func New(d Deps) *Pages {
 // bare name → asset path) through the import map.
 func (p *Pages) moduleAssets(extra map[string]string, pageScripts ...string) views.Assets {
 	shared := p.Assets.URL("js/token-client.js")
-	// trace.js ("What just happened") is imported on first use only.
-	modules := map[string]string{"scopewise/token-client": shared, "scopewise/trace": p.Assets.URL("js/trace.js")}
+	// trace.js ("What just happened") and answer.js (what a page does once
+	// a request is answered) are imported on first use only.
+	modules := map[string]string{"scopewise/token-client": shared, "scopewise/trace": p.Assets.URL("js/trace.js"), "scopewise/answer": p.Assets.URL("js/answer.js")}
 	for name, path := range extra {
 		modules[name] = p.Assets.URL(path)
 	}

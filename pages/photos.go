@@ -91,9 +91,18 @@ func (p *Pages) Photos(c echo.Context) error {
 	page.Assets = p.assets.photos
 	v := PhotosView{
 		Page:   page,
-		Client: p.tokenClient("photos", apis.PickerScope, "/photos", photosPostback.Button),
+		Client: p.photosClient(),
 	}
 	return web.Render(c, http.StatusOK, PhotosPage(v))
+}
+
+// photosClient is the Photos section's token client: its answers need
+// photos.js (the picker window, polling, the carousel), imported with its
+// first postback.
+func (p *Pages) photosClient() views.TokenClient {
+	t := p.tokenClient("photos", apis.PickerScope, "/photos", photosPostback.Button)
+	t.Module = "scopewise/photos"
+	return t
 }
 
 // PhotosPostback verifies the token and starts a picking session: POST /photos.

@@ -82,13 +82,17 @@ var (
 // owns them (assets/js/…), then by the key the scripts name, unique across
 // modules. The assets are built with each module's own texts in place of its
 // ALERT_TEXTS (ScriptAlerts), so a page carries only its modules' texts,
-// compressed and cached with them.
+// compressed and cached with them; alertText in token-client.js looks a key
+// up in the texts the page's modules added, and imports answer.js first when
+// the key is not there.
 var scriptAlerts = map[string]map[string]AlertText{
-	// The shared module: alerts any page script shows, and the outcome of a
-	// token request (outcome): the callback's OAuth errors and
-	// error_callback's types, by their codes.
-	"token-client.js": {
-		"unreachable":          {"Could not reach the server", "The page could not reach its server. Check that it is running, then try again."},
+	// Shown only after a page's first use (a token request's answer, a
+	// revoke, a failed load): answer.js carries them, imported with the
+	// page's first token request or by the first alert that needs one, so no
+	// page carries them before it is used. The outcome of a token request
+	// (outcome in token-client.js): the callback's OAuth errors and
+	// error_callback's types, by their codes; any page script's alerts.
+	"answer.js": {
 		"revoke_failed":        {"Revoke failed", "Google answered “{error}”: the grant may already be gone."},
 		"no_token":             {"No token on this page", "This page holds no token yet (tokens live in memory only, so a reload forgets them)."},
 		"access_denied":        {"Access was not granted", "You cancelled the consent screen, so the page got no token."},
@@ -101,20 +105,28 @@ var scriptAlerts = map[string]map[string]AlertText{
 		// Google's library ({host}: where it comes from) did not load.
 		"gis_failed": {"Google's sign-in library could not load", "The browser could not load it from {host}, so the page's buttons cannot ask for access. An ad or tracker blocker, being offline, or an outage at Google causes this: allow {host} in your blocker or check your connection, then reload the page."},
 		"gis_slow":   {"Google's sign-in library has not loaded", "After a few seconds it has still not arrived from {host}, so the page's buttons cannot ask for access yet. An ad or tracker blocker, being offline, or an outage at Google causes this: allow {host} in your blocker or check your connection, then reload the page. This alert goes away if the library arrives."},
-	},
-	// The pages with token sections.
-	"token-sections.js": {
+		// A partial grant, by page (outcome's partialKey).
 		"section_partial": {"Permission not granted", "The consent answer did not include {missing}. Press the button again and tick that permission."},
+		"ajax_partial":    {"Permission not granted", "The consent answer did not include {missing}. Close the section and open it again to be asked once more."},
+		"lab_partial":     {"Part of the request was granted", "Not granted: {missing}. The page must work with what it got, or ask again."},
+		// The consent lab's.
+		"lab_no_scope": {"No scope chosen", "Tick at least one scope to request, then press “Request access”."},
+		"lab_no_token": {"No live token", "Request access first: Expire now moves the emulator’s clock past the tokens on this page."},
+	},
+	// Shown as a page loads, so carried by its own module. The shared
+	// module's: the page cannot reach its server (answer.js then cannot load
+	// either, and this text stands in for any of its).
+	"token-client.js": {
+		"unreachable": {"Could not reach the server", "The page could not reach its server. Check that it is running, then try again."},
+	},
+	// The pages with token sections:
+	"token-sections.js": {
 		// Why Revoke access is disabled ({button}: the page's button; {until}: the grant's end).
 		"revoke_never":   {"Nothing to revoke yet.", "Nothing is granted; “{button}” asks for it."},
 		"revoke_granted": {"Granted until {until}.", "This page has had no token since it loaded (tokens live in page memory only); “{button}” gets one, and then Revoke access can end the grant."},
 		"revoke_none":    {"This page holds no live token.", "Revoke access needs one; “{button}” asks for it."},
 	},
-	// The Ajax page.
-	"ajax.js": {
-		"ajax_partial": {"Permission not granted", "The consent answer did not include {missing}. Close the section and open it again to be asked once more."},
-	},
-	// The Photos section, on /photos and /ajax.
+	// The Photos section, on /photos and /ajax (photos.js loads on first use).
 	"photos.js": {
 		"picking_expired":     AlertPickingExpired,
 		"picking_unreachable": {"Could not reach the server", "The page could not reach its server while waiting for your photos. Check that it is running, then try again."},
@@ -123,9 +135,6 @@ var scriptAlerts = map[string]map[string]AlertText{
 	},
 	// The consent lab.
 	"lab.js": {
-		"lab_partial":     {"Part of the request was granted", "Not granted: {missing}. The page must work with what it got, or ask again."},
-		"lab_no_scope":    {"No scope chosen", "Tick at least one scope to request, then press “Request access”."},
-		"lab_no_token":    {"No live token", "Request access first: Expire now moves the emulator’s clock past the tokens on this page."},
 		"lab_revoke_note": {"No live token on this page.", "Revoke access needs one: press “Request access” first; the revoke then ends the whole grant, every scope at once."},
 	},
 }

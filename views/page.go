@@ -31,9 +31,9 @@ type Page struct {
 // Assets are content-hashed URLs of the site's static files.
 type Assets struct {
 	CSS string
-	// PageCSS, when set, is a page's own stylesheet, loaded after CSS: rules
-	// only one page uses stay off the others.
-	PageCSS string
+	// PageCSS are a page's own stylesheets, loaded after CSS: rules only
+	// some pages use (a section's, a page's) stay off the others.
+	PageCSS []string
 	// Script is the shared module, token-client.js, that every page module
 	// imports as "scopewise/token-client" through ImportMap. Its own tag has
 	// the browser fetch it alongside the page modules, not after them.

@@ -17,7 +17,6 @@
 // The token lives in this module's memory only: never in storage, the URL,
 // a cookie or the DOM.
 import {
-  addAlertTexts,
   alertText,
   clearMessages,
   gis,
@@ -33,7 +32,6 @@ import {
   trace,
 } from 'scopewise/token-client';
 
-addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
 
 // A token this close to its expiry counts as expired: better a popup now than
 // a 401 halfway through a postback.
@@ -104,7 +102,7 @@ class AjaxSection {
     if (!form) return;
     ev.preventDefault();
     clearMessages(this.el);
-    this.withToken({ url: form.getAttribute('action'), fields: Object.fromEntries(new FormData(form)) });
+    this.withToken({ url: form.getAttribute('action'), fields: Object.fromEntries(new FormData(form, ev.submitter)) });
   }
 
   /** Opening is the gesture that asks for the scope, unless the token already carries it. */
@@ -143,13 +141,13 @@ class AjaxSection {
       trace('render', { ids: swapped.map((el) => el.id), ms: performance.now() - t });
       showStatus(this.el, '');
       // Where the answer landed: on a phone, often a screen below the button.
-      revealAnswer(swapped);
+      revealAnswer(swapped).catch(() => {});
       if (res.ok) this.loaded = true;
       // Refused as expired or revoked: the next opening asks again.
       if (res.status === 401) this.page.forget(token);
     } catch {
       showStatus(this.el, '');
-      showAlert(this.el, ...alertText('unreachable'), this.label);
+      showAlert(this.el, alertText('unreachable'), this.label);
     }
   }
 }
@@ -191,15 +189,15 @@ class AjaxPage {
   }
 
   /** The callback's TokenResponse or error_callback's error, for the section that asked. */
-  onAnswer(answer) {
+  async onAnswer(answer) {
     const pending = this.pending;
     this.pending = null;
     if (!pending) return;
     const { section, next } = pending;
-    const o = outcome(this.oauth2, answer, [section.scope], 'ajax_partial');
+    const o = await outcome(this.oauth2, answer, [section.scope], 'ajax_partial');
     if (o.kind !== 'granted') {
       showStatus(section.el, '');
-      showAlert(section.el, ...o.alert, section.label, o.kind === 'partial' ? 'notice' : undefined);
+      showAlert(section.el, o.alert, section.label, o.kind === 'partial' ? 'notice' : undefined);
       recordOutcome(o, [section.scope]);
       return;
     }

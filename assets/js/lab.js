@@ -26,12 +26,10 @@
 import {
   addAlertTexts,
   alertText,
-  clockOffset,
   gis,
   initTokenClient,
   loadTrace,
   outcome,
-  pageNow,
   postForm,
   postToken,
   recordOutcome,
@@ -42,6 +40,16 @@ import {
 } from 'scopewise/token-client';
 
 addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
+
+/** Milliseconds the page clock is ahead of this browser's: the emulator's clock may have been moved (the ledger says). */
+function clockOffset() {
+  return Number(document.getElementById('ledger')?.dataset.clockOffsetMs) || 0;
+}
+
+/** The page clock's now, as a Date: the emulator's clock in emulator mode. */
+function pageNow() {
+  return new Date(Date.now() + clockOffset());
+}
 
 const root = document.querySelector('[data-lab]');
 const retry = 'Request access';
@@ -125,7 +133,7 @@ class Lab {
         case 'export':
           loadExtras().then(
             (m) => m.exportJSON(this),
-            () => this.alert(...alertText('unreachable')),
+            () => this.alert(alertText('unreachable')),
           );
           break;
       }
@@ -143,7 +151,7 @@ class Lab {
     if (revoke) revoke.disabled = !live;
     if (!note) return;
     note.hidden = live;
-    if (!live) note.textContent = alertText('lab_revoke_note').join(' ');
+    if (!live) alertText('lab_revoke_note').then((text) => (note.textContent = text.join(' ')));
   }
 
   /** The newest token, when it is still live: the one revoke and verify use. */
@@ -156,8 +164,8 @@ class Lab {
     this.statusEl.textContent = text;
   }
 
-  alert(title, detail, next) {
-    showAlert(root, title, detail, next);
+  alert(text, next) {
+    showAlert(root, text, next);
   }
 
   clearAlerts() {
@@ -240,7 +248,7 @@ class Lab {
     this.clearAlerts();
     const requested = this.requested();
     if (requested.length === 0) {
-      this.alert(...alertText('lab_no_scope'));
+      this.alert(alertText('lab_no_scope'));
       return;
     }
     const overrides = this.overrides();
@@ -288,14 +296,14 @@ class Lab {
     const requested = this.pending?.requested ?? [];
     this.pending = null;
     this.status('');
-    const o = outcome(this.oauth2, resp, requested, 'lab_partial');
+    const o = await outcome(this.oauth2, resp, requested, 'lab_partial');
     if (resp.error) {
       // An error answer carries no token.
       this.log('oauth-error', `callback: OAuth error “${resp.error}”`, { response: resp }, [
         resp.error_description ? `Google says: ${resp.error_description}` : `Google answered ${resp.error}.`,
       ]);
-      const [title, detail] = o.alert;
-      this.alert(title, `${detail} (OAuth error: ${resp.error})`, retry);
+      const [title, detail] = await o.alert;
+      this.alert([title, `${detail} (OAuth error: ${resp.error})`], retry);
       await recordOutcome(o, requested);
       return;
     }
@@ -324,7 +332,7 @@ class Lab {
     );
     if (o.kind === 'partial') {
       // Part of a request is an outcome, not a failure.
-      showAlert(root, ...o.alert, undefined, 'notice');
+      showAlert(root, o.alert, undefined, 'notice');
       await recordOutcome(o, requested);
     }
     const response = this.shown;
@@ -339,7 +347,7 @@ class Lab {
     this.pending = null;
     this.status('');
     this.log('error_callback', `error_callback: ${err.type}`, { error: { type: err.type, message: err.message } });
-    this.alert(...outcome(this.oauth2, err, []).alert, retry);
+    this.alert(outcome(this.oauth2, err, []).then((o) => o.alert), retry);
   }
 
   /** Posts the token to POST /lab/verify and logs the server's verdict. */
@@ -408,7 +416,7 @@ class Lab {
     this.clearAlerts();
     const live = this.tokens.filter((t) => t.state === 'live');
     if (live.length === 0) {
-      this.alert(...alertText('lab_no_token'), retry);
+      this.alert(alertText('lab_no_token'), retry);
       return;
     }
     const seconds = Math.max(1, Math.ceil((Math.max(...live.map((t) => t.expiresAt)) - Date.now()) / 1000) + 1);
@@ -416,7 +424,7 @@ class Lab {
     try {
       res = await postForm('/lab/expire', { seconds: String(seconds) });
     } catch {
-      this.alert(...alertText('unreachable'));
+      this.alert(alertText('unreachable'));
       return;
     }
     if (!res.ok) {
@@ -447,7 +455,7 @@ class Lab {
       const result = { successful: !!done.successful, error: done.error, error_description: done.error_description };
       if (!done.successful) {
         this.log('revoke', 'revoke: failed', { result }, [`Google answered ${done.error ?? 'unknown'}.`]);
-        this.alert(...alertText('revoke_failed', { error: done.error ?? 'unknown' }));
+        this.alert(alertText('revoke_failed', { error: done.error ?? 'unknown' }));
         return;
       }
       for (const other of this.tokens) if (other.state === 'live') this.setState(other, 'revoked');

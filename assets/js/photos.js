@@ -12,9 +12,13 @@
 //
 // The token stays in the shared script's memory (the section object): it is
 // sent in the Authorization header only, never put in the DOM or a URL.
-import { addAlertTexts, alertText, postToken, sections, showAlert, swap } from 'scopewise/token-client';
+import { addAlertTexts, alertText, postToken, sections, showAlert, stylesheet, swap } from 'scopewise/token-client';
 
 addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
+
+// The section's rules (photos.css, named in the page's import map), in
+// place before this module's first answer is swapped in.
+await stylesheet(import.meta.resolve('scopewise/photos.css'));
 
 
 // Bounds on the server-given poll interval, whatever it says.
@@ -107,7 +111,7 @@ class Poller {
       this.stop();
       endSession(client.token, this.sessionId, false);
       this.panel.closest('.results')?.replaceChildren();
-      showAlert(section, ...alertText('picking_expired'), section.dataset.label);
+      showAlert(section, alertText('picking_expired'), section.dataset.label);
       return;
     }
     let res, html;
@@ -118,7 +122,7 @@ class Poller {
     } catch {
       if (!this.running) return; // stopped meanwhile: nothing to say
       this.stop();
-      showAlert(section, ...alertText('picking_unreachable'), section.dataset.label);
+      showAlert(section, alertText('picking_unreachable'), section.dataset.label);
       return;
     } finally {
       this.inFlight = false;
@@ -149,7 +153,7 @@ function openPicker(panel) {
   // Inside the click: a window opened later would be blocked.
   const win = window.open(`${panel.dataset.pickerUri}/autoclose`, 'scopewise-picker', 'popup,width=960,height=720');
   if (!win) {
-    showAlert(section, ...alertText('picker_blocked'));
+    showAlert(section, alertText('picker_blocked'));
     return;
   }
   section.querySelector('[data-alerts]')?.replaceChildren();
@@ -185,7 +189,7 @@ async function showPicked(panel) {
     if (res.status !== 409) pollers.get(panel)?.stop();
     if (res.status === 200) focusCarousel(section);
   } catch {
-    showAlert(section, ...alertText('unreachable'));
+    showAlert(section, alertText('unreachable'));
   }
 }
 
@@ -194,7 +198,7 @@ async function pickAgain(button) {
   const { section, client } = tokenSectionOf(button);
   section.querySelector('[data-alerts]')?.replaceChildren();
   if (!client?.token) {
-    showAlert(section, ...alertText('no_token'), section.dataset.label);
+    showAlert(section, alertText('no_token'), section.dataset.label);
     return;
   }
   try {
@@ -202,7 +206,7 @@ async function pickAgain(button) {
     swap(await res.text());
     section.querySelector('[data-action="open-picker"]')?.focus();
   } catch {
-    showAlert(section, ...alertText('unreachable'), section.dataset.label);
+    showAlert(section, alertText('unreachable'), section.dataset.label);
   }
 }
 
@@ -270,6 +274,6 @@ window.addEventListener('pageshow', (ev) => {
   for (const panel of document.querySelectorAll('[data-picker][data-ended]')) {
     const { section } = tokenSectionOf(panel);
     panel.closest('.results')?.replaceChildren();
-    showAlert(section, ...alertText('picking_ended'), section.dataset.label);
+    showAlert(section, alertText('picking_ended'), section.dataset.label);
   }
 });

@@ -25,18 +25,18 @@ export function gis() {
   gisLoaded ??= new Promise((resolve) => {
     const script = document.querySelector('script[data-gis]');
     const host = script ? new URL(script.src, location.href).host : 'accounts.google.com';
-    let alert = null;
+    let box = null;
     // Under the page's heading: where a reader starts, and shown on every
     // page (a section's own alert box may be collapsed).
-    const warn = ([title, detail]) => {
-      if (alert) return;
-      const box = document.createElement('div');
+    const warn = (text) => {
+      if (box) return;
+      box = document.createElement('div');
       box.className = 'alerts';
       box.dataset.alerts = '';
       const h1 = document.querySelector('main h1');
       if (h1) h1.after(box);
       else (document.querySelector('main') ?? document.body).prepend(box);
-      alert = showAlert(box, title, detail);
+      showAlert(box, text);
     };
     script?.addEventListener('error', () => warn(alertText('gis_failed', { host })));
     const timer = setTimeout(() => warn(alertText('gis_slow', { host })), gisPatienceMs);
@@ -47,34 +47,12 @@ export function gis() {
         return;
       }
       clearTimeout(timer);
-      alert?.parentElement.remove();
+      box?.remove();
       resolve(oauth2);
     };
     check();
   });
   return gisLoaded;
-}
-
-/** Milliseconds the page clock is ahead of this browser's: the emulator's clock may have been moved (the ledger says). */
-export function clockOffset() {
-  return Number(document.getElementById('ledger')?.dataset.clockOffsetMs) || 0;
-}
-
-/** The page clock's now, as a Date: the emulator's clock in emulator mode. */
-export function pageNow() {
-  return new Date(Date.now() + clockOffset());
-}
-
-/**
- * Brings el into view when it is not (on a phone, a result or alert can land
- * a screen or more below the button that caused it).
- */
-export function reveal(el) {
-  if (!el?.isConnected) return;
-  const r = el.getBoundingClientRect();
-  if (r.top >= 0 && r.top < innerHeight - Math.min(r.height, innerHeight / 3)) return;
-  const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
-  el.scrollIntoView({ block: r.height > innerHeight ? 'start' : 'nearest', behavior: smooth ? 'smooth' : 'auto' });
 }
 
 /**
@@ -95,10 +73,22 @@ export function swap(html) {
   return swapped;
 }
 
-/** Brings a postback's answer into view (its alert, else its first result), from what swap returned. */
-export function revealAnswer(swapped) {
-  const shown = swapped.filter((el) => el.id !== 'ledger' && el.childElementCount > 0);
-  reveal(shown.map((el) => el.querySelector('[role="alert"]')).find(Boolean) ?? shown[0]);
+/** Adds the stylesheet at href to the page once; resolves when it applies (or failed to load). */
+const stylesheets = new Map();
+export function stylesheet(href) {
+  if (!stylesheets.has(href)) {
+    stylesheets.set(
+      href,
+      new Promise((resolve) => {
+        const link = document.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = href;
+        link.onload = link.onerror = resolve;
+        document.head.append(link);
+      }),
+    );
+  }
+  return stylesheets.get(href);
 }
 
 /** Sends a form-encoded postback that carries no token (ledger events). */
@@ -116,11 +106,12 @@ export async function postForm(url, fields) {
 /**
  * Posts the token to a page route, with optional form fields; the answer is
  * HTML fragments, swapped in unless swapIn is false (then the caller reads
- * it). signal and keepalive go to fetch. traced: the postback, its answer
+ * it), once ready (a promise: the module the answer needs) has settled.
+ * signal and keepalive go to fetch. traced: the postback, its answer
  * (the server's verdict and timings) and the swap are steps of "What just
  * happened".
  */
-export async function postToken(url, token, fields, { swapIn = true, signal, keepalive, traced = false } = {}) {
+export async function postToken(url, token, fields, { swapIn = true, signal, keepalive, traced = false, ready } = {}) {
   const init = {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'X-CSRF-Token': csrf, Accept: 'text/html' },
@@ -137,11 +128,12 @@ export async function postToken(url, token, fields, { swapIn = true, signal, kee
   if (traced) trace('answer', { res });
   if (swapIn) {
     const html = await res.text();
+    await ready;
     const t = performance.now();
     const swapped = swap(html);
     if (traced) trace('render', { ids: swapped.map((el) => el.id), ms: performance.now() - t });
     // Where the answer landed: on a phone, often a screen below the button.
-    revealAnswer(swapped);
+    revealAnswer(swapped).catch(() => {});
   }
   return res;
 }
@@ -195,13 +187,16 @@ export function initTokenClient(oauth2, config, about) {
     requestAccessToken(overrides) {
       trace('request', { config, overrides });
       client.requestAccessToken(overrides);
+      // What the page does with the answer, fetched while the user answers the popup.
+      answer().catch(() => {});
     },
   };
 }
 
-// The alert texts of the page's modules, key → [title, detail]. They are
-// spelled in views/alerts.go: each module's own replace its ALERT_TEXTS when
-// the site builds its assets, and the module adds them here.
+// The alert texts, key → [title, detail]. They are spelled in
+// views/alerts.go: each module's own replace its ALERT_TEXTS when the site
+// builds its assets, and the module adds them here. The texts shown only
+// after a page's first use are answer.js's.
 const alertTexts = ALERT_TEXTS;
 
 /** Adds a page module's alert texts (its ALERT_TEXTS) to the ones alertText finds. */
@@ -209,74 +204,72 @@ export function addAlertTexts(texts) {
   Object.assign(alertTexts, texts);
 }
 
-/** An alert's [title, detail] by key, each {name} filled in from vars. */
-export function alertText(key, vars = {}) {
-  return (alertTexts[key] ?? [key, '']).map((s) => s.replace(/\{(\w+)\}/g, (m, name) => vars[name] ?? m));
+/**
+ * An alert's [title, detail], each {name} filled in from vars, by key (or
+ * the first of a list of keys that has a text): a promise, since the text
+ * may be answer.js's, not loaded yet.
+ */
+export async function alertText(keys, vars = {}) {
+  keys = [keys].flat();
+  if (!keys.some((k) => alertTexts[k])) await answer().catch(() => {});
+  // No text even then: answer.js could not load, so the server is out of reach.
+  const key = keys.find((k) => alertTexts[k]) ?? 'unreachable';
+  return alertTexts[key].map((s) => s.replace(/\{(\w+)\}/g, (m, name) => vars[name] ?? m));
 }
 
-// The error codes with an outcome of their own; any other is kind 'error'.
-const errorKinds = { access_denied: 'denied', popup_closed: 'closed', popup_failed_to_open: 'blocked' };
+// ------------------------------------------------------------ the answer
+// answer.js: what a page does once a request is answered. The functions
+// below are its, loaded on first use: the page's first token request
+// fetches it while the user answers the popup.
+
+let answerModule;
+
+/** answer.js, imported once; a failed load is tried again next time. */
+export function answer() {
+  return (answerModule ??= import('scopewise/answer').catch((err) => {
+    answerModule = undefined;
+    throw err;
+  }));
+}
 
 /**
  * What a token request came to, from the callback's TokenResponse or
- * error_callback's error: {kind, code, missing, alert}.
- *   kind     'granted'; 'partial' (missing: the asked scopes not granted);
- *            'denied' (access_denied); 'closed' (popup_closed); 'blocked'
- *            (popup_failed_to_open); 'error' (any other: code says which)
- *   code     the OAuth error or error_callback type, when there is one
- *   alert    [title, detail] to show; null when everything asked was granted
- * partialKey names the page's own alert for a partial grant; its {missing}
- * lists the scopes not granted. The answer (redacted) and the check are
- * steps of "What just happened".
+ * error_callback's error: a promise of {kind, code, missing, alert}
+ * (answer.js's outcome says what each is).
  */
-export function outcome(oauth2, answer, asked, partialKey) {
-  const code = answer.error ?? answer.type;
-  const missing = code ? [] : asked.filter((s) => !oauth2.hasGrantedAllScopes(answer, s));
-  const kind = code ? (errorKinds[code] ?? 'error') : missing.length ? 'partial' : 'granted';
-  trace('popup', { answer: { ...answer, access_token: answer.access_token && redact(answer.access_token) } });
-  if (!code) trace('check', { scopes: asked, missing });
-  // An unknown OAuth error is Google's answer; an unknown type, the window's.
-  const key = !code ? partialKey : alertTexts[code] ? code : answer.error ? 'error_response' : 'error_window';
-  return { kind, code, missing, alert: kind === 'granted' ? null : alertText(key, { code, missing: missing.join(', ') }) };
+export async function outcome(...args) {
+  return (await answer()).outcome(...args);
+}
+
+/** Tells the grant ledger of a denial or a partial grant (answer.js). */
+export async function recordOutcome(...args) {
+  return (await answer()).recordOutcome(...args);
+}
+
+/** Brings a postback's answer into view, from what swap returned (answer.js). */
+export async function revealAnswer(swapped) {
+  return (await answer()).revealAnswer(swapped);
+}
+
+/** Brings el into view when it is not (answer.js). */
+export async function reveal(el) {
+  return (await answer()).reveal(el);
 }
 
 /**
- * Tells the grant ledger (POST /grants/events) of a denial (every scope
- * asked) or a partial grant (the scopes missing); scopes the ledger has no
- * row for are left out. Other outcomes change nothing there.
+ * Shows an alert, [title, detail] or a promise of it, with its retry line and
+ * tone, and brings it into view (answer.js). If answer.js cannot load, the
+ * server is out of reach, and the section's status line says so.
  */
-export async function recordOutcome(o, asked) {
-  for (const scope of o.kind === 'denied' ? asked : o.missing) {
-    if (document.querySelector(`#ledger tr[data-scope="${CSS.escape(scope)}"]`)) await postForm('/grants/events', { event: o.kind, scope });
+export async function showAlert(section, text, retry, tone) {
+  let m;
+  try {
+    m = await answer();
+  } catch {
+    showStatus(section, alertTexts.unreachable.join(' '));
+    return null;
   }
-}
-
-/**
- * Shows an alert that says what happened and what to do next, and brings it
- * into view. tone 'notice' is for an outcome that is no failure (a partial
- * grant): the same role=alert, not styled as an error. Returns the alert.
- */
-export function showAlert(section, title, detail, retry, tone) {
-  const box = section.matches('[data-alerts]') ? section : section.querySelector('[data-alerts]');
-  const alert = document.createElement('div');
-  alert.className = tone === 'notice' ? 'alert notice' : 'alert';
-  alert.setAttribute('role', 'alert');
-  const t = document.createElement('p');
-  const strong = document.createElement('strong');
-  strong.textContent = title;
-  t.append(strong);
-  const d = document.createElement('p');
-  d.textContent = detail;
-  alert.append(t, d);
-  if (retry) {
-    // As views.Alert renders it.
-    const r = document.createElement('p');
-    r.textContent = `Press “${retry}” to try again.`;
-    alert.append(r);
-  }
-  box.replaceChildren(alert);
-  reveal(alert);
-  return alert;
+  return m.showAlert(section, await text, retry, tone);
 }
 
 /** Sets the section's role=status line ('' hides it). */

@@ -80,9 +80,8 @@ export class TokenSection {
     const row = document.querySelector(`#ledger tr[data-scope="${CSS.escape(this.scope)}"]`);
     const vars = { button: this.label, until: row?.dataset.until };
     const state = row?.dataset.state;
-    const [lead, rest] =
-      state === 'granted' ? alertText('revoke_granted', vars) : !state || state === 'never asked' ? alertText('revoke_never', vars) : alertText('revoke_none', vars);
-    note.textContent = `${lead} ${rest}`;
+    const key = state === 'granted' ? 'revoke_granted' : !state || state === 'never asked' ? 'revoke_never' : 'revoke_none';
+    alertText(key, vars).then((text) => (note.textContent = text.join(' ')));
   }
 
   onClick(ev) {
@@ -95,7 +94,7 @@ export class TokenSection {
       case 'refresh':
         clearMessages(this.section);
         if (this.token) this.send(this.last);
-        else showAlert(this.section, ...alertText('no_token'), this.label);
+        else showAlert(this.section, alertText('no_token'), this.label);
         break;
       case 'revoke':
         this.revoke();
@@ -114,7 +113,7 @@ export class TokenSection {
     const form = ev.target.closest('form[data-token-form]');
     if (!form) return;
     ev.preventDefault();
-    const next = { url: form.getAttribute('action'), fields: Object.fromEntries(new FormData(form)) };
+    const next = { url: form.getAttribute('action'), fields: Object.fromEntries(new FormData(form, ev.submitter)) };
     if (this.token) {
       clearMessages(this.section);
       this.send(next);
@@ -124,11 +123,11 @@ export class TokenSection {
   }
 
   /** The callback's TokenResponse or error_callback's error. */
-  onAnswer(answer) {
-    const o = outcome(this.oauth2, answer, [this.scope], 'section_partial');
+  async onAnswer(answer) {
+    const o = await outcome(this.oauth2, answer, [this.scope], 'section_partial');
     if (o.kind !== 'granted') {
       // The popup's retry line says how to try again: the texts do not repeat it.
-      showAlert(this.section, ...o.alert, this.label, o.kind === 'partial' ? 'notice' : undefined);
+      showAlert(this.section, o.alert, this.label, o.kind === 'partial' ? 'notice' : undefined);
       recordOutcome(o, [this.scope]).then(() => this.updateRevoke());
       return;
     }
@@ -146,12 +145,14 @@ export class TokenSection {
     // A postback with the token the page already holds is a request of its own.
     if (!fresh) trace('reuse', { url: next.url });
     try {
-      const res = await postToken(next.url, this.token, next.fields, { traced: true });
+      // The module the answer needs (data-module), imported on first use.
+      const ready = this.section.dataset.module && import(this.section.dataset.module);
+      const res = await postToken(next.url, this.token, next.fields, { traced: true, ready });
       showStatus(this.section, '');
       this.section.dispatchEvent(new CustomEvent('scopewise:answer', { detail: { url: next.url, status: res.status } }));
     } catch {
       showStatus(this.section, '');
-      showAlert(this.section, ...alertText('unreachable'), this.label);
+      showAlert(this.section, alertText('unreachable'), this.label);
     }
   }
 
@@ -163,7 +164,7 @@ export class TokenSection {
     this.oauth2.revoke(this.token, async (done) => {
       trace('revoked', { done });
       if (!done.successful) {
-        showAlert(this.section, ...alertText('revoke_failed', { error: done.error ?? 'unknown' }));
+        showAlert(this.section, alertText('revoke_failed', { error: done.error ?? 'unknown' }));
         return;
       }
       // What the dead token fetched goes. The token stays in memory, so

@@ -10,6 +10,8 @@
 // requests pass, so it cannot drift from what the page runs. No step holds a
 // token: token-client.js redacts them before they get here.
 
+import { stylesheet } from 'scopewise/token-client';
+
 /** "14:05:09 UTC": the site's one time format (the ledger's too). */
 export function utc(ms) {
   return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
@@ -206,16 +208,8 @@ function describe(step, state) {
 const begins = new Set(['request', 'reuse', 'revoke']);
 
 /** Loads trace.css (named in the region's data-css) once; resolves when it applies. */
-let styled;
 function style(region) {
-  styled ??= new Promise((resolve) => {
-    const link = el('link');
-    link.rel = 'stylesheet';
-    link.href = region.dataset.css;
-    link.onload = link.onerror = resolve;
-    document.head.append(link);
-  });
-  return styled;
+  return stylesheet(region.dataset.css);
 }
 
 const states = new WeakMap();

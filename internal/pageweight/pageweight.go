@@ -28,7 +28,6 @@ var Default = Budget{Raw: 20_000, Sent: 8_000}
 // Budgets are the pages whose budget is not Default's, and why.
 var Budgets = map[string]Budget{
 	"/lab":    {Raw: 30_000, Sent: 10_500, Why: "the lab's first use is the whole form: every option labelled with what it does (scopes, prompt, include_granted_scopes, login_hint, where the API is called from), and lab.js keeps the timeline, the tokens' countdowns and the verdicts; the JSON export and the browser-side REST and gapi.client calls already load on first use"},
-	"/photos": {Raw: 21_500, Sent: 8_000, Why: "a second module (photos.js: the picker window, polling, the carousel) loads with the page, since the page does nothing else; it is under the sent budget"},
 	"/ajax":   {Raw: 21_500, Sent: 8_000, Why: "three sections, each with its own scope and answer region, and ajax.js to grow one token scope by scope; under the sent budget"},
 }
 
