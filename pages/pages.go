@@ -99,7 +99,7 @@ func New(d Deps) *Pages {
 		// section's first postback (views.TokenClient.Module).
 		photos: p.moduleAssets(photosModule, "js/token-sections.js"),
 		ajax:   p.moduleAssets(photosModule, "js/ajax.js"),
-		lab:  p.moduleAssets(nil, "js/lab.js"),
+		lab:    p.moduleAssets(nil, "js/lab.js"),
 	}
 	// Each section's rules go with the pages that show it.
 	// The Photos section's are photos.js's, loaded with it (the import map).

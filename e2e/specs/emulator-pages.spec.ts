@@ -129,7 +129,7 @@ for (const size of sizes) {
       test('/_emu/: the request log, Advance clock 1 hour, Reset, back to the site', async ({ page, gis }, testInfo) => {
         await page.goto('/calendar');
         await gis.grant(page.getByRole('button', { name: 'Show calendar info' }));
-        await expect(page.getByRole('region', { name: 'Upcoming events' }).getByRole('listitem').first()).toBeVisible();
+        await expect(page.getByRole('region', { name: 'Your next events' }).getByRole('listitem').first()).toBeVisible();
 
         await page.goto(`${emulatorURL}/_emu/`);
         const log = page.getByRole('region', { name: 'Request log' });

@@ -27,8 +27,8 @@ var Default = Budget{Raw: 20_000, Sent: 8_000}
 
 // Budgets are the pages whose budget is not Default's, and why.
 var Budgets = map[string]Budget{
-	"/lab":    {Raw: 30_000, Sent: 10_500, Why: "the lab's first use is the whole form: every option labelled with what it does (scopes, prompt, include_granted_scopes, login_hint, where the API is called from), and lab.js keeps the timeline, the tokens' countdowns and the verdicts; the JSON export and the browser-side REST and gapi.client calls already load on first use"},
-	"/ajax":   {Raw: 21_500, Sent: 8_000, Why: "three sections, each with its own scope and answer region, and ajax.js to grow one token scope by scope; under the sent budget"},
+	"/lab":  {Raw: 30_000, Sent: 10_500, Why: "the lab's first use is the whole form: every option labelled with what it does (scopes, prompt, include_granted_scopes, login_hint, where the API is called from), and lab.js keeps the timeline, the tokens' countdowns and the verdicts; the JSON export and the browser-side REST and gapi.client calls already load on first use"},
+	"/ajax": {Raw: 21_500, Sent: 8_000, Why: "three sections, each with its own scope and answer region, and ajax.js to grow one token scope by scope; under the sent budget"},
 }
 
 // For is path's budget.
