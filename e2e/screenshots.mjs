@@ -9,10 +9,10 @@
 //   lab.png       the consent lab's timeline after a partial grant, with the
 //                 browser-side REST + CORS calls
 //   journey.gif   the incremental journey, animated: Calendar granted, then
-//                 Docs asked for on its own page, the ledger growing. Recorded
-//                 with Playwright's recordVideo (the page and each consent
-//                 popup), composed and turned into a GIF with ffmpeg; without
-//                 ffmpeg the GIF is left as it is.
+//                 Docs asked for on its own page, What just happened, the
+//                 ledger growing. A frame at each step (the page, and the
+//                 consent popup over it while open), put together with
+//                 ffmpeg; without ffmpeg the GIF is left as it is.
 import { chromium } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -65,35 +65,44 @@ async function consent(page, button, { tick = [], shoot } = {}) {
   await closed;
 }
 
-const videoSize = { width: 960, height: 640 };
+const frameSize = { width: 960, height: 640 };
 
 /**
- * Records the incremental journey: the page's video, and each consent
- * popup's with the second it opened at (from the page video's start).
+ * Plays the incremental journey the way a user would, and captures a frame
+ * at each moment worth seeing: the page, with the consent popup laid over
+ * it while one is open. Returns [{page, popup?, secs}] (PNG paths and how
+ * long each frame shows).
  */
-async function recordJourney(browser, siteURL, dir) {
-  const context = await browser.newContext({ viewport: videoSize, baseURL: siteURL, colorScheme: 'light', recordVideo: { dir, size: videoSize } });
+async function captureJourney(browser, siteURL, dir) {
+  const context = await browser.newContext({ viewport: frameSize, baseURL: siteURL, colorScheme: 'light' });
   const page = await context.newPage();
-  const start = Date.now();
-  const popups = [];
-  const pause = (ms) => page.waitForTimeout(ms);
+  const frames = [];
+  async function frame(secs, popup) {
+    const n = String(frames.length).padStart(2, '0');
+    const f = { page: path.join(dir, `${n}-page.png`), secs };
+    await page.screenshot({ path: f.page });
+    if (popup) {
+      f.popup = path.join(dir, `${n}-popup.png`);
+      await popup.screenshot({ path: f.popup });
+    }
+    frames.push(f);
+  }
 
-  /** Presses the page's button and answers the popup the way a user would, slowly enough to follow. */
+  /** Presses the page's button and answers the popup, a frame at each of its screens. */
   async function ask(button) {
     const opened = page.waitForEvent('popup');
     await page.getByRole('button', { name: button, exact: true }).click();
     const popup = await opened;
-    popups.push({ popup, at: (Date.now() - start) / 1000 });
-    await popup.setViewportSize({ width: 520, height: 600 }); // a popup's size, in the top-left of its video
+    await popup.setViewportSize({ width: 520, height: 600 });
     const account = popup.getByRole('button', { name: /alice@example\.com/ });
     const go = popup.getByRole('button', { name: 'Continue', exact: true });
     await account.or(go).first().waitFor();
-    await popup.waitForTimeout(1200);
     if (await account.isVisible()) {
+      await frame(1.8, popup);
       await account.click();
       await go.waitFor();
-      await popup.waitForTimeout(1200);
     }
+    await frame(2.6, popup);
     const closed = popup.waitForEvent('close');
     await go.click().catch((err) => {
       if (!/has been closed/.test(String(err))) throw err;
@@ -102,42 +111,51 @@ async function recordJourney(browser, siteURL, dir) {
   }
 
   await page.goto('/');
-  await pause(2000);
+  await frame(2.2);
   await page.getByRole('link', { name: 'Calendar', exact: true }).first().click();
   await page.getByRole('button', { name: 'Show calendar info', exact: true }).and(page.locator(':enabled')).waitFor();
-  await pause(1200);
+  await frame(1.6);
   await ask('Show calendar info');
   await page.getByRole('region', { name: 'Your next events' }).getByRole('listitem').first().waitFor();
-  await pause(1800);
+  await page.waitForTimeout(600); // the smooth scroll to the answer
+  await frame(2.2);
   await page.locator('#ledger').scrollIntoViewIfNeeded();
-  await pause(1800);
+  await frame(2.2);
   await page.getByRole('link', { name: 'Docs', exact: true }).first().click();
   await page.getByRole('button', { name: 'Show recent documents', exact: true }).and(page.locator(':enabled')).waitFor();
-  await pause(1200);
+  await frame(1.6);
   await ask('Show recent documents');
   await page.getByRole('region', { name: 'Recent documents', exact: true }).waitFor();
-  await pause(1500);
+  await page.waitForTimeout(600);
+  await frame(2.2);
+  await page.getByRole('region', { name: 'What just happened' }).scrollIntoViewIfNeeded();
+  await page.getByRole('region', { name: 'What just happened' }).getByText('Rendered:').first().waitFor();
+  await frame(3);
   await page.locator('#ledger').scrollIntoViewIfNeeded();
-  await pause(2500);
-  await context.close(); // writes the videos
-  return { page: await page.video().path(), popups: await Promise.all(popups.map(async (p) => ({ path: await p.popup.video().path(), at: p.at }))) };
+  await frame(3);
+  await context.close();
+  return frames;
 }
 
-/** The page's video with each popup laid over it from when it opened, as a small GIF. */
-function composeJourney(rec, out) {
-  const inputs = ['-i', rec.page];
-  const filters = [];
-  let last = '0:v';
-  rec.popups.forEach((p, i) => {
-    inputs.push('-i', p.path);
-    // The popup's own video is the whole frame, its page in the top-left corner.
-    filters.push(`[${i + 1}:v]crop=520:600:0:0,scale=390:-2,setpts=PTS-STARTPTS+${p.at.toFixed(2)}/TB[p${i}]`);
-    filters.push(`[${last}][p${i}]overlay=x=W-w-24:y=24:eof_action=pass[v${i}]`);
-    last = `v${i}`;
-  });
-  filters.push(`[${last}]fps=8,scale=720:-2:flags=lanczos,split[a][b];[a]palettegen=max_colors=64:stats_mode=diff[pal];[b][pal]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle`);
-  const r = spawnSync('ffmpeg', ['-y', '-loglevel', 'error', ...inputs, '-filter_complex', filters.join(';'), out], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`ffmpeg failed (${r.status ?? r.error})`);
+/** The frames as a small looping GIF: each popup laid over its page, top right. */
+function composeJourney(frames, dir, out) {
+  const ffmpeg = (...args) => {
+    const r = spawnSync('ffmpeg', ['-y', '-loglevel', 'error', ...args], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`ffmpeg failed (${r.status ?? r.error})`);
+  };
+  const list = [];
+  for (const [i, f] of frames.entries()) {
+    let still = f.page;
+    if (f.popup) {
+      still = path.join(dir, `${i}-both.png`);
+      ffmpeg('-i', f.page, '-i', f.popup, '-filter_complex', '[1:v]scale=390:-2[p];[0:v][p]overlay=x=W-w-24:y=24', still);
+    }
+    list.push(`file '${still}'`, `duration ${f.secs}`);
+  }
+  list.push(list.at(-2)); // the concat demuxer shows the last file's duration only when it is repeated
+  const listFile = path.join(dir, 'frames.txt');
+  fs.writeFileSync(listFile, list.join('\n') + '\n');
+  ffmpeg('-f', 'concat', '-safe', '0', '-i', listFile, '-vf', 'fps=5,scale=720:-2:flags=lanczos,split[a][b];[a]palettegen=max_colors=96[pal];[b][pal]paletteuse=dither=bayer:bayer_scale=4', '-loop', '0', out);
 }
 
 async function main() {
@@ -188,7 +206,7 @@ async function main() {
       await fetch(`${emulatorURL}/_emu/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scopewise-journey-'));
       try {
-        composeJourney(await recordJourney(browser, siteURL, dir), path.join(outDir, 'journey.gif'));
+        composeJourney(await captureJourney(browser, siteURL, dir), dir, path.join(outDir, 'journey.gif'));
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -1,12 +1,14 @@
 package pages_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/scopewise/scopewise/internal/config"
 	"github.com/scopewise/scopewise/internal/sitetest"
+	"github.com/scopewise/scopewise/pages"
 	"github.com/scopewise/scopewise/views"
 )
 
@@ -110,5 +112,27 @@ func TestLabExpireLabelsTheClock(t *testing.T) {
 	}
 	if note := sitetest.Parse(t, res.Body).Find("#ledger [data-clock-note]").Text(); !strings.Contains(note, "moved 1 h 1 min 40 s ahead") {
 		t.Errorf("the refusal's ledger has clock note %q", note)
+	}
+}
+
+// The postback's verdict (What just happened) tells the token's expiry on
+// the ledger's clock: once the emulator's clock was moved, the same time as
+// the ledger's "granted until", not the wall clock's.
+func TestVerdictOnTheEmulatorsClock(t *testing.T) {
+	s := sitetest.Start(t)
+	s.Page("/calendar")
+	s.Emu.Advance(t, 30*time.Minute)
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	res := s.Postback("/calendar", tok)
+	if res.StatusCode != 200 {
+		t.Fatalf("postback: %d", res.StatusCode)
+	}
+	var v pages.TokenVerdict
+	if err := json.Unmarshal([]byte(res.Header.Get(pages.VerdictHeader)), &v); err != nil {
+		t.Fatal(err)
+	}
+	until := sitetest.Parse(t, res.Body).Find(`#ledger tr[data-scope="` + sitetest.CalendarScope + `"]`).AttrOr("data-until", "")
+	if got := v.ExpiresAt.Format(views.TimeFormat); got != until {
+		t.Errorf("verdict expires at %s, the ledger says until %s", got, until)
 	}
 }

@@ -42,7 +42,9 @@ func (p *Pages) setVerdict(c echo.Context, needed string, info apis.TokenInfo, e
 		}
 	} else {
 		v.Audience, v.Scopes = info.Audience, info.Scopes
-		v.ExpiresAt = info.Expiry.UTC().Truncate(time.Second)
+		// On the page clock, as the ledger's times are (the emulator's,
+		// there): info.Expiry is on ours.
+		v.ExpiresAt = info.Expiry.Add(p.clock(c).Moved).UTC().Truncate(time.Second)
 		v.ExpiresIn = int64(info.Expiry.Sub(p.Now()) / time.Second)
 	}
 	// A struct of strings, a bool and a time always encodes; JSON escapes
