@@ -219,7 +219,7 @@ for (const size of sizes) {
       expect((await verified).status()).toBe(200);
       const first = timeline(page).first();
       await expect(first.locator('pre')).toBeHidden();
-      await first.getByText('JSON', { exact: true }).click();
+      await first.getByText('Details (JSON)', { exact: true }).click();
       await expect(first.locator('pre')).toBeVisible();
       await expect(first.locator('pre')).toContainText('"overrides"');
 
