@@ -239,6 +239,9 @@ for (const size of sizes) {
       for (const path of ['/', '/docs', '/photos', '/ajax']) {
         test(`${path} as loaded`, async ({ page }, testInfo) => {
           await page.goto(path);
+          // The page follows the system's scheme: a dark page is dark, a light one light.
+          const [r, g, b] = (await background(page.locator('body'))).match(/\d+/g)!.map(Number);
+          expect(r + g + b < 3 * 128, `body background rgb(${r}, ${g}, ${b})`).toBe(colorScheme === 'dark');
           await expectNoSeriousA11yViolations(page, testInfo, `${path} (${size.name} ${colorScheme})`);
         });
       }
