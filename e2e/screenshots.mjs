@@ -143,6 +143,11 @@ function composeJourney(frames, dir, out) {
     const r = spawnSync('ffmpeg', ['-y', '-loglevel', 'error', ...args], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`ffmpeg failed (${r.status ?? r.error})`);
   };
+  // One GIF frame per step, shown for its seconds: the concat demuxer gives
+  // each still its duration, and variable frame timing keeps it (at a fixed
+  // rate the encoder drops the repeated frames without lengthening any).
+  // Each frame has its own palette: one palette for all loses the frames'
+  // timing in ffmpeg's filter graph.
   const list = [];
   for (const [i, f] of frames.entries()) {
     let still = f.page;
@@ -152,10 +157,12 @@ function composeJourney(frames, dir, out) {
     }
     list.push(`file '${still}'`, `duration ${f.secs}`);
   }
-  list.push(list.at(-2)); // the concat demuxer shows the last file's duration only when it is repeated
+  list.push(list.at(-2)); // the last still again: the demuxer gives the last entry no duration
   const listFile = path.join(dir, 'frames.txt');
   fs.writeFileSync(listFile, list.join('\n') + '\n');
-  ffmpeg('-f', 'concat', '-safe', '0', '-i', listFile, '-vf', 'fps=5,scale=720:-2:flags=lanczos,split[a][b];[a]palettegen=max_colors=96[pal];[b][pal]paletteuse=dither=bayer:bayer_scale=4', '-loop', '0', out);
+  const secs = frames.reduce((sum, f) => sum + f.secs, 0);
+  console.log(`journey.gif: ${frames.length} steps, ${secs.toFixed(1)} s`);
+  ffmpeg('-f', 'concat', '-safe', '0', '-i', listFile, '-fps_mode', 'vfr', '-vf', 'scale=720:-2:flags=lanczos,split[a][b];[a]palettegen=max_colors=80:stats_mode=single[pal];[b][pal]paletteuse=new=1:dither=bayer:bayer_scale=4', '-loop', '0', out);
 }
 
 async function main() {
