@@ -131,7 +131,7 @@ func TestVerdictOnTheEmulatorsClock(t *testing.T) {
 	if err := json.Unmarshal([]byte(res.Header.Get(pages.VerdictHeader)), &v); err != nil {
 		t.Fatal(err)
 	}
-	until := sitetest.Parse(t, res.Body).Find(`#ledger tr[data-scope="` + sitetest.CalendarScope + `"]`).AttrOr("data-until", "")
+	until := sitetest.Parse(t, res.Body).Find(`#ledger tr[data-scope="`+sitetest.CalendarScope+`"]`).AttrOr("data-until", "")
 	if got := v.ExpiresAt.Format(views.TimeFormat); got != until {
 		t.Errorf("verdict expires at %s, the ledger says until %s", got, until)
 	}

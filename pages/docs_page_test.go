@@ -94,7 +94,7 @@ func TestDocsPage(t *testing.T) {
 				t.Errorf("%d buttons named Open document, want 1", n)
 			}
 			hint := section.Find(`section[aria-labelledby="docs-samples-title"]`)
-			if got := hint.Find(`button[aria-label="Open A sample"]`).Length(); got != tt.samples {
+			if got := hint.Find(`button[name="document"]:contains("Open A sample")`).Length(); got != tt.samples {
 				t.Errorf("sample buttons = %d, want %d", got, tt.samples)
 			}
 			if tt.samples == 0 && hint.Length() != 0 {

@@ -19,6 +19,7 @@
 import {
   alertText,
   clearMessages,
+  clockOffset,
   gis,
   initTokenClient,
   outcome,
@@ -224,7 +225,8 @@ class AjaxPage {
       return;
     }
     const scopes = String(resp.scope ?? '').split(' ').filter(Boolean);
-    const until = new Date(held.expiresAt).toLocaleTimeString();
+    // The site's one time format (views.TimeFormat), on the page clock.
+    const until = `${new Date(held.expiresAt + clockOffset()).toISOString().slice(11, 19)} UTC`;
     this.summary.textContent = `The token carries ${scopes.length} scope${scopes.length === 1 ? '' : 's'}, until about ${until}.`;
     this.scopeList.replaceChildren(
       ...scopes.map((s) => {

@@ -3,7 +3,8 @@
 // re-exports each function as an async one): the outcome of the request,
 // the ledger told of a denial or a partial grant, the alerts and the texts
 // they show after a page's first use (views/alerts.go, group "answer.js"),
-// and bringing an answer into view where the user is looking.
+// bringing an answer into view where the user is looking, and the
+// stylesheets of the modules loaded on first use (trace.js, photos.js).
 import { addAlertTexts, alertText, postForm, redact, trace } from 'scopewise/token-client';
 
 addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
@@ -91,4 +92,22 @@ export function showAlert(section, [title, detail], retry, tone) {
   box.replaceChildren(alert);
   reveal(alert);
   return alert;
+}
+
+/** Adds the stylesheet at href to the page once; resolves when it applies (or failed to load). */
+const stylesheets = new Map();
+export function stylesheet(href) {
+  if (!stylesheets.has(href)) {
+    stylesheets.set(
+      href,
+      new Promise((resolve) => {
+        const link = document.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = href;
+        link.onload = link.onerror = resolve;
+        document.head.append(link);
+      }),
+    );
+  }
+  return stylesheets.get(href);
 }

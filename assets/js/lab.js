@@ -26,6 +26,7 @@
 import {
   addAlertTexts,
   alertText,
+  clockOffset,
   gis,
   initTokenClient,
   loadTrace,
@@ -40,11 +41,6 @@ import {
 } from 'scopewise/token-client';
 
 addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
-
-/** Milliseconds the page clock is ahead of this browser's: the emulator's clock may have been moved (the ledger says). */
-function clockOffset() {
-  return Number(document.getElementById('ledger')?.dataset.clockOffsetMs) || 0;
-}
 
 /** The page clock's now, as a Date: the emulator's clock in emulator mode. */
 function pageNow() {

@@ -12,7 +12,8 @@
 //
 // The token stays in the shared script's memory (the section object): it is
 // sent in the Authorization header only, never put in the DOM or a URL.
-import { addAlertTexts, alertText, postToken, sections, showAlert, stylesheet, swap } from 'scopewise/token-client';
+import { stylesheet } from 'scopewise/answer';
+import { addAlertTexts, alertText, postToken, sections, showAlert, swap } from 'scopewise/token-client';
 
 addAlertTexts(ALERT_TEXTS); // this module's, from views/alerts.go
 

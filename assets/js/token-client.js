@@ -55,6 +55,11 @@ export function gis() {
   return gisLoaded;
 }
 
+/** Milliseconds the page clock is ahead of this browser's: the emulator's clock may have been moved (the ledger says). */
+export function clockOffset() {
+  return Number(document.getElementById('ledger')?.dataset.clockOffsetMs) || 0;
+}
+
 /**
  * Replaces each top-level element of html that has an id with the page's
  * element of that id; returns the elements swapped in.
@@ -71,24 +76,6 @@ export function swap(html) {
     }
   }
   return swapped;
-}
-
-/** Adds the stylesheet at href to the page once; resolves when it applies (or failed to load). */
-const stylesheets = new Map();
-export function stylesheet(href) {
-  if (!stylesheets.has(href)) {
-    stylesheets.set(
-      href,
-      new Promise((resolve) => {
-        const link = document.createElement('link');
-        link.rel = 'stylesheet';
-        link.href = href;
-        link.onload = link.onerror = resolve;
-        document.head.append(link);
-      }),
-    );
-  }
-  return stylesheets.get(href);
 }
 
 /** Sends a form-encoded postback that carries no token (ledger events). */
@@ -286,11 +273,3 @@ export function clearMessages(section) {
 
 /** Every token section on the page, by its element; page modules look theirs up here. */
 export const sections = new Map();
-
-/** Resolves with the section object bound to el once GIS has loaded. */
-export function sectionFor(el) {
-  return new Promise((resolve) => {
-    const check = () => (sections.has(el) ? resolve(sections.get(el)) : setTimeout(check, 30));
-    check();
-  });
-}

@@ -10,7 +10,7 @@
 // requests pass, so it cannot drift from what the page runs. No step holds a
 // token: token-client.js redacts them before they get here.
 
-import { stylesheet } from 'scopewise/token-client';
+import { stylesheet } from 'scopewise/answer';
 
 /** "14:05:09 UTC": the site's one time format (the ledger's too). */
 export function utc(ms) {
