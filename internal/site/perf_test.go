@@ -128,13 +128,15 @@ func TestClientGoneIsNot5xx(t *testing.T) {
 // section binder (token-sections.js) only where there are [data-token-client]
 // sections of its own, so /ajax and /lab, which run their own token clients,
 // do not carry it; and the shared module wherever a page module imports it.
+// photos.js is imported with the Photos section's first postback, so /photos
+// loads no more than /docs: its import map names it.
 func TestPageModules(t *testing.T) {
 	s := sitetest.Start(t)
 	want := map[string]string{
 		"/":         "",
 		"/docs":     "token-client token-sections",
 		"/calendar": "token-client token-sections",
-		"/photos":   "token-client token-sections photos",
+		"/photos":   "token-client token-sections",
 		"/ajax":     "token-client ajax",
 		"/lab":      "token-client lab",
 	}
@@ -150,6 +152,9 @@ func TestPageModules(t *testing.T) {
 		}
 		if importMap := doc.Find(`script[type="importmap"]`).Text(); len(modules) > 0 && !strings.Contains(importMap, `"scopewise/token-client":"/assets/js/token-client.`) {
 			t.Errorf("%s: import map %q does not name the shared module", path, importMap)
+		}
+		if importMap := doc.Find(`script[type="importmap"]`).Text(); (path == "/photos" || path == "/ajax") && !strings.Contains(importMap, `"scopewise/photos":"/assets/js/photos.`) {
+			t.Errorf("%s: import map %q does not name photos.js, imported on first use", path, importMap)
 		}
 	}
 }
