@@ -136,3 +136,26 @@ func TestVerdictOnTheEmulatorsClock(t *testing.T) {
 		t.Errorf("verdict expires at %s, the ledger says until %s", got, until)
 	}
 }
+
+// A page whose ledger is empty shows no time, so it does not ask the
+// emulator for its clock: a fresh session's pages cost no call to the
+// emulator. Once the ledger holds a grant, a page reads the clock once.
+func TestEmptyLedgerReadsNoClock(t *testing.T) {
+	tap := &sitetest.Tap{}
+	s := sitetest.Start(t, sitetest.WithWrap(tap.Wrap))
+	for _, path := range []string{"/", "/docs", "/calendar", "/photos", "/ajax"} {
+		s.Page(path)
+	}
+	if calls, _ := tap.Upstream(t, "/_emu/clock"); calls != 0 {
+		t.Errorf("%d reads of the emulator's clock for pages with an empty ledger, want 0", calls)
+	}
+	tok := s.Mint(config.EmulatorClientID, sitetest.CalendarScope)
+	if res := s.Postback("/calendar", tok); res.StatusCode != 200 {
+		t.Fatalf("postback: %d", res.StatusCode)
+	}
+	tap.Upstream(t, "/_emu/clock") // reads and clears the postback's
+	s.Page("/")
+	if calls, _ := tap.Upstream(t, "/_emu/clock"); calls != 1 {
+		t.Errorf("a page with a grant in its ledger read the clock %d times, want 1", calls)
+	}
+}

@@ -172,10 +172,15 @@ func (p *Pages) tokenClient(id, scope, postback, button string) views.TokenClien
 }
 
 // LedgerRows is the session's ledger as of now, one row per catalog scope,
-// with the clock its times are on.
+// with the clock its times are on. An empty ledger shows no time, so for it
+// the emulator's clock is not read unless the request already did: a page
+// in a fresh session costs no call to the emulator.
 func (p *Pages) LedgerRows(c echo.Context) views.LedgerView {
 	ledger := web.SessionOf(c).Ledger()
-	clk := p.clock(c)
+	clk := views.Clock{Emulator: p.EmulatorTime != nil, Now: p.Now()}
+	if _, read := c.Get(clockKey).(time.Duration); len(ledger) > 0 || read {
+		clk = p.clock(c)
+	}
 	now := clk.Now
 	rows := make([]views.LedgerRow, 0, len(grants.Catalog))
 	for _, s := range grants.Catalog {
