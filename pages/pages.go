@@ -219,18 +219,37 @@ func (p *Pages) clock(c echo.Context) views.Clock {
 	}
 	offset, ok := c.Get(clockKey).(time.Duration)
 	if !ok {
-		// Not cancelled with the request: a refusal's fragment is rendered
-		// by the error handler, after the handler's context is done.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(worldContext(c)), 2*time.Second)
-		defer cancel()
-		_, off, err := p.EmulatorTime.Clock(ctx)
-		if err != nil {
-			p.Log.Warn("cannot read the emulator's clock; showing the wall clock", "err", err)
-		}
-		offset = off
+		offset = p.readClock(worldContext(c))
 		c.Set(clockKey, offset)
 	}
 	return views.Clock{Emulator: true, Moved: offset, Now: p.Now().Add(offset)}
+}
+
+// readClock asks the emulator (the world of ctx) how far its clock was
+// moved; if it cannot say, not at all. Not cancelled with the request: a
+// refusal's fragment is rendered by the error handler, after the handler's
+// context is done.
+func (p *Pages) readClock(ctx context.Context) time.Duration {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	_, offset, err := p.EmulatorTime.Clock(ctx)
+	if err != nil {
+		p.Log.Warn("cannot read the emulator's clock; showing the wall clock", "err", err)
+	}
+	return offset
+}
+
+// clockAhead starts reading the request's clock (clock) beside other work;
+// the function it returns waits for the read and keeps it for the request.
+// Call it before anything else uses the clock.
+func (p *Pages) clockAhead(c echo.Context) (wait func()) {
+	if _, read := c.Get(clockKey).(time.Duration); p.EmulatorTime == nil || read {
+		return func() {}
+	}
+	done := make(chan time.Duration, 1)
+	ctx := worldContext(c)
+	go func() { done <- p.readClock(ctx) }()
+	return func() { c.Set(clockKey, <-done) }
 }
 
 // now is the request's clock's now (clock).

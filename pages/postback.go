@@ -35,7 +35,11 @@ func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, 
 	// A grant revoked through this site's pages is refused at once: no
 	// verification cached before the revocation counts.
 	since := revokedAt(web.SessionOf(c).Ledger())
+	// The page clock is read beside the token check, not after it: both
+	// ask the emulator, and the postback waits for the slower only.
+	clockRead := p.clockAhead(c)
 	info, err := p.Verifier.VerifySince(c.Request().Context(), token, pb.Scope, since)
+	clockRead()
 	p.setVerdict(c, pb.Scope, info, err)
 	if err != nil {
 		return "", apis.TokenInfo{}, p.apiProblem(c, err, token, pb)
