@@ -36,6 +36,9 @@ type AjaxSection struct {
 	Scope      string
 	Permission string
 	Postback   string // the page route its token is posted to
+	// Module is the module its answers need, imported with its first
+	// postback (views.TokenClient.Module).
+	Module string
 }
 
 // PanelID is the id of the element the disclosure button shows and hides.
@@ -49,7 +52,7 @@ func ajaxSections() []AjaxSection {
 	sections := []AjaxSection{
 		{Key: "docs", Title: "Docs to read", Button: docsPostback.Button, Scope: apis.DocsScope, Postback: "/docs"},
 		{Key: "calendar", Title: "Upcoming events", Button: calendarPostback.Button, Scope: apis.CalendarScope, Postback: "/calendar"},
-		{Key: "photos", Title: "Display photos", Button: photosPostback.Button, Scope: apis.PickerScope, Postback: "/photos"},
+		{Key: "photos", Title: "Display photos", Button: photosPostback.Button, Scope: apis.PickerScope, Postback: "/photos", Module: photosModuleName},
 	}
 	for i := range sections {
 		s, _ := grants.Lookup(sections[i].Scope)

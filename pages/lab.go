@@ -189,17 +189,14 @@ func (p *Pages) LabVerify(c echo.Context) error {
 		info = i
 		v.Catalog = append(v.Catalog, LabScopeVerdict{Label: s.Label, Scope: s.ID, Verified: err == nil})
 	}
-	// ExpiresAt is on the page clock (the emulator's, there), as every
-	// time the page shows; info.Expiry is on ours.
 	clk := p.clock(c)
 	v.Scopes, v.Account = info.Scopes, info.Email
-	v.ExpiresAt = info.Expiry.Add(clk.Moved).UTC().Truncate(time.Second)
-	v.ExpiresIn = int64(info.Expiry.Sub(p.Now()) / time.Second)
+	v.ExpiresAt, v.ExpiresIn = p.tokenExpiry(c, info)
 	web.SessionOf(c).SwitchAccount(info.Subject)
 	web.SessionOf(c).UpdateLedger(func(l grants.Ledger) {
 		for _, s := range v.Catalog {
 			if s.Verified {
-				l.Grant(s.Scope, info.Expiry.Add(clk.Moved), clk.Now)
+				l.Grant(s.Scope, clk.Of(info.Expiry), clk.Now)
 			}
 		}
 	})

@@ -81,9 +81,13 @@ type pageAssets struct {
 	lab      views.Assets // /lab: its own module and stylesheet
 }
 
+// photosModuleName is the bare name of the Photos section's module
+// (photos.js), which its sections import on first use (data-module).
+const photosModuleName = "scopewise/photos"
+
 // photosModule is the Photos section's module and its stylesheet, by the
 // bare names photos.js imports and resolves them by.
-var photosModule = map[string]string{"scopewise/photos": "js/photos.js", "scopewise/photos.css": "css/photos.css"}
+var photosModule = map[string]string{photosModuleName: "js/photos.js", photosModuleName + ".css": "css/photos.css"}
 
 // New builds the pages.
 func New(d Deps) *Pages {

@@ -101,7 +101,7 @@ func (p *Pages) Photos(c echo.Context) error {
 // first postback.
 func (p *Pages) photosClient() views.TokenClient {
 	t := p.tokenClient("photos", apis.PickerScope, "/photos", photosPostback.Button)
-	t.Module = "scopewise/photos"
+	t.Module = photosModuleName
 	return t
 }
 

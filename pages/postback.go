@@ -54,7 +54,7 @@ func (p *Pages) authorize(c echo.Context, pb postback) (string, apis.TokenInfo, 
 		c.Set(ledgerBeforeKey, l.Clone())
 		for _, s := range grants.Catalog {
 			if info.HasScope(s.ID) {
-				l.Grant(s.ID, info.Expiry.Add(clk.Moved), clk.Now)
+				l.Grant(s.ID, clk.Of(info.Expiry), clk.Now)
 			}
 		}
 	})

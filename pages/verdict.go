@@ -31,6 +31,13 @@ type TokenVerdict struct {
 	ExpiresIn int64     `json:"expires_in,omitempty"` // seconds, as of the check
 }
 
+// tokenExpiry is when info's token expires, to the second, on the page
+// clock (the emulator's, there; info.Expiry is on ours), as every time the
+// page shows, and in how many seconds.
+func (p *Pages) tokenExpiry(c echo.Context, info apis.TokenInfo) (at time.Time, in int64) {
+	return p.clock(c).Of(info.Expiry).UTC().Truncate(time.Second), int64(info.Expiry.Sub(p.Now()) / time.Second)
+}
+
 // setVerdict puts the verdict on info (or on why verifying failed) in the
 // answer's VerdictHeader.
 func (p *Pages) setVerdict(c echo.Context, needed string, info apis.TokenInfo, err error) {
@@ -42,10 +49,7 @@ func (p *Pages) setVerdict(c echo.Context, needed string, info apis.TokenInfo, e
 		}
 	} else {
 		v.Audience, v.Scopes = info.Audience, info.Scopes
-		// On the page clock, as the ledger's times are (the emulator's,
-		// there): info.Expiry is on ours.
-		v.ExpiresAt = info.Expiry.Add(p.clock(c).Moved).UTC().Truncate(time.Second)
-		v.ExpiresIn = int64(info.Expiry.Sub(p.Now()) / time.Second)
+		v.ExpiresAt, v.ExpiresIn = p.tokenExpiry(c, info)
 	}
 	// A struct of strings, a bool and a time always encodes; JSON escapes
 	// every control character, so the value is a valid header field.

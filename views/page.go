@@ -97,8 +97,11 @@ type Clock struct {
 	Now   time.Time
 }
 
+// Of is t, a time on the site's (wall) clock, on this clock.
+func (c Clock) Of(t time.Time) time.Time { return t.Add(c.Moved) }
+
 // TimeFormat is the one way the site writes a time of day; page scripts
-// write it the same way (clockTime in token-client.js).
+// write it the same way (utc in token-client.js).
 const TimeFormat = "15:04:05 UTC"
 
 // ClockTime writes t as the site writes times: "16:05:00 UTC".

@@ -31,6 +31,7 @@ import {
   showStatus,
   swap,
   trace,
+  utc,
 } from 'scopewise/token-client';
 
 
@@ -133,7 +134,7 @@ class AjaxSection {
     showStatus(this.el, 'Loading…');
     try {
       // The Photos section needs the Photos page's module before its answer.
-      const module = this.el.dataset.key === 'photos' && import('scopewise/photos');
+      const module = this.el.dataset.module && import(this.el.dataset.module);
       const res = await postToken(next.url, token, next.fields, { swapIn: false, traced: true });
       const html = await res.text();
       await module;
@@ -225,8 +226,7 @@ class AjaxPage {
       return;
     }
     const scopes = String(resp.scope ?? '').split(' ').filter(Boolean);
-    // The site's one time format (views.TimeFormat), on the page clock.
-    const until = `${new Date(held.expiresAt + clockOffset()).toISOString().slice(11, 19)} UTC`;
+    const until = utc(held.expiresAt + clockOffset()); // on the page clock
     this.summary.textContent = `The token carries ${scopes.length} scope${scopes.length === 1 ? '' : 's'}, until about ${until}.`;
     this.scopeList.replaceChildren(
       ...scopes.map((s) => {

@@ -28,6 +28,7 @@ import {
   alertText,
   clockOffset,
   gis,
+  importOnce,
   initTokenClient,
   loadTrace,
   outcome,
@@ -50,13 +51,8 @@ function pageNow() {
 const root = document.querySelector('[data-lab]');
 const retry = 'Request access';
 
-/** lab-extras.js, imported once, on first use; a failed load is tried again next time. */
-let extras;
-const loadExtras = () =>
-  (extras ??= import(root.dataset.extras).catch((err) => {
-    extras = undefined;
-    throw err;
-  }));
+/** lab-extras.js, imported once, on first use. */
+const loadExtras = importOnce(root.dataset.extras);
 
 function scopesOf(resp) {
   return String(resp.scope ?? '').split(' ').filter(Boolean);

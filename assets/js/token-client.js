@@ -55,6 +55,25 @@ export function gis() {
   return gisLoaded;
 }
 
+/**
+ * A loader for the module at specifier (a bare name of the import map, or a
+ * URL) that imports it on its first call; a failed load is tried again on
+ * the next.
+ */
+export function importOnce(specifier) {
+  let module;
+  return () =>
+    (module ??= import(specifier).catch((err) => {
+      module = undefined;
+      throw err;
+    }));
+}
+
+/** "14:05:09 UTC": a time (ms since the epoch) as the site writes times (views.TimeFormat). */
+export function utc(ms) {
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+}
+
 /** Milliseconds the page clock is ahead of this browser's: the emulator's clock may have been moved (the ledger says). */
 export function clockOffset() {
   return Number(document.getElementById('ledger')?.dataset.clockOffsetMs) || 0;
@@ -140,16 +159,10 @@ export function redact(token) {
 const traceRegion = document.querySelector('[data-trace]');
 /** The page's token clients as made: {config, about}; the steps so far. */
 const traced = { clients: [] };
-let traceModule;
 let shown = Promise.resolve();
 
-/** trace.js, imported once; a failed load is tried again next time. */
-export function loadTrace() {
-  return (traceModule ??= import('scopewise/trace').catch((err) => {
-    traceModule = undefined;
-    throw err;
-  }));
-}
+/** trace.js, imported once, on first use. */
+export const loadTrace = importOnce('scopewise/trace');
 
 /** Records a step of the request; kind 'request' (or begin: true) starts a new one. */
 export function trace(kind, data = {}) {
@@ -209,15 +222,8 @@ export async function alertText(keys, vars = {}) {
 // below are its, loaded on first use: the page's first token request
 // fetches it while the user answers the popup.
 
-let answerModule;
-
-/** answer.js, imported once; a failed load is tried again next time. */
-export function answer() {
-  return (answerModule ??= import('scopewise/answer').catch((err) => {
-    answerModule = undefined;
-    throw err;
-  }));
-}
+/** answer.js, imported once, on first use. */
+export const answer = importOnce('scopewise/answer');
 
 /**
  * What a token request came to, from the callback's TokenResponse or

@@ -11,11 +11,7 @@
 // token: token-client.js redacts them before they get here.
 
 import { stylesheet } from 'scopewise/answer';
-
-/** "14:05:09 UTC": the site's one time format (the ledger's too). */
-export function utc(ms) {
-  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
-}
+import { utc } from 'scopewise/token-client';
 
 /** "85 ms", "2.4 s". */
 function span(ms) {
