@@ -167,7 +167,8 @@ export const loadTrace = importOnce('scopewise/trace');
 /** Records a step of the request; kind 'request' (or begin: true) starts a new one. */
 export function trace(kind, data = {}) {
   if (!traceRegion) return;
-  const step = { kind, t: performance.now(), at: Date.now(), ...data };
+  // at is on the page clock, as every time the page shows.
+  const step = { kind, t: performance.now(), at: Date.now() + clockOffset(), ...data };
   shown = shown.then(loadTrace).then((m) => m.show(traceRegion, step, traced), () => {});
 }
 

@@ -124,6 +124,15 @@ for (const size of sizes) {
       await choose(page, [calendarScope]);
       await consent(page, { button: 'Request access' }).catch(() => undefined); // the grant stands: it may close by itself
       await expect(timeline(page).first().locator('time')).toHaveText(/^\d\d:\d\d:\d\d UTC \(emulator clock, moved\)$/);
+      // What just happened dates the request on the same clock as the ledger's note.
+      const summary = page.locator('[data-trace-summary]');
+      await expect(summary).toContainText(/The last request, from \d\d:\d\d:\d\d UTC/);
+      const secondsOfDay = (s: string | null) => {
+        const [h, m, sec] = /(\d\d):(\d\d):(\d\d) UTC/.exec(s ?? '')!.slice(1).map(Number);
+        return h * 3600 + m * 60 + sec;
+      };
+      const apart = Math.abs(secondsOfDay(await summary.textContent()) - secondsOfDay(await page.locator('[data-clock-note]').textContent()));
+      expect(Math.min(apart, 86_400 - apart), 'seconds between the trace’s time and the emulator clock’s').toBeLessThan(120);
     });
 
     test('a partial grant: the unticked scope is "not granted: left unticked", and the alert is a notice, not an error', async ({ page }) => {
