@@ -33,7 +33,7 @@ snapshot() {
 	find . -name '*_templ.go' -not -path './e2e/node_modules/*' -print0 | sort -z | xargs -0r sha256sum
 }
 before=$(snapshot)
-go tool -modfile=tools/go.mod templ generate
+go tool templ generate
 after=$(snapshot)
 if [[ "$before" != "$after" ]]; then
 	echo "generated templ files were stale or missing; regenerated these (commit them):" >&2
